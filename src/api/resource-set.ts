@@ -1,0 +1,138 @@
+// ResourceSet: an immutable view of every input, indexed by kind and
+// namespace/name. Both sources (file, kubernetes) build one; the translator reads it.
+import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from "./core.ts";
+import type {
+  BackendLBPolicy,
+  BackendTLSPolicy,
+  Gateway,
+  GatewayClass,
+  GRPCRoute,
+  HTTPRoute,
+  ReferenceGrant,
+  TCPRoute,
+  TLSRoute,
+  UDPRoute,
+} from "./gateway-api.ts";
+import type { K8sObject } from "./meta.ts";
+
+export interface KindMap {
+  GatewayClass: GatewayClass;
+  Gateway: Gateway;
+  HTTPRoute: HTTPRoute;
+  GRPCRoute: GRPCRoute;
+  TLSRoute: TLSRoute;
+  TCPRoute: TCPRoute;
+  UDPRoute: UDPRoute;
+  ReferenceGrant: ReferenceGrant;
+  BackendTLSPolicy: BackendTLSPolicy;
+  BackendLBPolicy: BackendLBPolicy;
+  Service: Service;
+  EndpointSlice: EndpointSlice;
+  Secret: Secret;
+  ConfigMap: ConfigMap;
+  Namespace: Namespace;
+}
+
+export type Kind = keyof KindMap;
+
+export const KINDS: readonly Kind[] = [
+  "GatewayClass",
+  "Gateway",
+  "HTTPRoute",
+  "GRPCRoute",
+  "TLSRoute",
+  "TCPRoute",
+  "UDPRoute",
+  "ReferenceGrant",
+  "BackendTLSPolicy",
+  "BackendLBPolicy",
+  "Service",
+  "EndpointSlice",
+  "Secret",
+  "ConfigMap",
+  "Namespace",
+];
+
+/** Kinds that have no namespace. */
+export const CLUSTER_SCOPED: ReadonlySet<Kind> = new Set<Kind>(["GatewayClass", "Namespace"]);
+
+export function isKind(kind: string): kind is Kind {
+  return (KINDS as readonly string[]).includes(kind);
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects. */
+export function objectKey(obj: K8sObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+}
+
+export type Store<K extends Kind> = ReadonlyMap<string, KindMap[K]>;
+
+export interface ResourceSet {
+  /** Objects of a kind, keyed by objectKey, in key order. */
+  list<K extends Kind>(kind: K): readonly KindMap[K][];
+  get<K extends Kind>(kind: K, key: string): KindMap[K] | undefined;
+  /** EndpointSlices labelled with kubernetes.io/service-name = name, in namespace. */
+  endpointSlicesFor(namespace: string, serviceName: string): readonly EndpointSlice[];
+  /** Number of objects in total; for logs and metrics. */
+  readonly size: number;
+}
+
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+class FrozenResourceSet implements ResourceSet {
+  readonly size: number;
+  private readonly byKind: Map<Kind, Map<string, K8sObject>>;
+  private readonly sorted = new Map<Kind, readonly K8sObject[]>();
+  private readonly slicesByService = new Map<string, EndpointSlice[]>();
+
+  constructor(byKind: Map<Kind, Map<string, K8sObject>>) {
+    this.byKind = byKind;
+    let size = 0;
+    for (const m of byKind.values()) size += m.size;
+    this.size = size;
+    for (const slice of this.list("EndpointSlice")) {
+      const svc = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+      if (!svc) continue;
+      const key = `${slice.metadata.namespace ?? ""}/${svc}`;
+      const arr = this.slicesByService.get(key);
+      if (arr) arr.push(slice);
+      else this.slicesByService.set(key, [slice]);
+    }
+  }
+
+  list<K extends Kind>(kind: K): readonly KindMap[K][] {
+    let arr = this.sorted.get(kind);
+    if (!arr) {
+      const m = this.byKind.get(kind);
+      arr = m ? [...m.keys()].sort().map((k) => m.get(k) as K8sObject) : [];
+      this.sorted.set(kind, arr);
+    }
+    return arr as readonly KindMap[K][];
+  }
+
+  get<K extends Kind>(kind: K, key: string): KindMap[K] | undefined {
+    return this.byKind.get(kind)?.get(key) as KindMap[K] | undefined;
+  }
+
+  endpointSlicesFor(namespace: string, serviceName: string): readonly EndpointSlice[] {
+    return this.slicesByService.get(`${namespace}/${serviceName}`) ?? [];
+  }
+}
+
+/**
+ * Builds a ResourceSet. Objects whose kind switchyard does not read are ignored
+ * (the caller decides whether that is worth a warning). A later object with the
+ * same kind and key replaces an earlier one.
+ */
+export function buildResourceSet(objects: Iterable<K8sObject>): ResourceSet {
+  const byKind = new Map<Kind, Map<string, K8sObject>>();
+  for (const obj of objects) {
+    if (!isKind(obj.kind)) continue;
+    let m = byKind.get(obj.kind);
+    if (!m) byKind.set(obj.kind, (m = new Map()));
+    m.set(objectKey(obj), obj);
+  }
+  return new FrozenResourceSet(byKind);
+}
+
+export const EMPTY_RESOURCE_SET: ResourceSet = buildResourceSet([]);

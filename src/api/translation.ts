@@ -1,0 +1,48 @@
+// The contract of translate(): its options and its result.
+import type { GatewayClass, GatewayStatus, PolicyAncestorStatus, RouteParentStatus } from "./gateway-api.ts";
+import type { XdsResources } from "./xds.ts";
+
+export const DEFAULT_CONTROLLER_NAME = "switchyard.dev/gateway-controller";
+
+export interface TranslatorOptions {
+  /** GatewayClasses whose spec.controllerName equals this are ours. */
+  controllerName: string;
+}
+
+/** Identifies the object a status update is for. */
+export interface StatusTarget {
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+}
+
+export type StatusUpdate =
+  | { kind: "GatewayClass"; target: StatusTarget; status: NonNullable<GatewayClass["status"]> }
+  | { kind: "Gateway"; target: StatusTarget; status: GatewayStatus }
+  | {
+      kind: "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute";
+      target: StatusTarget;
+      /** Only the entries whose controllerName is ours; the writer merges them with others'. */
+      parents: RouteParentStatus[];
+    }
+  | {
+      kind: "BackendTLSPolicy" | "BackendLBPolicy";
+      target: StatusTarget;
+      /** Only the entries whose controllerName is ours. */
+      ancestors: PolicyAncestorStatus[];
+    };
+
+export interface GatewaySnapshot {
+  /** `namespace/name` of the Gateway; Envoy's node.cluster. */
+  key: string;
+  resources: XdsResources;
+}
+
+export interface TranslationResult {
+  /** One per Gateway of one of our GatewayClasses, sorted by key. */
+  gateways: GatewaySnapshot[];
+  /** GAMMA outputs for mesh clients, when any route has a Service parent. */
+  mesh?: XdsResources;
+  /** Status for every object we own a condition on, sorted by kind then key. */
+  statuses: StatusUpdate[];
+}

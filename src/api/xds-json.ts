@@ -1,0 +1,27 @@
+// Envoy resources as proto3 canonical JSON, each with its "@type" first: the
+// form `switchyard translate`, the admin API and the golden files share.
+import { toJson, type JsonObject } from "@bufbuild/protobuf";
+import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
+import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { registry } from "../gen/registry.js";
+import { TYPE_URL, type ResourceType, type XdsResources } from "./xds.ts";
+
+export type ResourcesJson = Record<ResourceType, JsonObject[]>;
+
+function withType(typeUrl: string, json: unknown): JsonObject {
+  return { "@type": typeUrl, ...(json as JsonObject) };
+}
+
+export function resourcesToJson(r: XdsResources): ResourcesJson {
+  const opts = { registry };
+  return {
+    listener: r.listeners.map((m) => withType(TYPE_URL.listener, toJson(ListenerSchema, m, opts))),
+    route: r.routes.map((m) => withType(TYPE_URL.route, toJson(RouteConfigurationSchema, m, opts))),
+    cluster: r.clusters.map((m) => withType(TYPE_URL.cluster, toJson(ClusterSchema, m, opts))),
+    endpoint: r.endpoints.map((m) => withType(TYPE_URL.endpoint, toJson(ClusterLoadAssignmentSchema, m, opts))),
+    secret: r.secrets.map((m) => withType(TYPE_URL.secret, toJson(SecretSchema, m, opts))),
+  };
+}
