@@ -1,0 +1,20 @@
+// What a source of inputs (file or kubernetes) gives the controller.
+import type { ResourceSet } from "../api/resource-set.ts";
+import type { StatusUpdate } from "../api/translation.ts";
+
+export interface Source {
+  /** Resolves once every input has been read (or listed) once. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The latest complete view of the inputs. */
+  current(): ResourceSet;
+  /** Called after current() changed; keep it cheap, the controller debounces. */
+  onChange(listener: () => void): void;
+  /** True once start() has resolved: every input has been seen once. */
+  readonly synced: boolean;
+}
+
+/** Where computed status goes. The kubernetes source writes it back; the file source keeps it for the admin API. */
+export interface StatusSink {
+  publish(updates: readonly StatusUpdate[]): void;
+}
