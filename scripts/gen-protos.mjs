@@ -23,17 +23,17 @@ function fail(msg) {
 /** src/gen/registry.js: every generated file, so Any fields can be printed as JSON. */
 function writeRegistry() {
   const files = readdirSync(out, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith("_pb.js")).sort();
-  const lines = ['import { createFileRegistry } from "@bufbuild/protobuf";'];
+  const lines = ['import { createRegistry } from "@bufbuild/protobuf";'];
   const names = [];
   files.forEach((f, i) => {
     lines.push(`import { ${fileExportName(join(out, f))} as f${i} } from "./${f.split("\\").join("/")}";`);
     names.push(`f${i}`);
   });
-  lines.push(`export const registry = createFileRegistry(${names.join(", ")});`);
+  lines.push(`export const registry = createRegistry(${names.join(", ")});`);
   writeFileSync(join(out, "registry.js"), lines.join("\n") + "\n");
   writeFileSync(
     join(out, "registry.d.ts"),
-    'import type { FileRegistry } from "@bufbuild/protobuf";\nexport declare const registry: FileRegistry;\n',
+    'import type { Registry } from "@bufbuild/protobuf";\nexport declare const registry: Registry;\n',
   );
 }
 
@@ -56,6 +56,7 @@ const patchFile = join(root, "proto", "validate-ignore-empty.patch");
 const protos = readFileSync(listFile, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
 
 const stamp = createHash("sha256")
+  .update(readFileSync(fileURLToPath(import.meta.url)))
   .update(readFileSync(listFile))
   .update(readFileSync(patchFile))
   .update(readFileSync(join(root, "buf.gen.yaml")))
