@@ -62,8 +62,9 @@ function unsupported(message: string): SessionResolution {
  *  - absoluteTimeout with Header: header state has no expiry at all.
  */
 export function resolveSessionPersistence(sp: SessionPersistence, origin: SessionOrigin): SessionResolution {
-  const type = sp.type ?? "Cookie";
-  if (type !== "Cookie" && type !== "Header") return unsupported(`sessionPersistence.type ${JSON.stringify(type)} is not supported`);
+  const rawType = sp.type ?? "Cookie";
+  if (rawType !== "Cookie" && rawType !== "Header") return unsupported(`sessionPersistence.type ${JSON.stringify(rawType)} is not supported`);
+  const type: "Cookie" | "Header" = rawType;
   if (sp.cookieConfig && type !== "Cookie") return unsupported("sessionPersistence.cookieConfig can only be set with type Cookie");
   const lifetime = sp.cookieConfig?.lifetimeType ?? "Session";
   if (lifetime !== "Session" && lifetime !== "Permanent") {
