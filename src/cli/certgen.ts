@@ -1,0 +1,104 @@
+// `switchyard certgen`: flag parsing only; the work is in src/infra/certgen.ts.
+import { parseArgs } from "node:util";
+import { runCertgen, type KeyAlgorithm, type RunCertgenOptions } from "../infra/certgen.ts";
+
+export const CERTGEN_USAGE = `Usage: switchyard certgen [flags]
+
+Creates the PKI of the mTLS link between Envoy and switchyard: a CA, the xDS
+server certificate and one client certificate per Gateway. A client
+certificate's URI SAN spiffe://switchyard/gateway/<ns>/<name> names the only
+Gateway whose configuration it may fetch.
+
+  --gateway ns/name       issue a client certificate for this Gateway (repeatable)
+  --mesh                  also issue a client certificate for mesh clients
+  --output files|secrets  PEM files (default) or Kubernetes Secret manifests
+  --out-dir DIR           where to write (required for files; secrets go to stdout without it)
+  --namespace NS          controller namespace (default switchyard-system)
+  --service NAME          controller Service name (default switchyard)
+  --proxy-namespace NS    namespace of the proxies' client Secrets (default: --namespace)
+  --san NAME|IP           server certificate SAN (repeatable; default: the Service's
+                          DNS names, localhost, 127.0.0.1, ::1)
+  --no-server             do not issue a server certificate
+  --ca-cert FILE --ca-key FILE
+                          sign with this CA instead of making a new one
+  --key-type ecdsa|rsa    key algorithm (default ecdsa, P-256)
+  --days N                leaf validity in days (default 365)
+  --overwrite             replace existing files
+`;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** Parses certgen's flags; throws an Error with a user-facing message on bad input. */
+export function parseCertgenArgs(argv: string[]): RunCertgenOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      gateway: { type: "string", multiple: true },
+      mesh: { type: "boolean" },
+      output: { type: "string" },
+      "out-dir": { type: "string" },
+      namespace: { type: "string" },
+      service: { type: "string" },
+      "proxy-namespace": { type: "string" },
+      san: { type: "string", multiple: true },
+      "no-server": { type: "boolean" },
+      "ca-cert": { type: "string" },
+      "ca-key": { type: "string" },
+      "key-type": { type: "string" },
+      days: { type: "string" },
+      overwrite: { type: "boolean" },
+    },
+  });
+  const output = values.output ?? "files";
+  if (output !== "files" && output !== "secrets") throw new Error(`--output must be files or secrets, got ${output}`);
+  const keyType = values["key-type"] ?? "ecdsa";
+  const keyAlgorithm: KeyAlgorithm | undefined =
+    keyType === "ecdsa" ? "ecdsa-p256" : keyType === "rsa" ? "rsa-2048" : undefined;
+  if (!keyAlgorithm) throw new Error(`--key-type must be ecdsa or rsa, got ${keyType}`);
+  let validityDays: number | undefined;
+  if (values.days !== undefined) {
+    validityDays = Number(values.days);
+    if (!Number.isInteger(validityDays) || validityDays <= 0) throw new Error(`--days must be a positive integer, got ${values.days}`);
+  }
+  const opts: RunCertgenOptions = { output, keyAlgorithm, server: !values["no-server"] };
+  if (values.gateway) opts.gateways = values.gateway;
+  if (values.mesh) opts.mesh = true;
+  if (values["out-dir"]) opts.outDir = values["out-dir"];
+  if (values.namespace) opts.namespace = values.namespace;
+  if (values.service) opts.service = values.service;
+  if (values["proxy-namespace"]) opts.proxyNamespace = values["proxy-namespace"];
+  if (values.san) opts.serverSans = values.san;
+  if (values["ca-cert"]) opts.caCertFile = values["ca-cert"];
+  if (values["ca-key"]) opts.caKeyFile = values["ca-key"];
+  if (validityDays !== undefined) opts.validityDays = validityDays;
+  if (values.overwrite) opts.overwrite = true;
+  return opts;
+}
+
+/** Runs `switchyard certgen ARGS`; returns the exit code (0 ok, 2 usage, 1 failure). */
+export async function certgenCommand(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.stdout.write(CERTGEN_USAGE);
+    return 0;
+  }
+  let opts: RunCertgenOptions;
+  try {
+    opts = parseCertgenArgs(argv);
+  } catch (err) {
+    io.stderr.write(`certgen: ${(err as Error).message}\n\n${CERTGEN_USAGE}`);
+    return 2;
+  }
+  try {
+    const res = await runCertgen({ ...opts, stdout: io.stdout });
+    for (const p of res.written) io.stderr.write(`wrote ${p}\n`);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`certgen: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
