@@ -64,7 +64,7 @@ function unsupported(message: string): SessionResolution {
 export function resolveSessionPersistence(sp: SessionPersistence, origin: SessionOrigin): SessionResolution {
   const rawType = sp.type ?? "Cookie";
   if (rawType !== "Cookie" && rawType !== "Header") return unsupported(`sessionPersistence.type ${JSON.stringify(rawType)} is not supported`);
-  const type: "Cookie" | "Header" = rawType;
+  const type: "Cookie" | "Header" = rawType === "Header" ? "Header" : "Cookie";
   if (sp.cookieConfig && type !== "Cookie") return unsupported("sessionPersistence.cookieConfig can only be set with type Cookie");
   const lifetime = sp.cookieConfig?.lifetimeType ?? "Session";
   if (lifetime !== "Session" && lifetime !== "Permanent") {
