@@ -2,6 +2,7 @@ import { fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import type { SessionPersistence } from "../../src/api/gateway-api.ts";
+import { FilterConfigSchema } from "../../src/gen/envoy/config/route/v3/route_components_pb.js";
 import { StatefulSessionPerRouteSchema, StatefulSessionSchema } from "../../src/gen/envoy/extensions/filters/http/stateful_session/v3/stateful_session_pb.js";
 import { CookieBasedSessionStateSchema } from "../../src/gen/envoy/extensions/http/stateful_session/cookie/v3/cookie_pb.js";
 import { HeaderBasedSessionStateSchema } from "../../src/gen/envoy/extensions/http/stateful_session/header/v3/header_pb.js";
@@ -37,8 +38,12 @@ const policy: SessionOrigin = { kind: "policy", namespace: "default", name: "lbp
 function decode(s: IrSessionPersistence) {
   const any = sessionPerFilterConfig(s)[STATEFUL_SESSION_FILTER];
   if (!any) throw new Error("no per-route config");
-  expect(any.typeUrl).toBe("type.googleapis.com/envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute");
-  const perRoute = fromBinary(StatefulSessionPerRouteSchema, any.value);
+  expect(any.typeUrl).toBe("type.googleapis.com/envoy.config.route.v3.FilterConfig");
+  const wrapper = fromBinary(FilterConfigSchema, any.value);
+  expect(wrapper.isOptional).toBe(true);
+  expect(wrapper.disabled).toBe(false);
+  expect(wrapper.config?.typeUrl).toBe("type.googleapis.com/envoy.extensions.filters.http.stateful_session.v3.StatefulSessionPerRoute");
+  const perRoute = fromBinary(StatefulSessionPerRouteSchema, wrapper.config?.value ?? new Uint8Array());
   if (perRoute.override.case !== "statefulSession") throw new Error("not enabled");
   const state = perRoute.override.value.sessionState;
   if (!state?.typedConfig) throw new Error("no session state");

@@ -8,6 +8,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { anyPack, DurationSchema, type Any } from "@bufbuild/protobuf/wkt";
 import { TypedExtensionConfigSchema, type TypedExtensionConfig } from "../../gen/envoy/config/core/v3/extension_pb.js";
+import { FilterConfigSchema } from "../../gen/envoy/config/route/v3/route_components_pb.js";
 import { HttpFilterSchema, type HttpFilter } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import {
   StatefulSessionPerRouteSchema,
@@ -79,8 +80,17 @@ export function statefulSessionPerRoute(s: IrSessionPersistence): StatefulSessio
   });
 }
 
-/** The typed_per_filter_config entries a route needs (empty without persistence). */
+/**
+ * The typed_per_filter_config entries a route needs (empty without persistence).
+ * Wrapped in an optional FilterConfig: Envoy unwraps it and enables the filter,
+ * while proxyless gRPC clients (which NACK unknown non-optional filter configs)
+ * skip it and keep routing.
+ */
 export function sessionPerFilterConfig(s: IrSessionPersistence | undefined): Record<string, Any> {
   if (!s) return {};
-  return { [STATEFUL_SESSION_FILTER]: anyPack(StatefulSessionPerRouteSchema, statefulSessionPerRoute(s)) };
+  const wrapped = create(FilterConfigSchema, {
+    config: anyPack(StatefulSessionPerRouteSchema, statefulSessionPerRoute(s)),
+    isOptional: true,
+  });
+  return { [STATEFUL_SESSION_FILTER]: anyPack(FilterConfigSchema, wrapped) };
 }
