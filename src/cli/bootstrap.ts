@@ -1,0 +1,50 @@
+// `switchyard bootstrap`: prints an Envoy bootstrap for one Gateway.
+import { stringify } from "yaml";
+import { bootstrapJson } from "../infra/bootstrap.ts";
+import { envOr, parse, portOf, UsageError } from "./args.ts";
+
+export const bootstrapUsage = `Usage: switchyard bootstrap --gateway NAMESPACE/NAME [options]
+
+Prints the Envoy bootstrap that connects an Envoy to switchyard as the proxy of
+one Gateway: ADS for listeners and clusters, node.cluster = NAMESPACE/NAME.
+Run Envoy with it: envoy -c bootstrap.yaml --service-node <pod-name>
+
+Options:
+  -g, --gateway NS/NAME     the Gateway this Envoy serves (required)
+      --xds-host HOST       switchyard's xDS address (default $SWITCHYARD_XDS_HOST or 127.0.0.1)
+      --xds-port PORT       switchyard's xDS port (default $SWITCHYARD_XDS_PORT or 18000)
+      --node-id ID          node.id (default envoy-<ns>-<name>)
+      --delta               use incremental (Delta) xDS
+  -o, --output FORMAT       yaml (default) or json
+  -h, --help                show this help`;
+
+export function runBootstrap(argv: string[], out: (s: string) => void): number {
+  const { values } = parse(argv, {
+    gateway: { type: "string", short: "g" },
+    "xds-host": { type: "string" },
+    "xds-port": { type: "string" },
+    "node-id": { type: "string" },
+    delta: { type: "boolean", default: false },
+    output: { type: "string", short: "o", default: "yaml" },
+  });
+  if (values.help) {
+    out(bootstrapUsage + "\n");
+    return 0;
+  }
+  if (!values.gateway) throw new UsageError("bootstrap needs --gateway NAMESPACE/NAME");
+  if (values.output !== "yaml" && values.output !== "json") throw new UsageError(`--output must be yaml or json, got ${JSON.stringify(values.output)}`);
+  let json;
+  try {
+    json = bootstrapJson({
+      gateway: values.gateway,
+      nodeId: values["node-id"],
+      xdsHost: envOr(values["xds-host"], "SWITCHYARD_XDS_HOST", "127.0.0.1"),
+      xdsPort: portOf(envOr(values["xds-port"], "SWITCHYARD_XDS_PORT", "18000"), "--xds-port"),
+      delta: values.delta,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  out(values.output === "json" ? JSON.stringify(json, null, 2) + "\n" : stringify(json, { lineWidth: 0 }));
+  return 0;
+}

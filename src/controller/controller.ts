@@ -1,0 +1,141 @@
+// The controller loop: source -> debounce -> translate -> publish snapshots to
+// the xDS cache and status to the sinks. Nothing is published before the
+// source has synced once, so proxies never see a half-read world.
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { ResourceSet } from "../api/resource-set.ts";
+import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
+import { MESH_SNAPSHOT_KEY, type XdsResources } from "../api/xds.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Source, StatusSink } from "../watch/source.ts";
+
+/** The part of the xDS snapshot cache the controller writes to. */
+export interface SnapshotPublisher {
+  setSnapshot(key: string, resources: XdsResources): unknown;
+  deleteSnapshot(key: string): unknown;
+  keys(): string[];
+}
+
+export type TranslateFn = (rs: ResourceSet, opts: TranslatorOptions) => TranslationResult;
+
+export interface ControllerOptions {
+  source: Source;
+  publisher: SnapshotPublisher;
+  statusSinks: StatusSink[];
+  translate: TranslateFn;
+  translatorOptions: TranslatorOptions;
+  logger: Logger;
+  registry: Registry;
+  /** Quiet time after a change before translating. */
+  debounceMs?: number;
+  /** Upper bound on how long steady churn may delay a translation. */
+  maxDelayMs?: number;
+}
+
+export class Controller {
+  private readonly opts: ControllerOptions;
+  private timer?: NodeJS.Timeout;
+  private firstPendingAt?: number;
+  private result?: TranslationResult;
+  private readonly metrics;
+  private readonly idleWaiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(opts: ControllerOptions) {
+    this.opts = opts;
+    const registers = [opts.registry];
+    this.metrics = {
+      translations: new Counter({ name: "switchyard_translations_total", help: "Translations run", labelNames: ["result"], registers }),
+      duration: new Histogram({
+        name: "switchyard_translation_duration_seconds",
+        help: "Time to translate the inputs",
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers,
+      }),
+      gateways: new Gauge({ name: "switchyard_gateways", help: "Gateways with a published snapshot", registers }),
+    };
+    opts.source.onChange(() => this.changed());
+  }
+
+  /** True after the first translation of fully synced inputs was published. */
+  get ready(): boolean {
+    return this.result !== undefined;
+  }
+
+  lastResult(): TranslationResult | undefined {
+    return this.result;
+  }
+
+  /** Translates at once if the source has synced; call after source.start(). */
+  start(): void {
+    if (this.opts.source.synced) this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Resolves when no translation is pending; for tests and shutdown. */
+  idle(): Promise<void> {
+    if (this.timer === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private changed(): void {
+    if (this.stopped || !this.opts.source.synced) return;
+    const now = Date.now();
+    this.firstPendingAt ??= now;
+    const debounce = this.opts.debounceMs ?? 75;
+    const deadline = this.firstPendingAt + (this.opts.maxDelayMs ?? 500);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.run(), Math.max(0, Math.min(debounce, deadline - now)));
+  }
+
+  private run(): void {
+    this.timer = undefined;
+    this.firstPendingAt = undefined;
+    const { logger } = this.opts;
+    const rs = this.opts.source.current();
+    const end = this.metrics.duration.startTimer();
+    let result: TranslationResult;
+    try {
+      result = this.opts.translate(rs, this.opts.translatorOptions);
+    } catch (err) {
+      // translate() must never throw on user input; if it does, that is our bug.
+      // Proxies keep their last config.
+      this.metrics.translations.inc({ result: "error" });
+      logger.error({ err, objects: rs.size }, "translation failed; keeping the last published config");
+      this.wakeIdle();
+      return;
+    }
+    end();
+    this.metrics.translations.inc({ result: "ok" });
+    this.publish(result);
+    this.result = result;
+    logger.debug({ gateways: result.gateways.length, statuses: result.statuses.length }, "translated");
+    this.wakeIdle();
+  }
+
+  private publish(result: TranslationResult): void {
+    const { publisher } = this.opts;
+    const keep = new Set(result.gateways.map((g) => g.key));
+    for (const g of result.gateways) publisher.setSnapshot(g.key, g.resources);
+    if (result.mesh) {
+      keep.add(MESH_SNAPSHOT_KEY);
+      publisher.setSnapshot(MESH_SNAPSHOT_KEY, result.mesh);
+    }
+    for (const key of publisher.keys()) if (!keep.has(key)) publisher.deleteSnapshot(key);
+    this.metrics.gateways.set(result.gateways.length);
+    for (const sink of this.opts.statusSinks) {
+      try {
+        sink.publish(result.statuses);
+      } catch (err) {
+        this.opts.logger.error({ err }, "status sink failed");
+      }
+    }
+  }
+
+  private wakeIdle(): void {
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,131 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { silentLogger } from "../../../src/observability/log.ts";
+import { formatFileError } from "../../../src/watch/file/load.ts";
+import { FileSource } from "../../../src/watch/file/source.ts";
+
+let dir: string;
+let source: FileSource | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "switchyard-files-"));
+  cpSync("examples", dir, { recursive: true });
+});
+
+afterEach(async () => {
+  await source?.stop();
+  source = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(watch = false) {
+  source = new FileSource({ dir, logger: silentLogger(), watch, debounceMs: 10 });
+  return source;
+}
+
+/** Resolves on the source's next change notification. */
+function nextChange(s: FileSource): Promise<void> {
+  return new Promise((resolve) => s.onChange(resolve));
+}
+
+describe("file source", () => {
+  it("reads every object of the examples, with API-server defaults applied", async () => {
+    const s = start();
+    await s.start();
+    const rs = s.current();
+    expect(s.synced).toBe(true);
+    expect(s.errors()).toEqual([]);
+    expect(rs.list("Gateway").map((g) => g.metadata.name)).toEqual(["eg"]);
+    expect(rs.list("Service")).toHaveLength(2);
+    expect(rs.endpointSlicesFor("default", "shop-v1")).toHaveLength(1);
+    const route = rs.get("HTTPRoute", "default/shop");
+    // Defaults from the CRD schema, as the API server would fill them in.
+    expect(route?.spec.parentRefs?.[0]).toMatchObject({ group: "gateway.networking.k8s.io", kind: "Gateway" });
+    expect(route?.spec.rules?.[0]?.backendRefs?.[0]).toMatchObject({ group: "", kind: "Service" });
+    expect(rs.get("GatewayClass", "switchyard")?.metadata.namespace).toBeUndefined();
+  });
+
+  it("names the file and line of a YAML syntax error, and other files still count", async () => {
+    writeFileSync(join(dir, "broken.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n");
+    const s = start();
+    await s.start();
+    const errors = s.errors();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.file).toMatch(/broken\.yaml$/);
+    expect(formatFileError(errors[0]!)).toMatch(/broken\.yaml:\d+: YAML: /);
+    expect(s.current().list("Gateway")).toHaveLength(1);
+  });
+
+  it("names the file, the object and the field of a schema error", async () => {
+    writeFileSync(
+      join(dir, "bad-route.yaml"),
+      [
+        "apiVersion: gateway.networking.k8s.io/v1",
+        "kind: HTTPRoute",
+        "metadata: { name: bad, namespace: default }",
+        "spec:",
+        "  rules:",
+        "    - matches:",
+        "        - path: { type: Prefix, value: / }",
+      ].join("\n"),
+    );
+    const s = start();
+    await s.start();
+    const [err] = s.errors();
+    expect(err).toMatchObject({ object: "HTTPRoute default/bad", field: "spec.rules[0].matches[0].path.type" });
+    expect(formatFileError(err!)).toContain('must be one of "Exact", "PathPrefix", "RegularExpression"');
+    expect(s.current().get("HTTPRoute", "default/bad")).toBeUndefined();
+    expect(s.current().get("HTTPRoute", "default/shop")).toBeDefined();
+  });
+
+  it("rejects unknown fields as kubectl's strict validation does", async () => {
+    writeFileSync(
+      join(dir, "typo.yaml"),
+      "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: typo }\nspec:\n  rules:\n    - backendRef: []\n",
+    );
+    const s = start();
+    await s.start();
+    expect(s.errors()[0]).toMatchObject({ object: "HTTPRoute typo", field: "spec.rules[0].backendRef", message: "unknown field" });
+  });
+
+  it("keeps serving a file's last good objects when an edit breaks it", async () => {
+    const s = start();
+    await s.start();
+    const before = s.current().get("HTTPRoute", "default/shop");
+    writeFileSync(join(dir, "httproute.yaml"), "kind: HTTPRoute\napiVersion: gateway.networking.k8s.io/v1\nmetadata: {name: shop\n");
+    await s.reload();
+    expect(s.errors()).toHaveLength(1);
+    expect(s.current().get("HTTPRoute", "default/shop")).toEqual(before);
+  });
+
+  it("reports an object defined in two files once and keeps the first", async () => {
+    cpSync(join(dir, "gateway.yaml"), join(dir, "z-copy.yaml"));
+    const s = start();
+    await s.start();
+    const dupes = s.errors().filter((e) => e.message.startsWith("already defined"));
+    expect(dupes.map((e) => e.object)).toEqual(["GatewayClass switchyard", "Gateway default/eg"]);
+    expect(s.current().list("Gateway")).toHaveLength(1);
+  });
+
+  it("reloads when a file changes on disk", async () => {
+    const s = start(true);
+    await s.start();
+    const changed = nextChange(s);
+    writeFileSync(
+      join(dir, "ns.yaml"),
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels: { team: a }\n",
+    );
+    await changed;
+    expect(s.current().get("Namespace", "team-a")?.metadata.labels).toEqual({ team: "a" });
+  });
+
+  it("forgets the objects of a deleted file", async () => {
+    const s = start();
+    await s.start();
+    rmSync(join(dir, "httproute.yaml"));
+    await s.reload();
+    expect(s.current().list("HTTPRoute")).toEqual([]);
+  });
+});
