@@ -33,7 +33,7 @@ export interface AdminOptions {
   logger: Logger;
 }
 
-const TYPES = Object.keys(TYPE_URL) as ResourceType[];
+const TYPES = (Object.keys(TYPE_URL) as ResourceType[]).sort();
 
 export function buildAdminServer(opts: AdminOptions) {
   const app = Fastify({ loggerInstance: opts.logger.child({ component: "admin" }), disableRequestLogging: true });
