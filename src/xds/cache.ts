@@ -1,0 +1,198 @@
+// The snapshot cache: per Gateway key, the validated and encoded resources that
+// the ADS server serves. Versions are content hashes, so setting identical
+// content is a no-op and notifies nobody.
+import type { Message } from "@bufbuild/protobuf";
+import { Gauge, type Registry } from "prom-client";
+import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
+import { silentLogger, type Logger } from "../observability/log.ts";
+import { RESOURCES_FIELD, RESOURCE_TYPES, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
+import { contentHash } from "./resource.ts";
+
+/** What the validator reports for one resource it refused (see src/xds/validate/). */
+export interface ValidationFailure {
+  type: string;
+  resource: string;
+  field: string;
+  rule: string;
+  message?: string;
+}
+
+/** Validation before serving: returns what may be served, and why the rest may not. */
+export type ValidateFn = (resources: XdsResources) => { served: XdsResources; failures: ValidationFailure[] };
+
+/** Pass-through validation: serves everything. Tests use it to inject invalid resources. */
+export const noValidation: ValidateFn = (resources) => ({ served: resources, failures: [] });
+
+/** All resources of one type in a snapshot, by name. */
+export interface TypeSet {
+  readonly type: ResourceType;
+  /** Content version of the whole set. */
+  readonly version: string;
+  readonly byName: ReadonlyMap<string, EncodedResource>;
+}
+
+export interface Snapshot {
+  readonly key: string;
+  /** Content hash of every resource; changes only when content changes. */
+  readonly version: string;
+  /** The resources that are served (validated). */
+  readonly resources: XdsResources;
+  /** Resources withheld by validation. */
+  readonly failures: readonly ValidationFailure[];
+  readonly types: Readonly<Record<ResourceType, TypeSet>>;
+  /** When this content was first set. */
+  readonly createdAt: Date;
+}
+
+export type SnapshotListener = (key: string, snapshot: Snapshot | undefined) => void;
+
+export interface SnapshotCacheOptions {
+  /** Validation before serving. Defaults to the PGV validator of src/xds/validate/. */
+  validate?: ValidateFn;
+  logger?: Logger;
+  /** Where the validation-failure gauge is registered. */
+  registry?: Registry;
+}
+
+let defaultValidate: ValidateFn = noValidation;
+
+/** Wire the real validator in as the default (src/xds/validate/ calls this, or the server does). */
+export function setDefaultValidate(fn: ValidateFn): void {
+  defaultValidate = fn;
+}
+
+function failureKey(f: ValidationFailure): string {
+  return `${f.type}\0${f.resource}\0${f.field}\0${f.rule}`;
+}
+
+export class SnapshotCache {
+  readonly #snapshots = new Map<string, Snapshot>();
+  readonly #listeners = new Set<SnapshotListener>();
+  readonly #validate: ValidateFn | undefined;
+  readonly #logger: Logger;
+  readonly #failuresGauge: Gauge | undefined;
+
+  constructor(opts: SnapshotCacheOptions = {}) {
+    this.#validate = opts.validate;
+    this.#logger = (opts.logger ?? silentLogger()).child({ component: "xds-cache" });
+    if (opts.registry) {
+      this.#failuresGauge = new Gauge({
+        name: "switchyard_xds_validation_failures",
+        help: "Resources withheld from a snapshot because they fail Envoy's validate.rules",
+        labelNames: ["snapshot", "type"],
+        registers: [opts.registry],
+      });
+    }
+  }
+
+  /**
+   * Validate, encode and store the resources of `key`. Returns the snapshot now
+   * served; when the content is unchanged this is the previous snapshot object
+   * and no listener is called.
+   */
+  setSnapshot(key: string, resources: XdsResources): Snapshot {
+    const previous = this.#snapshots.get(key);
+    const { served, failures } = (this.#validate ?? defaultValidate)(resources);
+    const allFailures = [...failures];
+    const types = {} as Record<ResourceType, TypeSet>;
+    const kept = emptyResources();
+    for (const type of RESOURCE_TYPES) {
+      const field = RESOURCES_FIELD[type];
+      const byName = new Map<string, EncodedResource>();
+      const list = served[field] as Message[];
+      const keptList = kept[field] as Message[];
+      for (const msg of list) {
+        const name = resourceName(type, msg);
+        if (name === "") {
+          allFailures.push({ type, resource: "", field: "name", rule: "min_len", message: "a resource needs a name" });
+          continue;
+        }
+        if (byName.has(name)) {
+          allFailures.push({ type, resource: name, field: "name", rule: "unique", message: "duplicate resource name" });
+          continue;
+        }
+        byName.set(name, encodeResource(type, msg, previous?.types[type].byName.get(name)));
+        keptList.push(msg);
+      }
+      // Sorted by name so that the set version does not depend on input order.
+      const sorted = new Map([...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      types[type] = { type, version: setVersion(sorted.values()), byName: sorted };
+    }
+    const version = contentHash(Buffer.from(PUSH_ORDER.map((t) => types[t].version).join("/")));
+    this.#reportFailures(key, previous?.failures ?? [], allFailures);
+    if (previous && previous.version === version) return previous;
+    // Keep unchanged type sets identical objects: streams compare them cheaply.
+    if (previous) {
+      for (const type of RESOURCE_TYPES) {
+        if (previous.types[type].version === types[type].version) types[type] = previous.types[type];
+      }
+    }
+    const snapshot: Snapshot = { key, version, resources: kept, failures: allFailures, types, createdAt: new Date() };
+    this.#snapshots.set(key, snapshot);
+    this.#logger.debug({ snapshot: key, version }, "snapshot updated");
+    this.#emit(key, snapshot);
+    return snapshot;
+  }
+
+  /** Stop serving `key`. Connected streams keep what they have and get nothing new. */
+  deleteSnapshot(key: string): boolean {
+    const existed = this.#snapshots.delete(key);
+    if (existed) {
+      this.#reportFailures(key, this.#failures(key), []);
+      this.#emit(key, undefined);
+    }
+    return existed;
+  }
+
+  getSnapshot(key: string): Snapshot | undefined {
+    return this.#snapshots.get(key);
+  }
+
+  keys(): string[] {
+    return [...this.#snapshots.keys()].sort();
+  }
+
+  /** Validation failures of the snapshot `key` (empty if none or no such key). */
+  failures(key: string): readonly ValidationFailure[] {
+    return this.#failures(key);
+  }
+
+  /** Every key's validation failures, for the admin API. */
+  allFailures(): Record<string, readonly ValidationFailure[]> {
+    const out: Record<string, readonly ValidationFailure[]> = {};
+    for (const [key, snap] of this.#snapshots) if (snap.failures.length > 0) out[key] = snap.failures;
+    return out;
+  }
+
+  /** Be told about every snapshot change (undefined: deleted). Returns the unsubscribe function. */
+  onChange(listener: SnapshotListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #failures(key: string): readonly ValidationFailure[] {
+    return this.#snapshots.get(key)?.failures ?? [];
+  }
+
+  #emit(key: string, snapshot: Snapshot | undefined): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(key, snapshot);
+      } catch (err) {
+        this.#logger.error({ err, snapshot: key }, "snapshot listener failed");
+      }
+    }
+  }
+
+  #reportFailures(key: string, before: readonly ValidationFailure[], after: readonly ValidationFailure[]): void {
+    const seen = new Set(before.map(failureKey));
+    for (const f of after) {
+      if (!seen.has(failureKey(f))) this.#logger.warn({ snapshot: key, ...f }, "resource withheld: fails validation");
+    }
+    if (this.#failuresGauge) {
+      for (const type of RESOURCE_TYPES) {
+        this.#failuresGauge.set({ snapshot: key, type }, after.filter((f) => f.type === type).length);
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// CSDS (envoy.service.status.v3.ClientStatusDiscoveryService): the server's
+// view of each connected client — what was sent, and whether it was ACKed.
+import { create } from "@bufbuild/protobuf";
+import { AnySchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { ClientResourceStatus } from "../gen/envoy/admin/v3/config_dump_shared_pb.js";
+import {
+  ClientConfigSchema,
+  ClientConfig_GenericXdsConfigSchema,
+  ClientStatusResponseSchema,
+  ConfigStatus,
+  type ClientConfig,
+  type ClientConfig_GenericXdsConfig,
+  type ClientStatusRequest,
+  type ClientStatusResponse,
+} from "../gen/envoy/service/status/v3/csds_pb.js";
+import type { StringMatcher } from "../gen/envoy/type/matcher/v3/string_pb.js";
+import { TYPE_URL } from "../api/xds.ts";
+import type { SnapshotCache } from "./cache.ts";
+import type { BaseStream, TypeStateBase } from "./stream-base.ts";
+
+function matchString(m: StringMatcher | undefined, value: string): boolean {
+  if (!m) return true;
+  const v = m.ignoreCase ? value.toLowerCase() : value;
+  const p = m.matchPattern;
+  const norm = (s: string): string => (m.ignoreCase ? s.toLowerCase() : s);
+  switch (p.case) {
+    case "exact":
+      return v === norm(p.value);
+    case "prefix":
+      return v.startsWith(norm(p.value));
+    case "suffix":
+      return v.endsWith(norm(p.value));
+    case "contains":
+      return v.includes(norm(p.value));
+    case "safeRegex":
+      try {
+        return new RegExp(`^(?:${p.value.regex})$`).test(value);
+      } catch {
+        return false;
+      }
+    default:
+      return false;
+  }
+}
+
+function selected(req: ClientStatusRequest, stream: BaseStream): boolean {
+  if (req.nodeMatchers.length === 0) return true;
+  // OR across matchers; node metadata matchers are not supported and match nothing.
+  return req.nodeMatchers.some((nm) => nm.nodeMetadatas.length === 0 && matchString(nm.nodeId, stream.nodeId));
+}
+
+function perType(
+  stream: BaseStream,
+  ts: TypeStateBase,
+  cache: SnapshotCache,
+  withContents: boolean,
+): ClientConfig_GenericXdsConfig[] {
+  const out: ClientConfig_GenericXdsConfig[] = [];
+  const snap = stream.key !== undefined ? cache.getSnapshot(stream.key) : undefined;
+  const nacked = ts.status.lastNackedVersion !== undefined && ts.status.lastNackedVersion === ts.sentVersion;
+  const acked = ts.status.lastAckedVersion !== undefined && ts.status.lastAckedVersion === ts.sentVersion;
+  const configStatus = ts.inFlight ? ConfigStatus.STALE : nacked ? ConfigStatus.ERROR : acked ? ConfigStatus.SYNCED : ConfigStatus.UNKNOWN;
+  const clientStatus = ts.inFlight
+    ? ClientResourceStatus.REQUESTED
+    : nacked
+      ? ClientResourceStatus.NACKED
+      : acked
+        ? ClientResourceStatus.ACKED
+        : ClientResourceStatus.UNKNOWN;
+  const updated = ts.status.lastSentAt ? timestampFromDate(new Date(ts.status.lastSentAt)) : undefined;
+  for (const [name, version] of [...stream.held(ts)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const r = ts.type !== undefined ? snap?.types[ts.type].byName.get(name) : undefined;
+    const contents =
+      withContents && r && r.version === version
+        ? create(AnySchema, { typeUrl: TYPE_URL[r.type], value: anyValue(r.any) })
+        : undefined;
+    out.push(
+      create(ClientConfig_GenericXdsConfigSchema, {
+        typeUrl: ts.typeUrl,
+        name,
+        versionInfo: version,
+        xdsConfig: contents,
+        lastUpdated: updated,
+        configStatus,
+        clientStatus,
+      }),
+    );
+  }
+  // Subscribed names the client does not hold yet.
+  for (const name of ts.names) {
+    if (stream.held(ts).has(name)) continue;
+    out.push(
+      create(ClientConfig_GenericXdsConfigSchema, {
+        typeUrl: ts.typeUrl,
+        name,
+        configStatus: ConfigStatus.NOT_SENT,
+        clientStatus: ClientResourceStatus.REQUESTED,
+      }),
+    );
+  }
+  return out;
+}
+
+/** The value bytes inside pre-encoded Any bytes (field 2 follows field 1). */
+function anyValue(any: Uint8Array): Uint8Array {
+  // Field 1: tag 0x0a, varint length, bytes. Field 2: tag 0x12, varint length, bytes.
+  let pos = 1;
+  const readVarint = (): number => {
+    let n = 0;
+    let mul = 1;
+    for (;;) {
+      const b = any[pos++] ?? 0;
+      n += (b & 0x7f) * mul;
+      if (b < 0x80) return n;
+      mul *= 128;
+    }
+  };
+  const typeLen = readVarint();
+  pos += typeLen + 1;
+  const valueLen = readVarint();
+  return any.subarray(pos, pos + valueLen);
+}
+
+export function clientStatus(
+  req: ClientStatusRequest,
+  streams: Iterable<BaseStream>,
+  cache: SnapshotCache,
+): ClientStatusResponse {
+  const config: ClientConfig[] = [];
+  for (const stream of streams) {
+    if (!selected(req, stream)) continue;
+    const genericXdsConfigs = [...stream.types.values()].flatMap((ts) =>
+      perType(stream, ts, cache, !req.excludeResourceContents),
+    );
+    config.push(create(ClientConfigSchema, { node: stream.node, genericXdsConfigs, clientScope: "" }));
+  }
+  return create(ClientStatusResponseSchema, { config });
+}

@@ -1,0 +1,203 @@
+// The xDS gRPC server: ADS (State-of-the-World and Delta) and CSDS on one port.
+//
+// Node -> snapshot: a stream is served the snapshot keyed by its first
+// request's `node.cluster` (a Gateway's `namespace/name`, or the mesh key).
+// A key with no snapshot gets nothing (logged once per key) until one is set;
+// a stream never gets another key's resources.
+//
+// Authorization hook: pass `authorize` to decide the key from the stream's
+// identity. It runs once per stream, on the first request, with the node and
+// the call's auth context (peer certificate under mTLS). Return the snapshot key
+// the stream may read, or an Error to refuse the stream with PERMISSION_DENIED.
+// Example for mTLS: compare the client certificate's identity with
+// node.cluster and return node.cluster when they match.
+import * as grpc from "@grpc/grpc-js";
+import type { Registry } from "prom-client";
+import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
+import { AggregatedDiscoveryService } from "../gen/envoy/service/discovery/v3/ads_pb.js";
+import { ClientStatusDiscoveryService, type ClientStatusRequest } from "../gen/envoy/service/status/v3/csds_pb.js";
+import type { Logger } from "../observability/log.ts";
+import type { SnapshotCache } from "./cache.ts";
+import { clientStatus } from "./csds.ts";
+import { DeltaStream } from "./delta-stream.ts";
+import { rawResponseServiceDefinition, serviceDefinition } from "./grpc-services.ts";
+import { XdsMetrics } from "./metrics.ts";
+import type { NodeStatus } from "./node-status.ts";
+import { SotwStream } from "./sotw-stream.ts";
+import type { BaseStream, StreamContext } from "./stream-base.ts";
+
+export type { NodeStatus, TypeStatus } from "./node-status.ts";
+
+/** What `authorize` sees about a new stream. */
+export interface StreamIdentity {
+  node: Node | undefined;
+  /** grpc-js auth context: `transportSecurityType`, `sslPeerCertificate` under TLS. */
+  authContext: ReturnType<grpc.ServerDuplexStream<unknown, unknown>["getAuthContext"]>;
+  peer: string;
+  metadata: grpc.Metadata;
+}
+
+/** Returns the snapshot key the stream may read, or an Error to refuse it. */
+export type AuthorizeFn = (identity: StreamIdentity) => string | Error;
+
+/** The default: trust node.cluster. */
+export const clusterIsKey: AuthorizeFn = (id) => id.node?.cluster ?? "";
+
+export interface XdsServerOptions {
+  cache: SnapshotCache;
+  host: string;
+  /** 0 picks a free port; see XdsServer.port. */
+  port: number;
+  logger: Logger;
+  registry: Registry;
+  /** Defaults to insecure (plaintext). */
+  credentials?: grpc.ServerCredentials;
+  authorize?: AuthorizeFn;
+  /** Most ADS streams served at once; more are refused with RESOURCE_EXHAUSTED. Default 10,000. */
+  maxStreams?: number;
+  /** Largest request accepted, bytes. Default 4 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** Largest response sent, bytes; -1 for no limit. Default -1. */
+  maxSendMessageBytes?: number;
+  /** Server keepalive ping interval and timeout, ms. Defaults 30 s and 10 s. */
+  keepaliveTimeMs?: number;
+  keepaliveTimeoutMs?: number;
+  /** How long close() waits for clients before forcing. Default 5 s. */
+  shutdownTimeoutMs?: number;
+  /** Extra grpc-js server options. */
+  grpcOptions?: grpc.ChannelOptions;
+}
+
+export interface XdsServer {
+  /** The bound port. */
+  readonly port: number;
+  /** Per-stream state of every connected node, for the admin API. */
+  nodes(): NodeStatus[];
+  /** Stop accepting, flush in-flight responses, close streams, stop. */
+  close(): Promise<void>;
+}
+
+export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer> {
+  const logger = opts.logger.child({ component: "xds-server" });
+  const metrics = new XdsMetrics(opts.registry);
+  const authorize = opts.authorize ?? clusterIsKey;
+  const maxStreams = opts.maxStreams ?? 10_000;
+  const streams = new Set<BaseStream>();
+  const byKey = new Map<string, Set<BaseStream>>();
+  const unknownLogged = new Set<string>();
+  let closing = false;
+
+  const ctx: StreamContext = {
+    cache: opts.cache,
+    logger,
+    metrics,
+    admit(stream, node) {
+      const call = (stream as unknown as { call: grpc.ServerDuplexStream<unknown, Buffer> }).call;
+      let key: string | Error;
+      try {
+        key = authorize({ node, authContext: call.getAuthContext(), peer: stream.peer, metadata: call.metadata });
+      } catch (err) {
+        key = err instanceof Error ? err : new Error(String(err));
+      }
+      if (key instanceof Error) {
+        logger.warn({ node: node?.id, cluster: node?.cluster, peer: stream.peer, err: key.message }, "stream refused");
+        stream.fail(grpc.status.PERMISSION_DENIED, key.message);
+        return key;
+      }
+      let set = byKey.get(key);
+      if (!set) {
+        set = new Set();
+        byKey.set(key, set);
+      }
+      set.add(stream);
+      if (!opts.cache.getSnapshot(key)) {
+        metrics.unknownSnapshot.inc();
+        if (!unknownLogged.has(key)) {
+          unknownLogged.add(key);
+          logger.warn({ node: node?.id, snapshot: key }, "node asks for a snapshot that does not exist; it gets nothing");
+        }
+      }
+      logger.info({ stream: stream.id, node: node?.id, snapshot: key, protocol: stream.protocol }, "stream opened");
+      return key;
+    },
+    onClose(stream) {
+      if (!streams.delete(stream)) return;
+      metrics.streams.dec({ protocol: stream.protocol });
+      if (stream.key !== undefined) byKey.get(stream.key)?.delete(stream);
+      logger.debug({ stream: stream.id, node: stream.nodeId }, "stream closed");
+    },
+  };
+
+  const unsubscribe = opts.cache.onChange((key, snapshot) => {
+    if (snapshot) unknownLogged.delete(key);
+    for (const stream of byKey.get(key) ?? []) stream.schedule();
+  });
+
+  function open(kind: "sotw" | "delta", call: grpc.ServerDuplexStream<unknown, Buffer>): void {
+    if (closing) {
+      call.emit("error", { code: grpc.status.UNAVAILABLE, details: "xDS server is shutting down" });
+      return;
+    }
+    if (streams.size >= maxStreams) {
+      call.emit("error", { code: grpc.status.RESOURCE_EXHAUSTED, details: `more than ${maxStreams} xDS streams` });
+      return;
+    }
+    const stream = kind === "sotw" ? new SotwStream(call, ctx) : new DeltaStream(call, ctx);
+    streams.add(stream);
+    metrics.streams.inc({ protocol: kind });
+  }
+
+  const server = new grpc.Server({
+    "grpc.keepalive_time_ms": opts.keepaliveTimeMs ?? 30_000,
+    "grpc.keepalive_timeout_ms": opts.keepaliveTimeoutMs ?? 10_000,
+    "grpc.max_receive_message_length": opts.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+    "grpc.max_send_message_length": opts.maxSendMessageBytes ?? -1,
+    ...opts.grpcOptions,
+  });
+  server.addService(rawResponseServiceDefinition(AggregatedDiscoveryService), {
+    streamAggregatedResources: (call: grpc.ServerDuplexStream<unknown, Buffer>) => open("sotw", call),
+    deltaAggregatedResources: (call: grpc.ServerDuplexStream<unknown, Buffer>) => open("delta", call),
+  });
+  server.addService(serviceDefinition(ClientStatusDiscoveryService), {
+    fetchClientStatus: (
+      call: grpc.ServerUnaryCall<ClientStatusRequest, unknown>,
+      callback: grpc.sendUnaryData<unknown>,
+    ) => callback(null, clientStatus(call.request, streams, opts.cache)),
+    streamClientStatus: (call: grpc.ServerDuplexStream<ClientStatusRequest, unknown>) => {
+      call.on("data", (req: ClientStatusRequest) => call.write(clientStatus(req, streams, opts.cache)));
+      call.on("end", () => call.end());
+    },
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${opts.host}:${opts.port}`, opts.credentials ?? grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    );
+  });
+  logger.info({ host: opts.host, port }, "xDS server listening");
+
+  return {
+    port,
+    nodes: () => [...streams].filter((s) => s.key !== undefined).map((s) => s.nodeStatus()),
+    async close() {
+      if (closing) return;
+      closing = true;
+      unsubscribe();
+      const done = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // End every stream; grpc-js flushes queued responses before the status.
+      for (const s of [...streams]) s.close();
+      const timeout = opts.shutdownTimeoutMs ?? 5_000;
+      let timer: NodeJS.Timeout | undefined;
+      const forced = new Promise<"forced">((resolve) => {
+        timer = setTimeout(() => resolve("forced"), timeout);
+      });
+      const result = await Promise.race([done, forced]);
+      clearTimeout(timer);
+      if (result === "forced") {
+        logger.warn({ timeoutMs: timeout }, "xDS clients did not disconnect in time; forcing shutdown");
+        server.forceShutdown();
+      }
+      logger.info("xDS server stopped");
+    },
+  };
+}

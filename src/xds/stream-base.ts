@@ -1,0 +1,278 @@
+// What SotW and Delta streams share: per-type ACK/NACK bookkeeping, nonces,
+// ordered reconciliation with make-before-break barriers, and writes that
+// respect backpressure so a slow client never holds up the others.
+import type * as grpc from "@grpc/grpc-js";
+import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
+import type { Status } from "../gen/google/rpc/status_pb.js";
+import { TYPE_URL, type ResourceType } from "../api/xds.ts";
+import type { Logger } from "../observability/log.ts";
+import type { Snapshot, SnapshotCache } from "./cache.ts";
+import type { XdsMetrics } from "./metrics.ts";
+import type { NodeStatus, TypeStatus } from "./node-status.ts";
+import { typeOfUrl } from "./resource.ts";
+
+/**
+ * Make-before-break: a stage is sent only when every earlier stage has been
+ * ACKed or NACKed. Clusters, then their endpoints and the secrets, then
+ * listeners, then routes. Removals go out after all of that, listeners first.
+ */
+export const STAGES: readonly (readonly ResourceType[])[] = [["cluster"], ["endpoint", "secret"], ["listener"], ["route"]];
+export const REMOVAL_ORDER: readonly ResourceType[] = ["listener", "route", "cluster", "endpoint", "secret"];
+
+export interface StreamContext {
+  cache: SnapshotCache;
+  logger: Logger;
+  metrics: XdsMetrics;
+  /** Called once with the first request's node; returns the snapshot key, or an Error to refuse. */
+  admit(stream: BaseStream, node: Node | undefined): string | Error;
+  onClose(stream: BaseStream): void;
+}
+
+let nextStreamId = 1;
+
+function shortType(typeUrl: string): string {
+  return typeOfUrl(typeUrl) ?? "unknown";
+}
+
+/** Per-type state common to both protocols. */
+export class TypeStateBase {
+  readonly typeUrl: string;
+  readonly type: ResourceType | undefined;
+  wildcard = false;
+  readonly names = new Set<string>();
+  /** The client asked for this type at least once on this stream. */
+  requested = false;
+  /** A response must go out even if the content equals what was sent (first request, new names). */
+  mustRespond = false;
+  nonce = "";
+  inFlight = false;
+  sentVersion = "";
+  sentAt = 0;
+  readonly status: TypeStatus;
+
+  constructor(typeUrl: string) {
+    this.typeUrl = typeUrl;
+    this.type = typeOfUrl(typeUrl);
+    this.status = { typeUrl, subscribed: [], awaitingAck: false };
+  }
+
+  subscribedNames(): string[] {
+    return [...(this.wildcard ? ["*"] : []), ...[...this.names].sort()];
+  }
+}
+
+export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
+  readonly id = nextStreamId++;
+  readonly protocol: "sotw" | "delta";
+  readonly connectedSince = new Date();
+  readonly types = new Map<string, TS>();
+  nodeId = "";
+  cluster = "";
+  /** The node of the first request. */
+  node: Node | undefined;
+  /** The snapshot key, set once the first request is admitted. */
+  key: string | undefined;
+  protected readonly ctx: StreamContext;
+  protected readonly call: grpc.ServerDuplexStream<unknown, Buffer>;
+  protected readonly log: Logger;
+  #nonceCounter = 0;
+  #blocked = false;
+  #scheduled = false;
+  #closed = false;
+
+  constructor(protocol: "sotw" | "delta", call: grpc.ServerDuplexStream<unknown, Buffer>, ctx: StreamContext) {
+    this.protocol = protocol;
+    this.call = call;
+    this.ctx = ctx;
+    this.log = ctx.logger.child({ stream: this.id, protocol });
+    call.on("data", (req: unknown) => this.#onData(req));
+    call.on("end", () => this.close());
+    call.on("cancelled", () => this.#finish());
+    call.on("error", (err: Error) => {
+      this.log.debug({ err }, "stream error");
+      this.#finish();
+    });
+    call.on("close", () => this.#finish());
+    call.on("drain", () => {
+      this.#blocked = false;
+      this.schedule();
+    });
+  }
+
+  get peer(): string {
+    try {
+      return this.call.getPeer();
+    } catch {
+      return "";
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Reconcile soon; many triggers in one tick coalesce and the latest snapshot wins. */
+  schedule(): void {
+    if (this.#scheduled || this.#closed || this.key === undefined) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#closed || this.#blocked || this.key === undefined) return;
+      const snap = this.ctx.cache.getSnapshot(this.key);
+      // An unknown or deleted snapshot: the client keeps what it has and gets nothing.
+      if (!snap) return;
+      try {
+        this.reconcile(snap);
+      } catch (err) {
+        this.log.error({ err }, "reconcile failed");
+      }
+    });
+  }
+
+  /** Graceful end: queued responses are flushed before the stream closes with OK. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.call.end();
+    } catch {
+      // already gone
+    }
+    this.ctx.onClose(this);
+  }
+
+  /** End the stream with an error status. */
+  fail(code: grpc.status, details: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.call.emit("error", { code, details });
+    } catch {
+      // already gone
+    }
+    this.ctx.onClose(this);
+  }
+
+  nodeStatus(): NodeStatus {
+    return {
+      streamId: this.id,
+      nodeId: this.nodeId,
+      cluster: this.cluster,
+      snapshotKey: this.key ?? "",
+      protocol: this.protocol,
+      peer: this.peer,
+      connectedSince: this.connectedSince.toISOString(),
+      types: [...this.types.values()]
+        .map((ts) => ({ ...ts.status, subscribed: ts.subscribedNames(), awaitingAck: ts.inFlight }))
+        .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1)),
+    };
+  }
+
+  protected abstract newTypeState(typeUrl: string): TS;
+  protected abstract handleRequest(req: unknown, ts: TS): void;
+  protected abstract requestTypeUrl(req: unknown): { typeUrl: string; node: Node | undefined };
+  /** Send what phase 1 (additions, updates) needs for one type, if anything. */
+  protected abstract sendUpdates(ts: TS, snap: Snapshot): void;
+  /** Send the removals (phase 2) of one type. */
+  protected abstract sendRemovals(ts: TS, snap: Snapshot): void;
+  /** name -> version of what the client holds for `ts`, as far as the server knows. */
+  abstract held(ts: TS): ReadonlyMap<string, string>;
+
+  protected typeState(typeUrl: string): TS {
+    let ts = this.types.get(typeUrl);
+    if (!ts) {
+      ts = this.newTypeState(typeUrl);
+      this.types.set(typeUrl, ts);
+    }
+    return ts;
+  }
+
+  protected reconcile(snap: Snapshot): void {
+    // Types we do not serve are answered at once; they order nothing.
+    for (const ts of this.types.values()) {
+      if (ts.type === undefined && !ts.inFlight) this.sendUpdates(ts, snap);
+    }
+    let waiting = false;
+    for (const stage of STAGES) {
+      for (const type of stage) {
+        const ts = this.types.get(TYPE_URL[type]);
+        if (!ts || !ts.requested) continue;
+        if (!ts.inFlight && !this.#blocked) this.sendUpdates(ts, snap);
+        if (ts.inFlight) waiting = true;
+      }
+      if (waiting) return;
+    }
+    if (this.#blocked) return;
+    for (const type of REMOVAL_ORDER) {
+      const ts = this.types.get(TYPE_URL[type]);
+      if (ts && ts.requested && !ts.inFlight) this.sendRemovals(ts, snap);
+    }
+  }
+
+  protected nextNonce(): string {
+    return (++this.#nonceCounter).toString(36);
+  }
+
+  /** Write one response for `ts`, recording it as in flight. */
+  protected send(ts: TS, bytes: Buffer, version: string, nonce: string): void {
+    ts.nonce = nonce;
+    ts.inFlight = true;
+    ts.mustRespond = false;
+    ts.sentVersion = version;
+    ts.sentAt = performance.now();
+    ts.status.lastSentVersion = version;
+    ts.status.lastSentNonce = nonce;
+    ts.status.lastSentAt = new Date().toISOString();
+    this.ctx.metrics.pushes.inc({ type: shortType(ts.typeUrl) });
+    if (!this.call.write(bytes)) this.#blocked = true;
+  }
+
+  /** Record the ACK or NACK of the response in flight for `ts` (the nonce matched). */
+  protected settle(ts: TS, errorDetail: Status | undefined): void {
+    if (!ts.inFlight) return;
+    ts.inFlight = false;
+    const type = shortType(ts.typeUrl);
+    this.ctx.metrics.pushToAck.observe({ type }, (performance.now() - ts.sentAt) / 1000);
+    const now = new Date().toISOString();
+    if (errorDetail) {
+      ts.status.lastNackedVersion = ts.sentVersion;
+      ts.status.lastNackedAt = now;
+      ts.status.nackMessage = errorDetail.message;
+      this.ctx.metrics.nacks.inc({ type });
+      this.log.warn(
+        { node: this.nodeId, snapshot: this.key, typeUrl: ts.typeUrl, version: ts.sentVersion, error: errorDetail.message },
+        "client rejected configuration (NACK)",
+      );
+    } else {
+      ts.status.lastAckedVersion = ts.sentVersion;
+      ts.status.lastAckedAt = now;
+      delete ts.status.nackMessage;
+      this.ctx.metrics.acks.inc({ type });
+    }
+  }
+
+  #onData(req: unknown): void {
+    if (this.#closed) return;
+    const { typeUrl, node } = this.requestTypeUrl(req);
+    if (this.key === undefined) {
+      this.node = node;
+      this.nodeId = node?.id ?? "";
+      this.cluster = node?.cluster ?? "";
+      const admitted = this.ctx.admit(this, node);
+      if (admitted instanceof Error) return;
+      this.key = admitted;
+    }
+    if (typeUrl === "") {
+      this.log.debug("request without type_url ignored");
+      return;
+    }
+    this.handleRequest(req, this.typeState(typeUrl));
+    this.schedule();
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.ctx.onClose(this);
+  }
+}
