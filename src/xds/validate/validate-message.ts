@@ -1,0 +1,18 @@
+// validateMessage: one message against its type's PGV plan.
+import type { DescMessage, Message, Registry } from "@bufbuild/protobuf";
+import { registry as envoyRegistry } from "../../gen/registry.js";
+import { planFor } from "./plan.ts";
+import type { Violation } from "./types.ts";
+import { walk } from "./walk.ts";
+
+/**
+ * Every `validate.rules` violation in `message`, with dotted field paths from
+ * it. Packed Any messages are unpacked with `registry` and checked too.
+ * Never throws on message content.
+ */
+export function validateMessage(schema: DescMessage, message: Message, registry: Registry = envoyRegistry): Violation[] {
+  const out: Violation[] = [];
+  const plan = planFor(schema);
+  if (plan.relevant) walk(plan, message as unknown as Record<string, unknown>, undefined, { registry, out });
+  return out;
+}
