@@ -57,7 +57,7 @@ export class KubeClient {
       ctx.setHeaderParam("Content-Type", req.contentType ?? "application/json");
       ctx.setBody(JSON.stringify(req.body));
     }
-    const timeout = AbortSignal.timeout(req.timeoutMs ?? this.defaultTimeoutMs);
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(req.timeoutMs ?? this.defaultTimeoutMs)));
     ctx.setSignal(req.signal ? AbortSignal.any([req.signal, timeout]) : timeout);
     const res = await this.http.send(ctx).toPromise();
     const text = await res.body.text();

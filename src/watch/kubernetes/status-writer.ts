@@ -1,0 +1,272 @@
+// Writes translated status back to the API server (a StatusSink).
+//   - Only the leader writes; followers keep the latest desired status so they
+//     can take over at once.
+//   - Only what changed: an update equal to the last one written, whose object
+//     (in the informer cache) already shows it, costs nothing; an update whose
+//     merge leaves the object's status as it is is not written either.
+//   - PUT to the /status subresource with metadata.resourceVersion: a
+//     read-modify-write of our controllerName entries. On 409 Conflict it
+//     reads the object again and retries.
+//   - Writes pass a token bucket, and one object is written at a time.
+// publish() takes the complete set of statuses of one translation: a route or
+// policy missing from it gets our entries removed; a Gateway or GatewayClass
+// missing from it is left alone (it may belong to someone else now).
+import type { Registry } from "prom-client";
+import type { K8sObject } from "../../api/meta.ts";
+import type { Kind } from "../../api/resource-set.ts";
+import type { StatusUpdate } from "../../api/translation.ts";
+import type { Logger } from "../../observability/log.ts";
+import type { StatusSink } from "../source.ts";
+import { Backoff } from "./backoff.ts";
+import { canonicalJson } from "./canonical-json.ts";
+import { apiError, errorMessage, type KubeClient } from "./kube-http.ts";
+import { statusMetrics, type StatusMetrics } from "./metrics.ts";
+import { objectPath, parseApiVersion, resourceInfo } from "./resources.ts";
+import { applyStatusUpdate, type StatusObject } from "./status-apply.ts";
+import { TokenBucket } from "./token-bucket.ts";
+
+export interface StatusWriterOptions {
+  client: KubeClient;
+  logger: Logger;
+  registry: Registry;
+  controllerName: string;
+  /** Asked right before every write. */
+  isLeader: () => boolean;
+  /** The object as the informers last saw it; saves a GET per write. Absent: always GET first. */
+  lookup?: (kind: Kind, key: string) => K8sObject | undefined;
+  /** Sustained writes per second (default 10) and burst (default 20). */
+  qps?: number;
+  burst?: number;
+  /** Attempts after a 409 Conflict before the write is retried later (default 5). */
+  conflictRetries?: number;
+  /** Backoff for writes that failed for other reasons (default 500 ms to 30 s). */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  requestTimeoutMs?: number;
+  /** The clock for lastTransitionTime. */
+  now?: () => Date;
+}
+
+type Result = "written" | "unchanged" | "gone" | "invalid" | "conflict" | "error" | "not-leader";
+
+interface Entry {
+  update: StatusUpdate;
+  fingerprint: string;
+  /** Remove our entries (the route or policy left the translation). */
+  clearing: boolean;
+}
+
+export class StatusWriter implements StatusSink {
+  private readonly opts: StatusWriterOptions;
+  private readonly log: Logger;
+  private readonly metrics: StatusMetrics;
+  private readonly bucket: TokenBucket;
+  private readonly desired = new Map<string, Entry>();
+  /**
+   * Per object: fingerprint of what we last wrote (or found already there), and
+   * the resourceVersion we wrote over, by which we know the cache has not yet
+   * caught up with our own write.
+   */
+  private readonly written = new Map<string, { fingerprint: string; baseRv: string | undefined }>();
+  private readonly queue = new Set<string>();
+  private readonly retries = new Map<string, { backoff: Backoff; timer?: NodeJS.Timeout }>();
+  private working = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(opts: StatusWriterOptions) {
+    this.opts = opts;
+    this.log = opts.logger.child({ component: "status-writer" });
+    this.metrics = statusMetrics(opts.registry);
+    this.bucket = new TokenBucket(opts.qps ?? 10, opts.burst ?? 20);
+  }
+
+  publish(updates: readonly StatusUpdate[]): void {
+    if (this.stopped) return;
+    const seen = new Set<string>();
+    for (const update of updates) {
+      const key = keyOf(update);
+      seen.add(key);
+      const fingerprint = canonicalJson(update);
+      this.desired.set(key, { update, fingerprint, clearing: false });
+      const last = this.written.get(key);
+      if (last?.fingerprint !== fingerprint || !this.cacheShows(update, last.baseRv)) this.enqueue(key);
+    }
+    for (const [key, entry] of this.desired) {
+      if (seen.has(key) || entry.clearing) continue;
+      const u = entry.update;
+      if (u.kind === "GatewayClass" || u.kind === "Gateway") {
+        this.desired.delete(key);
+        this.written.delete(key);
+        continue;
+      }
+      const cleared: StatusUpdate = "parents" in u ? { ...u, parents: [] } : { ...u, ancestors: [] };
+      this.desired.set(key, { update: cleared, fingerprint: canonicalJson(cleared), clearing: true });
+      this.enqueue(key);
+    }
+    this.kick();
+  }
+
+  /** Call when leadership changes. A new leader re-checks every desired status against the objects. */
+  leaderChanged(leading: boolean): void {
+    if (leading) {
+      this.written.clear();
+      for (const key of this.desired.keys()) this.enqueue(key);
+      this.kick();
+    }
+  }
+
+  /** Resolves when nothing is queued or being written (retries waiting on backoff do not count). */
+  whenIdle(): Promise<void> {
+    if (!this.working && (this.queue.size === 0 || !this.opts.isLeader())) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Objects with a status change still to write. */
+  get pending(): number {
+    return this.queue.size + [...this.retries.values()].filter((r) => r.timer).length;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const r of this.retries.values()) clearTimeout(r.timer);
+    this.retries.clear();
+    this.queue.clear();
+    this.notifyIdle();
+  }
+
+  private enqueue(key: string): void {
+    const r = this.retries.get(key);
+    if (r?.timer) {
+      clearTimeout(r.timer);
+      r.timer = undefined;
+    }
+    this.queue.add(key);
+    this.metrics.queue.set(this.queue.size);
+  }
+
+  private kick(): void {
+    if (this.working || this.stopped) return;
+    this.working = true;
+    void this.drain().finally(() => {
+      this.working = false;
+      this.notifyIdle();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped && this.opts.isLeader()) {
+      const key = this.queue.values().next().value;
+      if (key === undefined) return;
+      this.queue.delete(key);
+      this.metrics.queue.set(this.queue.size);
+      const entry = this.desired.get(key);
+      if (!entry) continue;
+      let result: Result;
+      try {
+        result = await this.writeOne(key, entry);
+      } catch (err) {
+        this.log.warn({ object: key, err: errorMessage(err) }, "status write failed");
+        result = "error";
+      }
+      this.metrics.writes.inc({ kind: entry.update.kind, result });
+      if (result === "error" || result === "conflict") this.retryLater(key);
+      else this.retries.delete(key);
+    }
+  }
+
+  private async writeOne(key: string, entry: Entry): Promise<Result> {
+    const { update, fingerprint } = entry;
+    const info = resourceInfo(update.kind);
+    const { group, version } = parseApiVersion(update.target.apiVersion);
+    const path = objectPath(group, version, info.plural, update.target.name, update.target.namespace);
+    const timeoutMs = this.opts.requestTimeoutMs;
+    let obj = this.opts.lookup?.(update.kind, targetKey(update)) as StatusObject | undefined;
+    const attempts = (this.opts.conflictRetries ?? 5) + 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (!obj) {
+        const res = await this.opts.client.request({ method: "GET", path, timeoutMs });
+        if (res.status === 404) return this.done(key, entry, "gone");
+        if (res.status !== 200) throw apiError(res);
+        obj = res.body as StatusObject;
+      }
+      const status = applyStatusUpdate(obj, update, this.opts.controllerName, this.nowString());
+      if (canonicalJson(status) === canonicalJson(obj.status ?? {})) return this.done(key, entry, "unchanged", undefined);
+      if (!this.opts.isLeader() || this.stopped) {
+        this.queue.add(key); // the next leader term writes it
+        return "not-leader";
+      }
+      await this.bucket.take();
+      const body = { ...obj, status };
+      const res = await this.opts.client.request({ method: "PUT", path: `${path}/status`, body, timeoutMs });
+      if (res.status === 200) {
+        this.log.debug({ object: key, fingerprint: fingerprint.length }, "status written");
+        return this.done(key, entry, "written", obj.metadata.resourceVersion);
+      }
+      if (res.status === 404) return this.done(key, entry, "gone");
+      if (res.status === 409) {
+        obj = undefined; // someone else wrote it first: read it again and merge onto theirs
+        continue;
+      }
+      if (res.status === 400 || res.status === 422) {
+        this.log.error({ object: key, err: apiError(res).message }, "API server rejected our status; not retrying until it changes");
+        return this.done(key, entry, "invalid");
+      }
+      throw apiError(res);
+    }
+    return "conflict";
+  }
+
+  private done(key: string, entry: Entry, result: Result, baseRv?: string): Result {
+    if (entry.clearing || result === "gone") {
+      // Nothing of ours is left on the object (or the object is gone): forget it.
+      if (this.desired.get(key) === entry) {
+        this.desired.delete(key);
+        this.written.delete(key);
+      }
+      return result;
+    }
+    this.written.set(key, { fingerprint: entry.fingerprint, baseRv });
+    return result;
+  }
+
+  private retryLater(key: string): void {
+    if (this.stopped) return;
+    let r = this.retries.get(key);
+    if (!r) this.retries.set(key, (r = { backoff: new Backoff({ initialMs: this.opts.retryInitialMs ?? 500, maxMs: this.opts.retryMaxMs ?? 30_000 }) }));
+    const entry = r;
+    const delay = entry.backoff.next();
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      this.queue.add(key);
+      this.kick();
+    }, delay);
+  }
+
+  /** True when the cached object's status already is what this update would make it (or the cache lags our write). */
+  private cacheShows(update: StatusUpdate, baseRv: string | undefined): boolean {
+    const obj = this.opts.lookup?.(update.kind, targetKey(update)) as StatusObject | undefined;
+    if (!obj) return !this.opts.lookup; // without a cache, trust what we wrote
+    if (baseRv !== undefined && obj.metadata.resourceVersion === baseRv) return true;
+    const status = applyStatusUpdate(obj, update, this.opts.controllerName, this.nowString());
+    return canonicalJson(status) === canonicalJson(obj.status ?? {});
+  }
+
+  private nowString(): string {
+    return (this.opts.now?.() ?? new Date()).toISOString().replace(/\.\d+Z$/, "Z");
+  }
+
+  private notifyIdle(): void {
+    if (this.working) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+function targetKey(u: StatusUpdate): string {
+  return u.target.namespace ? `${u.target.namespace}/${u.target.name}` : u.target.name;
+}
+
+function keyOf(u: StatusUpdate): string {
+  return `${u.kind}/${targetKey(u)}`;
+}
