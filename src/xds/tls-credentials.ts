@@ -6,6 +6,7 @@ import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ServerCredentials, experimental, status } from "@grpc/grpc-js";
 import { snapshotKeyFromIdentityUri } from "../api/xds-identity.ts";
+import type { AuthorizeFn } from "./server.ts";
 
 export interface XdsTlsPem {
   /** Server certificate chain, PEM. */
@@ -145,4 +146,18 @@ export function authorizeSnapshotAccess(auth: PeerAuth | null | undefined, claim
     };
   }
   return { ok: true, identity };
+}
+
+/**
+ * The `authorize` hook of startXdsServer for an mTLS server: a stream may read
+ * the snapshot its node.cluster names only when its client certificate carries
+ * that identity; anything else is refused (PERMISSION_DENIED) before a single
+ * resource, secrets included, is sent.
+ */
+export function mtlsAuthorize(): AuthorizeFn {
+  return (id) => {
+    const claimed = id.node?.cluster ?? "";
+    const res = authorizeSnapshotAccess(id.authContext, claimed, true);
+    return res.ok ? claimed : new Error(res.message);
+  };
 }

@@ -43,7 +43,7 @@ async function startServer(creds: grpc.ServerCredentials): Promise<{ server: grp
 }
 
 function call(port: number, creds: grpc.ChannelCredentials, claimed: string): Promise<string> {
-  const client = new Client(`127.0.0.1:${port}`, creds) as unknown as grpc.Client & {
+  const client = new Client(`127.0.0.1:${port}`, creds, { "grpc.ssl_target_name_override": "localhost" }) as unknown as grpc.Client & {
     whoami(req: Buffer, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Buffer) => void): void;
   };
   return new Promise<string>((resolve, reject) => {

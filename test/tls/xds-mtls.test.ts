@@ -1,0 +1,120 @@
+// switchyard's ADS server under mTLS, with real grpc-js TLS clients on
+// 127.0.0.1: a proxy gets its own Gateway's secrets only when its client
+// certificate names that Gateway.
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { fromBinary } from "@bufbuild/protobuf";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emptyResources, TYPE_URL } from "../../src/api/xds.ts";
+import { SecretSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { generatePki, type Pki } from "../../src/infra/certgen.ts";
+import { silentLogger } from "../../src/observability/log.ts";
+import { SnapshotCache } from "../../src/xds/cache.ts";
+import { startXdsServer, type XdsServer } from "../../src/xds/server.ts";
+import { mtlsAuthorize, xdsServerCredentials } from "../../src/xds/tls-credentials.ts";
+import { secretResource } from "../../src/translator/envoy/secrets.ts";
+import type { AdsStream, ProtoDiscoveryResponse } from "../helpers/proto-ads-client.ts";
+
+const includeDirs = ["envoy-api", "xds", "googleapis", "protoc-gen-validate"].map((d) => join("proto/.deps", d));
+const def = protoLoader.loadSync("envoy/service/discovery/v3/ads.proto", { includeDirs, keepCase: true, longs: String, enums: String });
+const pkg = grpc.loadPackageDefinition(def) as unknown as {
+  envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: grpc.ServiceClientConstructor } } } };
+};
+
+let pki: Pki;
+let foreign: Pki;
+let server: XdsServer;
+const cache = new SnapshotCache();
+
+function snapshotWithSecret(name: string) {
+  const r = emptyResources();
+  r.secrets.push(secretResource({ name, certificateChain: `chain of ${name}`, privateKey: `key of ${name}` }));
+  return r;
+}
+
+beforeAll(async () => {
+  pki = await generatePki({ gateways: ["default/a", "default/b"] });
+  foreign = await generatePki({ gateways: ["default/a"], server: false });
+  cache.setSnapshot("default/a", snapshotWithSecret("secret/default/a-cert"));
+  cache.setSnapshot("default/b", snapshotWithSecret("secret/default/b-cert"));
+  server = await startXdsServer({
+    cache,
+    host: "127.0.0.1",
+    port: 0,
+    logger: silentLogger(),
+    registry: new Registry(),
+    credentials: xdsServerCredentials({ ...pki.server!, ca: pki.ca.cert }),
+    authorize: mtlsAuthorize(),
+  });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const client = (p: { cert: string; key: string } | undefined) => {
+  const creds = p
+    ? grpc.credentials.createSsl(Buffer.from(pki.ca.cert), Buffer.from(p.key), Buffer.from(p.cert))
+    : grpc.credentials.createSsl(Buffer.from(pki.ca.cert));
+  // The server certificate has IP and DNS SANs; name it by DNS (SNI may not be an IP).
+  return new pkg.envoy.service.discovery.v3.AggregatedDiscoveryService(`127.0.0.1:${server.port}`, creds, {
+    "grpc.ssl_target_name_override": "localhost",
+    "grpc.default_authority": "localhost",
+  });
+};
+const gw = (key: string) => pki.clients.find((c) => c.snapshotKey === key)!;
+
+/** Opens a stream, asks for `secret` as `cluster`, and collects what happens until the first response or the end. */
+function askForSecret(p: { cert: string; key: string } | undefined, cluster: string, secret: string | string[]) {
+  const c = client(p);
+  const stream = (c as unknown as { StreamAggregatedResources(): AdsStream }).StreamAggregatedResources();
+  const responses: ProtoDiscoveryResponse[] = [];
+  const outcome = new Promise<{ responses: ProtoDiscoveryResponse[]; error?: grpc.ServiceError }>((resolve) => {
+    stream.on("data", (r: ProtoDiscoveryResponse) => {
+      responses.push(r);
+      stream.cancel();
+      resolve({ responses });
+    });
+    stream.on("error", (error: grpc.ServiceError) => resolve({ responses, error }));
+    stream.on("end", () => resolve({ responses }));
+  });
+  stream.write({ node: { id: `envoy-${cluster}`, cluster }, type_url: TYPE_URL.secret, resource_names: Array.isArray(secret) ? secret : [secret] });
+  return outcome.finally(() => c.close());
+}
+
+describe("ADS over mTLS", () => {
+  it("serves a Gateway's secret to a proxy whose certificate names that Gateway", async () => {
+    const { responses, error } = await askForSecret(gw("default/a"), "default/a", "secret/default/a-cert");
+    expect(error).toBeUndefined();
+    expect(responses).toHaveLength(1);
+    const names = responses[0]!.resources.map((r) => fromBinary(SecretSchema, r.value).name);
+    expect(names).toEqual(["secret/default/a-cert"]);
+  });
+
+  it("refuses a valid certificate for Gateway A that claims Gateway B: PERMISSION_DENIED and no secret", async () => {
+    const { responses, error } = await askForSecret(gw("default/a"), "default/b", "secret/default/b-cert");
+    expect(responses).toEqual([]);
+    expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
+    expect(error?.details).toContain('not node.cluster "default/b"');
+  });
+
+  it("gives Gateway A nothing of Gateway B even when it names B's secret under its own identity", async () => {
+    const { responses, error } = await askForSecret(gw("default/a"), "default/a", ["secret/default/b-cert", "secret/default/a-cert"]);
+    expect(error).toBeUndefined();
+    const names = responses[0]!.resources.map((r) => fromBinary(SecretSchema, r.value).name);
+    expect(names).toEqual(["secret/default/a-cert"]);
+  });
+
+  it("refuses a client without a certificate", async () => {
+    const { responses, error } = await askForSecret(undefined, "default/a", "secret/default/a-cert");
+    expect(responses).toEqual([]);
+    expect(error?.code).toBe(grpc.status.UNAVAILABLE);
+  });
+
+  it("refuses a certificate from another CA", async () => {
+    const { responses, error } = await askForSecret(foreign.clients[0], "default/a", "secret/default/a-cert");
+    expect(responses).toEqual([]);
+    expect(error?.code).toBe(grpc.status.UNAVAILABLE);
+  });
+});
