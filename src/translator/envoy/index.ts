@@ -1,0 +1,38 @@
+// IR gateway -> the xDS resources of its snapshot, each list sorted by name.
+import type { Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
+import type { XdsResources } from "../../api/xds.ts";
+import type { IrGateway } from "../ir.ts";
+import { emitCluster } from "./cluster.ts";
+import { emitEndpoints } from "./endpoint.ts";
+import { emitListener, type ListenerHooks } from "./listener.ts";
+import { emitRouteConfiguration } from "./route.ts";
+
+/** Emitters other concerns plug in (TLS, L4); see listener.ts. */
+export const LISTENER_HOOKS: ListenerHooks = {};
+
+/** Extra emitters run after the built-in ones (e.g. SDS secrets). */
+export const EXTRA_EMITTERS: ((g: IrGateway, out: XdsResources) => void)[] = [];
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export function emitGateway(g: IrGateway): XdsResources {
+  const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
+  for (const l of g.listeners) {
+    const listener: Listener | undefined = emitListener(l, LISTENER_HOOKS);
+    if (listener) out.listeners.push(listener);
+    if (l.protocol === "HTTP" || l.protocol === "HTTPS") out.routes.push(emitRouteConfiguration(l));
+  }
+  for (const c of g.clusters.values()) {
+    out.clusters.push(emitCluster(c));
+    out.endpoints.push(emitEndpoints(c));
+  }
+  for (const e of EXTRA_EMITTERS) e(g, out);
+  out.listeners.sort(byName);
+  out.routes.sort(byName);
+  out.clusters.sort(byName);
+  out.endpoints.sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+  out.secrets.sort(byName);
+  return out;
+}

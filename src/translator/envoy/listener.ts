@@ -1,0 +1,61 @@
+// IR listeners -> Envoy Listeners. HTTP(S) ports get an HttpConnectionManager
+// that fetches its routes over RDS on the ADS stream, with the router last.
+// Filter chains carry TLS when an HTTPS resolver set it (see tls emitter).
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import type { FilterChainSchema } from "../../gen/envoy/config/listener/v3/listener_components_pb.js";
+import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
+import { CorsSchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
+import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
+import { HttpConnectionManagerSchema, type HttpFilterSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
+import type { IrFilterChain, IrListener } from "../ir.ts";
+import { adsConfigSource, pack } from "./common.ts";
+import { statPrefix } from "./names.ts";
+import { CORS_FILTER, usesCors } from "./route.ts";
+
+export const HCM_FILTER = "envoy.filters.network.http_connection_manager";
+export const ROUTER_FILTER = "envoy.filters.http.router";
+
+type ChainInit = MessageInitShape<typeof FilterChainSchema>;
+type HttpFilterInit = MessageInitShape<typeof HttpFilterSchema>;
+
+/**
+ * Hooks for other emitters: a TLS emitter decorates HTTPS/TLS filter chains
+ * (transport socket, listener filters); extra HTTP filters go before the router.
+ */
+export interface ListenerHooks {
+  decorateChain?: (chain: ChainInit, ir: IrFilterChain, l: IrListener) => void;
+  httpFilters?: (l: IrListener) => HttpFilterInit[];
+  /** Emits a listener this module does not handle (TLS passthrough, TCP, UDP). */
+  other?: (l: IrListener) => Listener | undefined;
+}
+
+export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener | undefined {
+  if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
+  const filters: HttpFilterInit[] = [];
+  if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
+  filters.push(...(hooks.httpFilters?.(l) ?? []));
+  filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
+  const hcm = pack(HttpConnectionManagerSchema, {
+    statPrefix: statPrefix(l.name),
+    routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName: l.routeConfigName } },
+    httpFilters: filters,
+    // kubernetes.io/ws backends: let WebSocket upgrades through.
+    upgradeConfigs: [{ upgradeType: "websocket" }],
+    normalizePath: true,
+    mergeSlashes: true,
+  });
+  const filterChains = l.filterChains.map((c) => {
+    const chain: ChainInit = {
+      name: c.name,
+      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcm } }],
+    };
+    if (c.serverNames.length > 0 && c.tls) chain.filterChainMatch = { serverNames: c.serverNames };
+    hooks.decorateChain?.(chain, c, l);
+    return chain;
+  });
+  return create(ListenerSchema, {
+    name: l.name,
+    address: { address: { case: "socketAddress", value: { address: "0.0.0.0", portSpecifier: { case: "portValue", value: l.port } } } },
+    filterChains,
+  });
+}

@@ -1,0 +1,54 @@
+// Every Envoy resource name switchyard emits is built here, so that names stay
+// readable, stable and documented in one place (docs/resource-names.md).
+
+/** Listener for one Gateway port: `<ns>/<gateway>/<first listener name on that port>`. */
+export function listenerName(gwNamespace: string, gwName: string, firstListener: string): string {
+  return `${gwNamespace}/${gwName}/${firstListener}`;
+}
+
+/** RouteConfiguration of an HTTP(S) port: same as its listener's name. */
+export function routeConfigName(listener: string): string {
+  return listener;
+}
+
+/** A filter chain of a listener: the Gateway listener name it serves. */
+export function filterChainName(gwNamespace: string, gwName: string, gatewayListener: string): string {
+  return `${gwNamespace}/${gwName}/${gatewayListener}`;
+}
+
+/** Virtual host: `<listener>/<domain>` (`*` for the catch-all). */
+export function virtualHostName(listener: string, domain: string): string {
+  return `${listener}/${domain}`;
+}
+
+/** Cluster (and its ClusterLoadAssignment) for one port of a Service. */
+export function serviceClusterName(namespace: string, name: string, port: number): string {
+  return `service/${namespace}/${name}/${port}`;
+}
+
+/**
+ * A weighted-cluster entry that is deliberately never sent: Envoy answers the
+ * traffic share routed to it with cluster_not_found_response_code (500). Used
+ * for the weighted share of invalid backendRefs.
+ */
+export const INVALID_BACKEND_CLUSTER = "invalid-backend";
+
+/** Route entry: `<kind>/<ns>/<name>/rule/<rule>/match/<match>`. */
+export function routeName(kind: string, namespace: string, name: string, rule: number | string, match: number): string {
+  return `${kind.toLowerCase()}/${namespace}/${name}/rule/${rule}/match/${match}`;
+}
+
+/** SDS secret for a Secret referenced by a Gateway listener. */
+export function secretName(namespace: string, name: string): string {
+  return `secret/${namespace}/${name}`;
+}
+
+/** SDS secret for a CA bundle held in a ConfigMap or Secret. */
+export function caSecretName(kind: string, namespace: string, name: string): string {
+  return `ca/${kind.toLowerCase()}/${namespace}/${name}`;
+}
+
+/** Stat prefix of a listener's connection manager (no `/`: stats use `.` and `_`). */
+export function statPrefix(listener: string): string {
+  return listener.replace(/[^A-Za-z0-9_-]/g, "_");
+}

@@ -1,0 +1,200 @@
+// IR virtual hosts -> a RouteConfiguration: matches, forwarding (weighted,
+// with the invalid-backend share), redirects, direct responses, header
+// modifiers, rewrites, mirrors, timeouts, retries and CORS.
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import {
+  RedirectAction_RedirectResponseCode,
+  RouteAction_ClusterNotFoundResponseCode,
+  type RedirectActionSchema,
+  type RouteActionSchema,
+  type RouteMatchSchema,
+  type RouteSchema,
+} from "../../gen/envoy/config/route/v3/route_components_pb.js";
+import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
+import { CorsPolicySchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
+import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/percent_pb.js";
+import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
+import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
+import { duration, headersToAdd, pack } from "./common.ts";
+import { INVALID_BACKEND_CLUSTER } from "./names.ts";
+
+export const CORS_FILTER = "envoy.filters.http.cors";
+
+export function emitRouteConfiguration(l: IrListener): RouteConfiguration {
+  return create(RouteConfigurationSchema, {
+    name: l.routeConfigName,
+    // Gateway API hostnames never carry a port; match Host with or without one.
+    ignorePortInHostMatching: true,
+    virtualHosts: l.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map(emitRoute) })),
+  });
+}
+
+/** Whether any route of the listener needs the CORS filter in its connection manager. */
+export function usesCors(l: IrListener): boolean {
+  return l.virtualHosts.some((vh) => vh.routes.some((r) => r.cors));
+}
+
+type RouteInit = MessageInitShape<typeof RouteSchema>;
+
+export function emitRoute(r: IrRoute): RouteInit {
+  const route: RouteInit = {
+    name: r.name,
+    match: emitMatch(r.match),
+    action: emitAction(r.action, r.match),
+    requestHeadersToAdd: headersToAdd(r.requestHeaders),
+    requestHeadersToRemove: r.requestHeaders?.remove ?? [],
+    responseHeadersToAdd: headersToAdd(r.responseHeaders),
+    responseHeadersToRemove: r.responseHeaders?.remove ?? [],
+  };
+  if (r.cors) route.typedPerFilterConfig = { [CORS_FILTER]: emitCors(r.cors) };
+  return route;
+}
+
+function stringMatcher(m: IrStringMatch): MessageInitShape<typeof StringMatcherSchema> {
+  switch (m.type) {
+    case "Exact":
+      return { matchPattern: { case: "exact", value: m.value } };
+    case "Prefix":
+      return { matchPattern: { case: "prefix", value: m.value } };
+    case "RegularExpression":
+      return { matchPattern: { case: "safeRegex", value: { regex: m.value } } };
+  }
+}
+
+function emitMatch(m: IrMatch): MessageInitShape<typeof RouteMatchSchema> {
+  let pathSpecifier: MessageInitShape<typeof RouteMatchSchema>["pathSpecifier"];
+  switch (m.path.type) {
+    case "Exact":
+      pathSpecifier = { case: "path", value: m.path.value };
+      break;
+    case "RegularExpression":
+      pathSpecifier = { case: "safeRegex", value: { regex: m.path.value } };
+      break;
+    case "PathPrefix":
+      // Gateway API prefixes match whole path segments, as path_separated_prefix does.
+      pathSpecifier = m.path.value === "/" ? { case: "prefix", value: "/" } : { case: "pathSeparatedPrefix", value: m.path.value };
+      break;
+  }
+  const headers: NonNullable<MessageInitShape<typeof RouteMatchSchema>["headers"]> = m.headers.map((h) => ({
+    name: h.name,
+    headerMatchSpecifier: { case: "stringMatch", value: stringMatcher(h.match) },
+    invertMatch: h.invert === true,
+  }));
+  if (m.method) headers.push({ name: ":method", headerMatchSpecifier: { case: "stringMatch", value: { matchPattern: { case: "exact", value: m.method } } } });
+  return {
+    pathSpecifier,
+    headers,
+    queryParameters: m.queryParams.map((q) => ({ name: q.name, queryParameterMatchSpecifier: { case: "stringMatch", value: stringMatcher(q.match) } })),
+  };
+}
+
+const REDIRECT_CODES: Record<number, RedirectAction_RedirectResponseCode> = {
+  301: RedirectAction_RedirectResponseCode.MOVED_PERMANENTLY,
+  302: RedirectAction_RedirectResponseCode.FOUND,
+  303: RedirectAction_RedirectResponseCode.SEE_OTHER,
+  307: RedirectAction_RedirectResponseCode.TEMPORARY_REDIRECT,
+  308: RedirectAction_RedirectResponseCode.PERMANENT_REDIRECT,
+};
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+}
+
+/** Prefix replacement with the spec's slash rules; undefined: use prefix_rewrite. */
+function prefixRegex(p: Extract<IrPathRewrite, { type: "ReplacePrefixMatch" }>): { pattern: { regex: string }; substitution: string } | undefined {
+  const replacement = p.value.replace(/\/+$/, "");
+  if (replacement !== "" && p.prefix !== "/") return undefined;
+  if (p.prefix === "/") {
+    // Every path matches "/": put the replacement in front of the whole path.
+    return { pattern: { regex: "^/(.*)" }, substitution: replacement === "" ? "/\\1" : `${replacement}/\\1` };
+  }
+  // Replacing with "/": "/prefix/x" -> "/x" and "/prefix" -> "/".
+  return { pattern: { regex: `^${escapeRegex(p.prefix)}/*` }, substitution: "/" };
+}
+
+function emitAction(a: IrRouteAction, m: IrMatch): RouteInit["action"] {
+  void m;
+  switch (a.kind) {
+    case "direct":
+      return { case: "directResponse", value: { status: a.status } };
+    case "redirect": {
+      const r = a.redirect;
+      const v: MessageInitShape<typeof RedirectActionSchema> = { responseCode: REDIRECT_CODES[r.statusCode] ?? RedirectAction_RedirectResponseCode.FOUND, portRedirect: r.port };
+      if (r.scheme) v.schemeRewriteSpecifier = { case: "schemeRedirect", value: r.scheme };
+      if (r.hostname) v.hostRedirect = r.hostname;
+      if (r.path?.type === "ReplaceFullPath") v.pathRewriteSpecifier = { case: "pathRedirect", value: r.path.value };
+      else if (r.path?.type === "ReplacePrefixMatch") {
+        const re = prefixRegex(r.path);
+        v.pathRewriteSpecifier = re ? { case: "regexRewrite", value: re } : { case: "prefixRewrite", value: r.path.value.replace(/\/+$/, "") };
+      }
+      return { case: "redirect", value: v };
+    }
+    case "forward":
+      return { case: "route", value: forward(a) };
+  }
+}
+
+function forward(a: Extract<IrRouteAction, { kind: "forward" }>): MessageInitShape<typeof RouteActionSchema> {
+  const v: MessageInitShape<typeof RouteActionSchema> = {};
+  const only = a.backends[0];
+  if (a.backends.length === 1 && a.invalidWeight === 0 && only && !only.requestHeaders && !only.responseHeaders) {
+    v.clusterSpecifier = { case: "cluster", value: only.cluster };
+  } else {
+    const clusters = a.backends.map((b) => ({
+      name: b.cluster,
+      weight: b.weight,
+      requestHeadersToAdd: headersToAdd(b.requestHeaders),
+      requestHeadersToRemove: b.requestHeaders?.remove ?? [],
+      responseHeadersToAdd: headersToAdd(b.responseHeaders),
+      responseHeadersToRemove: b.responseHeaders?.remove ?? [],
+    }));
+    if (a.invalidWeight > 0) {
+      // The invalid share goes to a cluster that is never sent: Envoy answers it with 500.
+      clusters.push({ name: INVALID_BACKEND_CLUSTER, weight: a.invalidWeight, requestHeadersToAdd: [], requestHeadersToRemove: [], responseHeadersToAdd: [], responseHeadersToRemove: [] });
+      v.clusterNotFoundResponseCode = RouteAction_ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR;
+    }
+    v.clusterSpecifier = { case: "weightedClusters", value: { clusters } };
+  }
+  if (a.rewrite?.hostname) v.hostRewriteSpecifier = { case: "hostRewriteLiteral", value: a.rewrite.hostname };
+  const p = a.rewrite?.path;
+  if (p?.type === "ReplaceFullPath") {
+    v.regexRewrite = { pattern: { regex: "^/.*$" }, substitution: p.value };
+  } else if (p?.type === "ReplacePrefixMatch") {
+    const re = prefixRegex(p);
+    if (re) v.regexRewrite = re;
+    else v.prefixRewrite = p.value.replace(/\/+$/, "");
+  }
+  if (a.timeoutSeconds !== undefined) v.timeout = duration(a.timeoutSeconds);
+  if (a.retry) {
+    const on = ["connect-failure", "refused-stream", "reset"];
+    if (a.retry.codes.length > 0) on.push("retriable-status-codes");
+    v.retryPolicy = { retryOn: on.join(","), numRetries: a.retry.attempts, retriableStatusCodes: a.retry.codes };
+    if (a.perTryTimeoutSeconds !== undefined && a.perTryTimeoutSeconds > 0) v.retryPolicy.perTryTimeout = duration(a.perTryTimeoutSeconds);
+    if (a.retry.backoffSeconds !== undefined) v.retryPolicy.retryBackOff = { baseInterval: duration(a.retry.backoffSeconds) };
+  }
+  v.requestMirrorPolicies = a.mirrors.map((m) =>
+    m.perMillion >= 1_000_000
+      ? { cluster: m.cluster }
+      : { cluster: m.cluster, runtimeFraction: { defaultValue: { numerator: m.perMillion, denominator: FractionalPercent_DenominatorType.MILLION } } },
+  );
+  return v;
+}
+
+function originMatcher(origin: string): MessageInitShape<typeof StringMatcherSchema> {
+  if (origin === "*") return { matchPattern: { case: "safeRegex", value: { regex: ".*" } } };
+  if (origin.includes("*")) {
+    return { matchPattern: { case: "safeRegex", value: { regex: origin.split("*").map(escapeRegex).join("[^/]*") } } };
+  }
+  return { matchPattern: { case: "exact", value: origin } };
+}
+
+function emitCors(c: IrCors) {
+  return pack(CorsPolicySchema, {
+    allowOriginStringMatch: c.allowOrigins.map(originMatcher),
+    allowMethods: c.allowMethods.join(","),
+    allowHeaders: c.allowHeaders.join(","),
+    exposeHeaders: c.exposeHeaders.join(","),
+    maxAge: c.maxAge !== undefined ? String(c.maxAge) : "",
+    allowCredentials: c.allowCredentials,
+  });
+}

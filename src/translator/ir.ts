@@ -1,0 +1,216 @@
+// The intermediate representation between Gateway API semantics (resolve/) and
+// Envoy resources (envoy/). resolve/ decides *what* traffic does; envoy/ only
+// decides *how Envoy spells it*. Nothing here is an Envoy type.
+//
+// Extension points (add fields, keep existing ones stable):
+// - IrListener is one Envoy listener per Gateway port. `filterChains` carries
+//   per-chain TLS (`tls`, filled by resolve/tls.ts for HTTPS) and SNI
+//   (`serverNames`). TLS passthrough and TCP/UDP data paths go in `l4Routes`
+//   (filled by resolve/tcp.ts etc., emitted by envoy/tcp.ts).
+// - IrRoute is protocol-neutral enough for GRPCRoute: resolve/grpcroute.ts
+//   builds IrRoutes with header/path matches and the same actions.
+// - IrRoute.session / IrCluster.lb / IrCluster.tls are for session persistence,
+//   BackendLBPolicy and BackendTLSPolicy respectively; envoy/ emitters that
+//   do not know a field ignore it.
+// - IrGateway.secrets holds SDS secrets (envoy/secret.ts).
+
+export type IrProtocol = "HTTP" | "HTTPS" | "TLS" | "TCP" | "UDP";
+
+export interface IrGateway {
+  /** `namespace/name` — the snapshot key. */
+  key: string;
+  namespace: string;
+  name: string;
+  /** Sorted by port. */
+  listeners: IrListener[];
+  /** Every cluster any route/listener refers to, keyed by Envoy cluster name. */
+  clusters: Map<string, IrCluster>;
+  /** SDS secrets by name (TLS). */
+  secrets: Map<string, IrSecret>;
+}
+
+export interface IrSecret {
+  name: string;
+  /** PEM certificate chain and key, or a CA bundle for validation contexts. */
+  certificateChain?: string;
+  privateKey?: string;
+  trustedCa?: string;
+}
+
+export interface IrListener {
+  /** Envoy listener name (names.listenerName). */
+  name: string;
+  /** Envoy route configuration name for HTTP(S) listeners. */
+  routeConfigName: string;
+  port: number;
+  protocol: IrProtocol;
+  /** HTTP and HTTPS: one chain for plain HTTP, one per TLS certificate set for HTTPS. */
+  filterChains: IrFilterChain[];
+  /** HTTP(S): the shared route table; virtual hosts sorted by name. */
+  virtualHosts: IrVirtualHost[];
+  /** TLS passthrough / TCP / UDP routes (filled by the L4 resolvers). */
+  l4Routes: IrL4Route[];
+}
+
+export interface IrFilterChain {
+  name: string;
+  /** SNI names this chain serves (HTTPS/TLS); empty means any. */
+  serverNames: string[];
+  /** TLS termination (HTTPS, TLS Terminate); absent for plain HTTP. */
+  tls?: IrTlsTermination;
+}
+
+export interface IrTlsTermination {
+  /** SDS secret names of the server certificates. */
+  certificateSecrets: string[];
+  /** SDS secret of the CA for client certificate validation. */
+  clientValidationSecret?: string;
+  /** AllowInsecureFallback: accept clients without a valid certificate. */
+  clientValidationOptional?: boolean;
+  alpn?: string[];
+}
+
+export interface IrL4Route {
+  name: string;
+  /** TLS passthrough: SNI hostnames; empty means any. */
+  hostnames: string[];
+  backends: IrBackend[];
+  /** Share of the total weight that belongs to invalid backends. */
+  invalidWeight: number;
+}
+
+export interface IrVirtualHost {
+  name: string;
+  /** Envoy domains (exact, `*.suffix` or `*`). */
+  domains: string[];
+  /** In match precedence order. */
+  routes: IrRoute[];
+}
+
+export type IrStringMatch =
+  | { type: "Exact"; value: string }
+  | { type: "RegularExpression"; value: string }
+  | { type: "Prefix"; value: string };
+
+export interface IrPathMatch {
+  type: "Exact" | "PathPrefix" | "RegularExpression";
+  value: string;
+}
+
+export interface IrHeaderMatch {
+  name: string;
+  match: IrStringMatch;
+  /** Match when the header is absent (used by GRPC/extension resolvers). */
+  invert?: boolean;
+}
+
+export interface IrMatch {
+  path: IrPathMatch;
+  headers: IrHeaderMatch[];
+  queryParams: { name: string; match: IrStringMatch }[];
+  method?: string;
+}
+
+export interface IrHeaderOps {
+  set: { name: string; value: string }[];
+  add: { name: string; value: string }[];
+  remove: string[];
+}
+
+export interface IrRedirect {
+  scheme?: string;
+  hostname?: string;
+  /** Always set: the spec derives it from the scheme or the listener when unset. */
+  port: number;
+  path?: IrPathRewrite;
+  statusCode: number;
+}
+
+export type IrPathRewrite =
+  | { type: "ReplaceFullPath"; value: string }
+  /** `prefix` is the matched prefix (already without trailing slashes). */
+  | { type: "ReplacePrefixMatch"; prefix: string; value: string };
+
+export interface IrMirror {
+  cluster: string;
+  /** Parts per million of requests to mirror. */
+  perMillion: number;
+}
+
+export interface IrCors {
+  allowOrigins: string[];
+  allowCredentials: boolean;
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  maxAge?: number;
+}
+
+export interface IrBackend {
+  cluster: string;
+  weight: number;
+  /** Backend-level header modifiers. */
+  requestHeaders?: IrHeaderOps;
+  responseHeaders?: IrHeaderOps;
+}
+
+export type IrRouteAction =
+  | {
+      kind: "forward";
+      backends: IrBackend[];
+      /** Weight going to invalid backends: answered with HTTP 500. */
+      invalidWeight: number;
+      rewrite?: { hostname?: string; path?: IrPathRewrite };
+      timeoutSeconds?: number;
+      perTryTimeoutSeconds?: number;
+      retry?: { codes: number[]; attempts: number; backoffSeconds?: number };
+      mirrors: IrMirror[];
+    }
+  | { kind: "redirect"; redirect: IrRedirect }
+  | { kind: "direct"; status: number };
+
+export interface IrRoute {
+  /** Envoy route name: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
+  name: string;
+  match: IrMatch;
+  action: IrRouteAction;
+  requestHeaders?: IrHeaderOps;
+  responseHeaders?: IrHeaderOps;
+  cors?: IrCors;
+  /** Session persistence (stateful_session per route); filled by its resolver. */
+  session?: IrSessionPersistence;
+}
+
+export interface IrSessionPersistence {
+  type: "Cookie" | "Header";
+  name: string;
+  ttlSeconds?: number;
+  path?: string;
+}
+
+export type IrUpstreamProtocol = "http1" | "http2" | "auto";
+
+export interface IrCluster {
+  name: string;
+  /** Where the endpoints come from (for debugging / names). */
+  service?: { namespace: string; name: string; port: number };
+  protocol: IrUpstreamProtocol;
+  /** Locality groups sorted by zone; addresses sorted. */
+  localities: IrLocality[];
+  /** BackendLBPolicy / session hashing (filled by its resolver). */
+  lb?: { policy: "RoundRobin" | "RingHash" };
+  /** BackendTLSPolicy (filled by its resolver). */
+  tls?: { sni: string; caSecret?: string; useSystemCa?: boolean; subjectAltNames: { type: "Hostname" | "URI"; value: string }[] };
+}
+
+export interface IrLocality {
+  zone: string;
+  endpoints: IrEndpoint[];
+}
+
+export interface IrEndpoint {
+  address: string;
+  port: number;
+  /** ready → healthy; serving but terminating → draining. */
+  health: "Healthy" | "Draining";
+}

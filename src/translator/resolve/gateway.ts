@@ -1,0 +1,117 @@
+// Gateway: validation of its listeners and addresses, and its status.
+import type { Gateway } from "../../api/gateway-api.ts";
+import type { ResourceSet } from "../../api/resource-set.ts";
+import type { StatusUpdate } from "../../api/translation.ts";
+import { condition, ListenerReason, sortConditions } from "./conditions.ts";
+import type { OurClass } from "./gatewayclass.ts";
+import { markConflicts, validateListener } from "./listeners.ts";
+import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
+
+const OK_LISTENER: Verdict = { ok: true, reason: ListenerReason.Accepted, message: "Listener is accepted" };
+const OK_REFS: Verdict = { ok: true, reason: ListenerReason.ResolvedRefs, message: "References are resolved" };
+
+export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): ResolvedGateway {
+  const namespace = gw.metadata.namespace ?? "default";
+  const g: ResolvedGateway = {
+    obj: gw,
+    key: `${namespace}/${gw.metadata.name}`,
+    namespace,
+    name: gw.metadata.name,
+    gatewayClass: cls.obj,
+    listeners: [],
+    accepted: { ok: true, reason: "Accepted", message: "Gateway is accepted" },
+    programmed: { ok: true, reason: "Programmed", message: "Gateway is programmed" },
+    secrets: new Map(),
+  };
+  if (!cls.accepted.ok) {
+    g.accepted = { ok: false, reason: "Pending", message: `GatewayClass ${cls.obj.metadata.name} is not accepted` };
+  } else {
+    const addr = checkAddresses(gw);
+    if (addr) g.accepted = addr;
+    const params = gw.spec?.infrastructure?.parametersRef;
+    if (g.accepted.ok && params) {
+      const found = params.group === "" && params.kind === "ConfigMap" && rs.get("ConfigMap", `${namespace}/${params.name}`);
+      if (!found) g.accepted = { ok: false, reason: "InvalidParameters", message: `infrastructure.parametersRef ${params.kind}/${params.name} is not supported or does not exist` };
+    }
+  }
+  const specs = Array.isArray(gw.spec?.listeners) ? gw.spec.listeners : [];
+  specs.forEach((spec, index) => {
+    if (!spec || typeof spec !== "object") return;
+    const l: ResolvedListener = {
+      gateway: g,
+      spec,
+      index,
+      name: String(spec.name ?? `listener-${index}`),
+      port: spec.port,
+      protocol: String(spec.protocol ?? ""),
+      hostname: typeof spec.hostname === "string" && spec.hostname !== "" ? spec.hostname.toLowerCase() : undefined,
+      supportedKinds: [],
+      accepted: OK_LISTENER,
+      resolvedRefs: OK_REFS,
+      extraConditions: [],
+      attachedRoutes: 0,
+    };
+    validateListener(rs, l);
+    g.listeners.push(l);
+  });
+  markConflicts(g.listeners);
+  if (g.accepted.ok && g.listeners.length > 0 && g.listeners.some((l) => !listenerValid(l))) {
+    const allBad = g.listeners.every((l) => !listenerValid(l));
+    g.accepted = { ok: !allBad, reason: "ListenersNotValid", message: allBad ? "No listener is valid" : "Some listeners are not valid" };
+  }
+  if (!g.accepted.ok) g.programmed = { ok: false, reason: "Invalid", message: g.accepted.message };
+  return g;
+}
+
+function listenerValid(l: ResolvedListener): boolean {
+  return l.accepted.ok && !l.conflicted && l.resolvedRefs.ok;
+}
+
+/** Static addresses: we can only take IP addresses and hostnames, and cannot assign them ourselves. */
+function checkAddresses(gw: Gateway): Verdict | undefined {
+  const addrs = Array.isArray(gw.spec?.addresses) ? gw.spec.addresses : [];
+  for (const a of addrs) {
+    const type = a?.type ?? "IPAddress";
+    if (type !== "IPAddress" && type !== "Hostname") {
+      return { ok: false, reason: "UnsupportedAddress", message: `address type ${type} is not supported` };
+    }
+    if (type === "IPAddress" && a?.value !== undefined && a.value !== "" && !isIp(a.value)) {
+      return { ok: false, reason: "UnsupportedAddress", message: `address ${a.value} is not an IP address` };
+    }
+  }
+  return undefined;
+}
+
+export function isIp(v: string): boolean {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(v) ? v.split(".").every((o) => Number(o) <= 255) : /^[0-9a-fA-F:.]+$/.test(v) && v.includes(":");
+}
+
+export function gatewayStatus(g: ResolvedGateway): StatusUpdate {
+  const gen = generationOf(g.obj);
+  const listeners = g.listeners.map((l) => {
+    const ready = listenerReady(l);
+    const conds = [
+      condition("Accepted", l.accepted.ok, l.accepted.reason, l.accepted.message, gen),
+      condition("ResolvedRefs", l.resolvedRefs.ok, l.resolvedRefs.reason, l.resolvedRefs.message, gen),
+      l.conflicted
+        ? condition("Conflicted", true, l.conflicted.reason, l.conflicted.message, gen)
+        : condition("Conflicted", false, ListenerReason.NoConflicts, "No conflicts", gen),
+      ready
+        ? condition("Programmed", true, ListenerReason.Programmed, "Listener is programmed", gen)
+        : condition("Programmed", false, ListenerReason.Invalid, "Listener is not valid", gen),
+      ...l.extraConditions.map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
+    ];
+    return { name: l.name, supportedKinds: l.supportedKinds, attachedRoutes: l.attachedRoutes, conditions: sortConditions(conds) };
+  });
+  return {
+    kind: "Gateway",
+    target: { apiVersion: g.obj.apiVersion, namespace: g.namespace, name: g.name },
+    status: {
+      conditions: sortConditions([
+        condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
+        condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
+      ]),
+      listeners,
+    },
+  };
+}

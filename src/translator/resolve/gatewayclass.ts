@@ -1,0 +1,45 @@
+// GatewayClass: which classes are ours, and their status.
+import type { GatewayClass } from "../../api/gateway-api.ts";
+import type { ResourceSet } from "../../api/resource-set.ts";
+import type { StatusUpdate } from "../../api/translation.ts";
+import { condition } from "./conditions.ts";
+import { SUPPORTED_FEATURES } from "./features.ts";
+import { generationOf, type Verdict } from "./model.ts";
+
+export interface OurClass {
+  obj: GatewayClass;
+  accepted: Verdict;
+}
+
+export function resolveGatewayClasses(rs: ResourceSet, controllerName: string): { classes: Map<string, OurClass>; statuses: StatusUpdate[] } {
+  const classes = new Map<string, OurClass>();
+  const statuses: StatusUpdate[] = [];
+  for (const gc of rs.list("GatewayClass")) {
+    if (gc.spec?.controllerName !== controllerName) continue;
+    const accepted = checkParameters(rs, gc);
+    classes.set(gc.metadata.name, { obj: gc, accepted });
+    const gen = generationOf(gc);
+    statuses.push({
+      kind: "GatewayClass",
+      target: { apiVersion: gc.apiVersion, name: gc.metadata.name },
+      status: {
+        conditions: [
+          condition("Accepted", accepted.ok, accepted.reason, accepted.message, gen),
+          condition("SupportedVersion", true, "SupportedVersion", "Gateway API v1.6 is supported", gen),
+        ],
+        supportedFeatures: [...SUPPORTED_FEATURES].sort().map((name) => ({ name })),
+      },
+    });
+  }
+  return { classes, statuses };
+}
+
+/** switchyard takes no parameters; a ConfigMap reference is tolerated if it exists. */
+function checkParameters(rs: ResourceSet, gc: GatewayClass): Verdict {
+  const p = gc.spec.parametersRef;
+  if (!p) return { ok: true, reason: "Accepted", message: "GatewayClass is accepted" };
+  if ((p.group ?? "") === "" && p.kind === "ConfigMap" && p.namespace && rs.get("ConfigMap", `${p.namespace}/${p.name}`)) {
+    return { ok: true, reason: "Accepted", message: "GatewayClass is accepted" };
+  }
+  return { ok: false, reason: "InvalidParameters", message: `parametersRef ${p.kind}/${p.name} is not supported or does not exist` };
+}

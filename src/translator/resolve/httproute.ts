@@ -1,0 +1,287 @@
+// HTTPRoute -> route entries (one per rule match) with their actions,
+// clusters, precedence, and the route-level status facts (ResolvedRefs,
+// PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
+import type { HTTPBackendRef, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
+import { routeName } from "../envoy/names.ts";
+import type { IrBackend, IrCluster, IrCors, IrHeaderOps, IrMatch, IrMirror, IrRedirect, IrRouteAction, IrStringMatch } from "../ir.ts";
+import type { ClusterCache } from "./backends.ts";
+import { RouteReason } from "./conditions.ts";
+import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
+import type { ResolvedListener, Verdict } from "./model.ts";
+import { precedenceOf, type Precedence } from "./precedence.ts";
+import { HTTP_METHODS, parseDuration, validHeaderName, validHeaderValue, validPath, validRegex } from "./values.ts";
+
+/** One Envoy route: a rule match with everything needed to emit it. */
+export interface RouteEntry {
+  name: string;
+  precedence: Precedence;
+  match: IrMatch;
+  /** Builds the action on a listener (redirect ports depend on it). */
+  action: (l: ResolvedListener) => IrRouteAction;
+  requestHeaders?: IrHeaderOps;
+  responseHeaders?: IrHeaderOps;
+  cors?: IrCors;
+  clusters: IrCluster[];
+}
+
+/** A route compiled once, independent of the listeners it attaches to. */
+export interface CompiledRoute {
+  entries: RouteEntry[];
+  resolvedRefs: Verdict;
+  /** Messages of rules that are invalid (they answer 500). */
+  invalidRules: string[];
+  /** No rule is usable: Accepted=False/UnsupportedValue and nothing is programmed. */
+  unusable: boolean;
+}
+
+const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };
+
+export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind = "HTTPRoute"): CompiledRoute {
+  const ns = route.metadata.namespace ?? "default";
+  const key = `${ns}/${route.metadata.name}`;
+  const created = route.metadata.creationTimestamp ?? "";
+  const rules = Array.isArray(route.spec?.rules) && route.spec.rules.length > 0 ? route.spec.rules : [{}];
+  const refProblems: Verdict[] = [];
+  const invalidRules: string[] = [];
+  const entries: RouteEntry[] = [];
+  rules.forEach((rule: HTTPRouteRule, ri) => {
+    const matches = Array.isArray(rule?.matches) && rule.matches.length > 0 ? rule.matches : [{}];
+    const irMatches: IrMatch[] = [];
+    let problem: string | undefined;
+    for (const m of matches) {
+      const r = irMatch(m);
+      if (typeof r === "string") {
+        problem = r;
+        break;
+      }
+      irMatches.push(r);
+    }
+    const fr = resolveFilters(rule?.filters, false);
+    if (!problem && !fr.ok) problem = fr.message;
+    const ruleId = typeof rule?.name === "string" && rule.name !== "" ? rule.name : ri;
+    const backends = problem ? undefined : resolveBackends(rule?.backendRefs, clusters, kind, ns, refProblems);
+    if (!problem && backends && typeof backends === "string") problem = backends;
+    const mirrors: IrMirror[] = [];
+    const used: IrCluster[] = [];
+    if (!problem && fr.ok) {
+      for (const m of fr.filters.mirrors) {
+        const res = clusters.resolve(m.backendRef, kind, ns);
+        if (!res.ok) {
+          refProblems.push({ ok: false, reason: res.reason, message: res.message });
+          continue;
+        }
+        used.push(res.cluster);
+        mirrors.push({ cluster: res.cluster.name, perMillion: mirrorPerMillion(m) });
+      }
+    }
+    const timeouts = problem ? undefined : ruleTimeouts(rule);
+    if (!problem && typeof timeouts === "string") problem = timeouts;
+    if (!problem && fr.ok && fr.filters.rewrite?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
+      problem = "ReplacePrefixMatch needs a PathPrefix match";
+    }
+    if (!problem && fr.ok && fr.filters.redirect?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
+      problem = "ReplacePrefixMatch needs a PathPrefix match";
+    }
+    if (problem || !fr.ok || !backends || typeof backends === "string" || !timeouts || typeof timeouts === "string") {
+      invalidRules.push(`rule ${ruleId}: ${problem ?? "invalid"}`);
+      irMatches.forEach((match, mi) =>
+        entries.push({
+          name: routeName(kind, ns, route.metadata.name, ruleId, mi),
+          precedence: precedenceOf(match, created, key, ri, mi),
+          match,
+          action: () => ({ kind: "direct", status: 500 }),
+          clusters: [],
+        }),
+      );
+      return;
+    }
+    const filters = fr.filters;
+    for (const b of backends.clusters) used.push(b);
+    irMatches.forEach((match, mi) => {
+      const prefix = match.path.type === "PathPrefix" ? match.path.value : undefined;
+      const entry: RouteEntry = {
+        name: routeName(kind, ns, route.metadata.name, ruleId, mi),
+        precedence: precedenceOf(match, created, key, ri, mi),
+        match,
+        action: makeAction(filters, backends, mirrors, timeouts, prefix),
+        clusters: filters.redirect ? [] : used,
+      };
+      if (filters.requestHeaders) entry.requestHeaders = filters.requestHeaders;
+      if (filters.responseHeaders) entry.responseHeaders = filters.responseHeaders;
+      if (filters.cors) entry.cors = filters.cors;
+      entries.push(entry);
+    });
+  });
+  const firstRef = refProblems[0];
+  const resolvedRefs: Verdict = firstRef
+    ? { ok: false, reason: firstRef.reason, message: refProblems.map((p) => p.message).join("; ") }
+    : REFS_OK;
+  return { entries, resolvedRefs, invalidRules, unusable: invalidRules.length === rules.length };
+}
+
+interface Backends {
+  backends: IrBackend[];
+  clusters: IrCluster[];
+  invalidWeight: number;
+}
+
+function resolveBackends(refs: HTTPBackendRef[] | undefined, cache: ClusterCache, kind: string, ns: string, problems: Verdict[]): Backends | string {
+  const out: Backends = { backends: [], clusters: [], invalidWeight: 0 };
+  for (const ref of Array.isArray(refs) ? refs : []) {
+    if (!ref || typeof ref !== "object") continue;
+    const weight = typeof ref.weight === "number" && Number.isInteger(ref.weight) && ref.weight >= 0 ? ref.weight : 1;
+    const res = cache.resolve(ref, kind, ns);
+    if (!res.ok) {
+      problems.push({ ok: false, reason: res.reason, message: res.message });
+      out.invalidWeight += weight;
+      continue;
+    }
+    const fr = resolveFilters(ref.filters, true);
+    if (!fr.ok) return fr.message;
+    if (weight === 0) continue;
+    const b: IrBackend = { cluster: res.cluster.name, weight };
+    if (fr.filters.requestHeaders) b.requestHeaders = fr.filters.requestHeaders;
+    if (fr.filters.responseHeaders) b.responseHeaders = fr.filters.responseHeaders;
+    const same = out.backends.find((x) => x.cluster === b.cluster && !x.requestHeaders && !x.responseHeaders && !b.requestHeaders && !b.responseHeaders);
+    if (same) same.weight += weight;
+    else out.backends.push(b);
+    if (!out.clusters.includes(res.cluster)) out.clusters.push(res.cluster);
+  }
+  return out;
+}
+
+interface Timeouts {
+  request?: number;
+  backendRequest?: number;
+  retry?: { codes: number[]; attempts: number; backoffSeconds?: number };
+}
+
+function ruleTimeouts(rule: HTTPRouteRule): Timeouts | string {
+  const t: Timeouts = {};
+  if (rule.timeouts?.request !== undefined) {
+    const v = parseDuration(rule.timeouts.request);
+    if (v === undefined) return `timeouts.request ${String(rule.timeouts.request)} is not a valid duration`;
+    t.request = v;
+  }
+  if (rule.timeouts?.backendRequest !== undefined) {
+    const v = parseDuration(rule.timeouts.backendRequest);
+    if (v === undefined) return `timeouts.backendRequest ${String(rule.timeouts.backendRequest)} is not a valid duration`;
+    if (t.request !== undefined && t.request !== 0 && v > t.request) return "timeouts.backendRequest must not exceed timeouts.request";
+    t.backendRequest = v;
+  }
+  if (rule.retry) {
+    const codes = Array.isArray(rule.retry.codes) ? rule.retry.codes.filter((c) => Number.isInteger(c) && c >= 400 && c <= 599) : [];
+    const attempts = typeof rule.retry.attempts === "number" && Number.isInteger(rule.retry.attempts) && rule.retry.attempts >= 0 ? rule.retry.attempts : 1;
+    const retry: Timeouts["retry"] = { codes: [...new Set(codes)].sort((a, b) => a - b), attempts };
+    if (rule.retry.backoff !== undefined) {
+      const b = parseDuration(rule.retry.backoff);
+      if (b === undefined) return `retry.backoff ${String(rule.retry.backoff)} is not a valid duration`;
+      if (b > 0) retry.backoffSeconds = b;
+    }
+    if (attempts > 0) t.retry = retry;
+  }
+  return t;
+}
+
+function mirrorPerMillion(m: { percent?: number; fraction?: { numerator: number; denominator?: number } }): number {
+  if (typeof m.percent === "number") return clampMillion(Math.round(m.percent * 10_000));
+  if (m.fraction && typeof m.fraction.numerator === "number") {
+    const den = typeof m.fraction.denominator === "number" && m.fraction.denominator > 0 ? m.fraction.denominator : 100;
+    return clampMillion(Math.round((m.fraction.numerator * 1_000_000) / den));
+  }
+  return 1_000_000;
+}
+
+function clampMillion(n: number): number {
+  return Number.isFinite(n) ? Math.min(1_000_000, Math.max(0, n)) : 1_000_000;
+}
+
+function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeouts, prefix: string | undefined): (l: ResolvedListener) => IrRouteAction {
+  if (f.redirect) {
+    const raw = f.redirect;
+    return (l) => ({ kind: "redirect", redirect: finalizeRedirect(raw, l, prefix) });
+  }
+  const total = b.backends.reduce((s, x) => s + x.weight, 0);
+  if (total === 0) {
+    return () => ({ kind: "direct", status: 500 });
+  }
+  const action: IrRouteAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors };
+  if (f.rewrite) {
+    const rw: { hostname?: string; path?: ReturnType<typeof pathRewrite> & object } = {};
+    if (f.rewrite.hostname) rw.hostname = f.rewrite.hostname;
+    const p = f.rewrite.path ? pathRewrite(f.rewrite.path, prefix) : undefined;
+    if (p) rw.path = p;
+    action.rewrite = rw;
+  }
+  const timeout = t.request ?? t.backendRequest;
+  if (timeout !== undefined) action.timeoutSeconds = timeout;
+  if (t.backendRequest !== undefined && t.retry) action.perTryTimeoutSeconds = t.backendRequest;
+  if (t.retry) action.retry = t.retry;
+  return () => action;
+}
+
+/** The redirect's port as the spec derives it when unset, from the scheme or the listener. */
+function finalizeRedirect(raw: RawRedirect, l: ResolvedListener, prefix: string | undefined): IrRedirect {
+  const port = raw.port ?? (raw.scheme !== undefined ? (raw.scheme === "https" ? 443 : 80) : l.port);
+  const r: IrRedirect = { statusCode: raw.statusCode, port };
+  if (raw.scheme !== undefined) r.scheme = raw.scheme;
+  if (raw.hostname !== undefined) r.hostname = raw.hostname;
+  if (raw.path) {
+    const p = pathRewrite(raw.path, prefix);
+    if (p) r.path = p;
+  }
+  return r;
+}
+
+function irMatch(m: HTTPRouteMatch): IrMatch | string {
+  const out: IrMatch = { path: { type: "PathPrefix", value: "/" }, headers: [], queryParams: [] };
+  const p = m?.path;
+  if (p) {
+    const type = p.type ?? "PathPrefix";
+    const value = p.value ?? "/";
+    if (type === "Exact" || type === "PathPrefix") {
+      if (!validPath(value)) return `path ${String(value)} is not a valid path`;
+      out.path = type === "PathPrefix" ? { type: "PathPrefix", value: value.replace(/\/+$/, "") || "/" } : { type: "Exact", value };
+    } else if (type === "RegularExpression") {
+      if (!validRegex(value)) return `path regex ${String(value)} is not supported`;
+      out.path = { type: "RegularExpression", value };
+    } else return `path match type ${String(type)} is not supported`;
+  }
+  const seenHeaders = new Set<string>();
+  for (const h of Array.isArray(m?.headers) ? m.headers : []) {
+    if (!validHeaderName(h?.name)) return `header match name ${String(h?.name)} is not valid`;
+    const lower = h.name.toLowerCase();
+    if (seenHeaders.has(lower)) continue; // the first match for a name wins
+    seenHeaders.add(lower);
+    const sm = stringMatch(h.type, h.value);
+    if (typeof sm === "string") return sm;
+    out.headers.push({ name: lower, match: sm });
+  }
+  const seenQuery = new Set<string>();
+  for (const q of Array.isArray(m?.queryParams) ? m.queryParams : []) {
+    if (typeof q?.name !== "string" || q.name === "" || q.name.length > 256) return "query param match needs a name";
+    if (seenQuery.has(q.name)) continue;
+    seenQuery.add(q.name);
+    const sm = stringMatch(q.type, q.value);
+    if (typeof sm === "string") return sm;
+    out.queryParams.push({ name: q.name, match: sm });
+  }
+  if (m?.method !== undefined) {
+    if (!HTTP_METHODS.has(m.method)) return `method ${String(m.method)} is not supported`;
+    out.method = m.method;
+  }
+  return out;
+}
+
+function stringMatch(type: string | undefined, value: unknown): IrStringMatch | string {
+  const t = type ?? "Exact";
+  if (t === "Exact") {
+    if (!validHeaderValue(value)) return `match value ${String(value)} is not valid`;
+    return { type: "Exact", value };
+  }
+  if (t === "RegularExpression") {
+    if (!validRegex(value)) return `regex ${String(value)} is not supported`;
+    return { type: "RegularExpression", value };
+  }
+  return `match type ${t} is not supported`;
+}

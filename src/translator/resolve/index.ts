@@ -1,0 +1,213 @@
+// The resolve stage: Gateway API objects -> IR + status. Pure.
+import type { ResourceSet } from "../../api/resource-set.ts";
+import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
+import { INVALID_BACKEND_CLUSTER, filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
+import type { IrCluster, IrGateway, IrListener, IrProtocol, IrRoute, IrVirtualHost } from "../ir.ts";
+import { attachRoute, type ParentAttachment } from "./attach.ts";
+import { ClusterCache } from "./backends.ts";
+import { condition, RouteReason, sortConditions } from "./conditions.ts";
+import { gatewayStatus, resolveGateway } from "./gateway.ts";
+import { resolveGatewayClasses } from "./gatewayclass.ts";
+import { covers, specificity } from "./hostnames.ts";
+import type { CompiledRoute, RouteEntry } from "./httproute.ts";
+import { LISTENER_PROTOCOLS } from "./listeners.ts";
+import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
+import { comparePrecedence } from "./precedence.ts";
+import { ROUTE_KINDS } from "./route-kinds.ts";
+
+export interface ResolveResult {
+  gateways: IrGateway[];
+  statuses: StatusUpdate[];
+}
+
+interface Attached {
+  routeKey: string;
+  compiled: CompiledRoute & { l4?: { routes: import("../ir.ts").IrL4Route[]; clusters: IrCluster[] } };
+  hostnames: string[];
+}
+
+export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult {
+  const statuses: StatusUpdate[] = [];
+  const { classes, statuses: classStatuses } = resolveGatewayClasses(rs, opts.controllerName);
+  statuses.push(...classStatuses);
+
+  const gateways = new Map<string, ResolvedGateway>();
+  for (const gw of rs.list("Gateway")) {
+    const cls = classes.get(gw.spec?.gatewayClassName);
+    if (!cls) continue;
+    const g = resolveGateway(rs, gw, cls);
+    gateways.set(g.key, g);
+  }
+
+  const clusters = new ClusterCache(rs);
+  const attached = new Map<ResolvedListener, Attached[]>();
+  for (const handler of ROUTE_KINDS) {
+    for (const route of handler.list(rs)) {
+      const parents = attachRoute(rs, gateways, route, handler.kind, handler.usesHostnames);
+      if (parents.length === 0) continue;
+      const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
+      const compiled = handler.compile(route, { rs, clusters });
+      const seen = new Set<ResolvedListener>();
+      for (const p of parents) {
+        for (const a of p.attachments) {
+          if (seen.has(a.listener)) {
+            // The same listener selected twice: merge hostnames.
+            const prev = attached.get(a.listener)?.find((x) => x.routeKey === routeKey && x.compiled === compiled);
+            if (prev) prev.hostnames = [...new Set([...prev.hostnames, ...a.hostnames])].sort();
+            continue;
+          }
+          seen.add(a.listener);
+          a.listener.attachedRoutes++;
+          if (!p.accepted.ok || compiled.unusable) continue;
+          const list = attached.get(a.listener);
+          const entry: Attached = { routeKey, compiled, hostnames: a.hostnames };
+          if (list) list.push(entry);
+          else attached.set(a.listener, [entry]);
+        }
+      }
+      statuses.push(routeStatus(handler.kind, route, parents, compiled, opts.controllerName));
+    }
+  }
+
+  const irGateways: IrGateway[] = [];
+  for (const g of gateways.values()) {
+    statuses.push(gatewayStatus(g));
+    irGateways.push(buildGateway(g, attached));
+  }
+  irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  statuses.sort(compareStatus);
+  return { gateways: irGateways, statuses };
+}
+
+function compareStatus(a: StatusUpdate, b: StatusUpdate): number {
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  const ka = `${a.target.namespace ?? ""}/${a.target.name}`;
+  const kb = `${b.target.namespace ?? ""}/${b.target.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+function routeStatus(
+  kind: StatusUpdate["kind"],
+  route: { apiVersion: string; metadata: { namespace?: string; name: string; generation?: number } },
+  parents: ParentAttachment[],
+  compiled: CompiledRoute,
+  controllerName: string,
+): StatusUpdate {
+  const gen = generationOf(route);
+  const entries = parents.map((p) => {
+    const accepted = !p.accepted.ok
+      ? condition("Accepted", false, p.accepted.reason, p.accepted.message, gen)
+      : compiled.unusable
+        ? condition("Accepted", false, RouteReason.UnsupportedValue, `No rule is valid: ${compiled.invalidRules.join("; ")}`, gen)
+        : condition("Accepted", true, RouteReason.Accepted, "Route is accepted", gen);
+    const conds = [accepted, condition("ResolvedRefs", compiled.resolvedRefs.ok, compiled.resolvedRefs.reason, compiled.resolvedRefs.message, gen)];
+    if (!compiled.unusable && compiled.invalidRules.length > 0) {
+      conds.push(condition(RouteReason.PartiallyInvalid, true, RouteReason.UnsupportedValue, compiled.invalidRules.join("; "), gen));
+    }
+    return { parentRef: p.parentRef, controllerName, conditions: sortConditions(conds) };
+  });
+  return {
+    kind: kind as "HTTPRoute",
+    target: { apiVersion: route.apiVersion, namespace: route.metadata.namespace ?? "default", name: route.metadata.name },
+    parents: entries,
+  };
+}
+
+/** Groups ready listeners by port into Envoy listeners and builds their route tables. */
+function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener, Attached[]>): IrGateway {
+  const ir: IrGateway = { key: g.key, namespace: g.namespace, name: g.name, listeners: [], clusters: new Map(), secrets: new Map() };
+  const byPort = new Map<string, ResolvedListener[]>();
+  for (const l of g.listeners) {
+    if (!listenerReady(l)) continue;
+    const transport = LISTENER_PROTOCOLS[l.protocol]?.family === "udp" ? "udp" : "tcp";
+    const k = `${transport}/${l.port}`;
+    const arr = byPort.get(k);
+    if (arr) arr.push(l);
+    else byPort.set(k, [l]);
+  }
+  for (const group of byPort.values()) {
+    const first = group[0];
+    if (!first) continue;
+    const name = listenerName(g.namespace, g.name, first.name);
+    const out: IrListener = {
+      name,
+      routeConfigName: routeConfigName(name),
+      port: first.port,
+      protocol: first.protocol as IrProtocol,
+      filterChains: [],
+      virtualHosts: [],
+      l4Routes: [],
+    };
+    if (first.protocol === "HTTP") {
+      out.filterChains.push({ name: filterChainName(g.namespace, g.name, first.name), serverNames: [] });
+    } else {
+      for (const l of group) {
+        const chain: IrListener["filterChains"][number] = { name: filterChainName(g.namespace, g.name, l.name), serverNames: l.hostname ? [l.hostname] : [] };
+        if (l.tls) chain.tls = l.tls;
+        out.filterChains.push(chain);
+      }
+    }
+    out.virtualHosts = virtualHosts(name, group, attached, ir.clusters);
+    for (const l of group) {
+      for (const a of attached.get(l) ?? []) {
+        if (!a.compiled.l4) continue;
+        out.l4Routes.push(...a.compiled.l4.routes);
+        for (const c of a.compiled.l4.clusters) ir.clusters.set(c.name, c);
+      }
+    }
+    ir.listeners.push(out);
+  }
+  ir.listeners.sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
+  for (const [k, v] of g.secrets) ir.secrets.set(k, v);
+  return ir;
+}
+
+/**
+ * One virtual host per effective hostname. Listener isolation: a hostname is
+ * served only by routes of the most specific listener whose hostname covers it.
+ */
+function virtualHosts(
+  listener: string,
+  group: readonly ResolvedListener[],
+  attached: ReadonlyMap<ResolvedListener, Attached[]>,
+  clusters: Map<string, IrCluster>,
+): IrVirtualHost[] {
+  const byDomain = new Map<string, { entry: RouteEntry; listener: ResolvedListener }[]>();
+  const ownerCache = new Map<string, ResolvedListener | undefined>();
+  const owner = (h: string): ResolvedListener | undefined => {
+    if (ownerCache.has(h)) return ownerCache.get(h);
+    let best: ResolvedListener | undefined;
+    for (const l of group) {
+      if (l.hostname !== undefined && !covers(l.hostname, h)) continue;
+      if (!best || specificity(l.hostname) > specificity(best.hostname)) best = l;
+    }
+    ownerCache.set(h, best);
+    return best;
+  };
+  for (const l of group) {
+    for (const a of attached.get(l) ?? []) {
+      if (a.compiled.entries.length === 0) continue;
+      for (const h of a.hostnames) {
+        if (owner(h) !== l) continue;
+        let arr = byDomain.get(h);
+        if (!arr) byDomain.set(h, (arr = []));
+        for (const entry of a.compiled.entries) arr.push({ entry, listener: l });
+      }
+    }
+  }
+  const hosts: IrVirtualHost[] = [];
+  for (const [domain, list] of byDomain) {
+    list.sort((a, b) => comparePrecedence(a.entry.precedence, b.entry.precedence));
+    const routes: IrRoute[] = list.map(({ entry, listener: l }) => {
+      for (const c of entry.clusters) clusters.set(c.name, c);
+      const r: IrRoute = { name: entry.name, match: entry.match, action: entry.action(l) };
+      if (entry.requestHeaders) r.requestHeaders = entry.requestHeaders;
+      if (entry.responseHeaders) r.responseHeaders = entry.responseHeaders;
+      if (entry.cors) r.cors = entry.cors;
+      return r;
+    });
+    hosts.push({ name: virtualHostName(listener, domain), domains: [domain], routes });
+  }
+  void INVALID_BACKEND_CLUSTER;
+  return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}

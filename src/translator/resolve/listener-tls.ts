@@ -1,0 +1,75 @@
+// Validation of HTTPS and TLS listeners' certificates: kind, existence,
+// ReferenceGrant, and a well-formed kubernetes.io/tls Secret. It fills the
+// listener's TLS termination settings; the TLS data path is built elsewhere.
+import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
+import type { Secret } from "../../api/core.ts";
+import type { ResourceSet } from "../../api/resource-set.ts";
+import { secretName } from "../envoy/names.ts";
+import { ListenerReason } from "./conditions.ts";
+import type { ResolvedListener } from "./model.ts";
+import { refAllowed } from "./refs.ts";
+
+export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void {
+  const tls = l.spec.tls;
+  const mode = tls?.mode ?? "Terminate";
+  if (l.protocol === "TLS" && mode === "Passthrough") return;
+  if (l.protocol === "HTTPS" && mode === "Passthrough") {
+    l.accepted = { ok: false, reason: "UnsupportedValue", message: "HTTPS listeners cannot use TLS Passthrough" };
+    return;
+  }
+  const refs = Array.isArray(tls?.certificateRefs) ? tls.certificateRefs : [];
+  if (refs.length === 0) {
+    fail(l, ListenerReason.InvalidCertificateRef, "no certificateRefs are set");
+    return;
+  }
+  const gwNs = l.gateway.namespace;
+  const secrets: string[] = [];
+  for (const ref of refs) {
+    const group = ref?.group ?? "";
+    const kind = ref?.kind ?? "Secret";
+    const ns = ref?.namespace ?? gwNs;
+    const name = String(ref?.name ?? "");
+    if (group !== "" || kind !== "Secret") {
+      fail(l, ListenerReason.InvalidCertificateRef, `certificateRef ${group}/${kind} ${name} is not a Secret`);
+      return;
+    }
+    if (!refAllowed(rs, { group: GATEWAY_GROUP, kind: "Gateway", namespace: gwNs }, { group: "", kind: "Secret", namespace: ns, name })) {
+      fail(l, ListenerReason.RefNotPermitted, `certificateRef to Secret ${ns}/${name} is not permitted by any ReferenceGrant`);
+      return;
+    }
+    const secret = rs.get("Secret", `${ns}/${name}`);
+    const pem = secret ? tlsPair(secret) : undefined;
+    if (!pem) {
+      fail(l, ListenerReason.InvalidCertificateRef, secret ? `Secret ${ns}/${name} is not a valid TLS Secret` : `Secret ${ns}/${name} does not exist`);
+      return;
+    }
+    const sname = secretName(ns, name);
+    l.gateway.secrets.set(sname, { name: sname, certificateChain: pem.cert, privateKey: pem.key });
+    secrets.push(sname);
+  }
+  l.tls = { certificateSecrets: secrets };
+}
+
+function fail(l: ResolvedListener, reason: string, message: string): void {
+  l.resolvedRefs = { ok: false, reason, message };
+}
+
+function decode(secret: Secret, key: string): string | undefined {
+  const s = secret.stringData?.[key];
+  if (typeof s === "string") return s;
+  const b = secret.data?.[key];
+  if (typeof b !== "string") return undefined;
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(b)) return undefined;
+  return Buffer.from(b, "base64").toString("utf8");
+}
+
+/** The PEM certificate and key of a kubernetes.io/tls Secret, when both look valid. */
+export function tlsPair(secret: Secret): { cert: string; key: string } | undefined {
+  if (secret.type !== undefined && secret.type !== "kubernetes.io/tls") return undefined;
+  const cert = decode(secret, "tls.crt");
+  const key = decode(secret, "tls.key");
+  if (!cert || !key) return undefined;
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(cert)) return undefined;
+  if (!/-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z ]+ )?PRIVATE KEY-----/.test(key)) return undefined;
+  return { cert, key };
+}

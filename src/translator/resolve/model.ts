@@ -1,0 +1,54 @@
+// Working types of the resolve stage: Gateways and listeners as validated,
+// with the facts their status is built from.
+import type { Gateway, GatewayClass, Listener, RouteGroupKind } from "../../api/gateway-api.ts";
+import type { IrSecret, IrTlsTermination } from "../ir.ts";
+
+export interface Verdict {
+  ok: boolean;
+  reason: string;
+  message: string;
+}
+
+export interface ResolvedListener {
+  gateway: ResolvedGateway;
+  spec: Listener;
+  index: number;
+  name: string;
+  port: number;
+  protocol: string;
+  hostname: string | undefined;
+  supportedKinds: RouteGroupKind[];
+  accepted: Verdict;
+  /** Set when the listener conflicts with another on its port. */
+  conflicted?: { reason: string; message: string };
+  resolvedRefs: Verdict;
+  /** Extra listener conditions contributed by protocol validators (e.g. OverlappingTLSConfig). */
+  extraConditions: { type: string; status: boolean; reason: string; message: string }[];
+  /** Routes successfully attached (the spec's attachedRoutes). */
+  attachedRoutes: number;
+  /** TLS termination settings for HTTPS / TLS Terminate, when valid. */
+  tls?: IrTlsTermination;
+}
+
+export interface ResolvedGateway {
+  obj: Gateway;
+  key: string;
+  namespace: string;
+  name: string;
+  gatewayClass: GatewayClass;
+  listeners: ResolvedListener[];
+  /** Gateway-level problems (addresses, parameters). */
+  accepted: Verdict;
+  programmed: Verdict;
+  secrets: Map<string, IrSecret>;
+}
+
+/** A listener carries traffic only when accepted, unconflicted and with its refs resolved. */
+export function listenerReady(l: ResolvedListener): boolean {
+  return l.accepted.ok && !l.conflicted && l.resolvedRefs.ok && l.gateway.accepted.ok;
+}
+
+export function generationOf(o: { metadata: { generation?: number } }): number | undefined {
+  const g = o.metadata.generation;
+  return typeof g === "number" ? g : undefined;
+}

@@ -1,0 +1,64 @@
+// Small validators and parsers for user-written values that Envoy would
+// reject (NACK) if passed through unchecked.
+
+const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_|~`-]+$/;
+
+/** An HTTP header name Envoy lets us add, match or remove. */
+export function validHeaderName(n: unknown): n is string {
+  return typeof n === "string" && n.length > 0 && n.length <= 256 && TOKEN.test(n) && n.toLowerCase() !== "host";
+}
+
+export function validHeaderValue(v: unknown): v is string {
+  return typeof v === "string" && v.length <= 4096 && !/[\0\r\n]/.test(v);
+}
+
+/** A path a user may match or rewrite to: absolute, no query or fragment, no control characters. */
+export function validPath(p: unknown): p is string {
+  return typeof p === "string" && p.startsWith("/") && p.length <= 1024 && !/[?#\s\0]/.test(p);
+}
+
+/** A regular expression RE2 (Envoy's engine) is likely to accept. */
+export function validRegex(r: unknown): r is string {
+  if (typeof r !== "string" || r.length === 0 || r.length > 1024) return false;
+  if (/\(\?[=!<]|\\[1-9]/.test(r)) return false; // lookaround and backreferences are not RE2
+  try {
+    new RegExp(r);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const HTTP_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]);
+
+/** A DNS-1123 hostname (no wildcard). */
+export function validHostname(h: unknown): h is string {
+  return typeof h === "string" && h.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i.test(h);
+}
+
+/**
+ * Gateway API Duration (GEP-2257): up to four `<n><unit>` parts, units h, m,
+ * s, ms. Returns seconds, or undefined when malformed.
+ */
+export function parseDuration(d: unknown): number | undefined {
+  if (typeof d !== "string" || !/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(d)) return undefined;
+  let total = 0;
+  for (const m of d.matchAll(/([0-9]{1,5})(h|ms|m|s)/g)) {
+    const n = Number(m[1]);
+    switch (m[2]) {
+      case "h":
+        total += n * 3600;
+        break;
+      case "m":
+        total += n * 60;
+        break;
+      case "s":
+        total += n;
+        break;
+      case "ms":
+        total += n / 1000;
+        break;
+    }
+  }
+  return total;
+}

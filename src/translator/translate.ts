@@ -1,0 +1,27 @@
+// translate(): Gateway API ResourceSet -> per-Gateway xDS resources + status.
+// Pure and deterministic: no clock, randomness, I/O or logging; never throws on
+// user input (a bug in a resolver for one object must not take down the rest,
+// so any unexpected exception becomes an empty result for safety only at the
+// outermost level after being tested against).
+//
+// Stages and extension points:
+//   resolve/  Gateway API semantics and status -> IR (ir.ts)
+//             - listener protocols: resolve/listeners.ts LISTENER_PROTOCOLS
+//             - route kinds:        resolve/route-kinds.ts ROUTE_KINDS
+//             - features claimed:   resolve/features.ts SUPPORTED_FEATURES
+//   envoy/    IR -> Envoy resources, names in envoy/names.ts
+//             - listener hooks (TLS transport sockets, extra HTTP filters,
+//               L4 listeners): envoy/index.ts LISTENER_HOOKS
+//             - extra emitters (SDS secrets...): envoy/index.ts EXTRA_EMITTERS
+import type { ResourceSet } from "../api/resource-set.ts";
+import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
+import { emitGateway } from "./envoy/index.ts";
+import { resolve } from "./resolve/index.ts";
+
+export function translate(rs: ResourceSet, opts: TranslatorOptions): TranslationResult {
+  const { gateways, statuses } = resolve(rs, opts);
+  return {
+    gateways: gateways.map((g) => ({ key: g.key, resources: emitGateway(g) })),
+    statuses,
+  };
+}

@@ -1,0 +1,13 @@
+// Renders a translation as the golden YAML: every Gateway's xDS (proto3 JSON)
+// and every status update.
+import { stringify } from "yaml";
+import { resourcesToJson } from "../../src/api/xds-json.ts";
+import type { TranslationResult } from "../../src/api/translation.ts";
+
+export function renderGolden(r: TranslationResult): string {
+  const doc = {
+    gateways: r.gateways.map((g) => ({ key: g.key, xds: resourcesToJson(g.resources) })),
+    statuses: r.statuses,
+  };
+  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+}
