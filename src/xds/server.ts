@@ -24,9 +24,10 @@ import { rawResponseServiceDefinition, serviceDefinition } from "./grpc-services
 import { XdsMetrics } from "./metrics.ts";
 import type { NodeStatus } from "./node-status.ts";
 import { SotwStream } from "./sotw-stream.ts";
-import type { BaseStream, StreamContext } from "./stream-base.ts";
+import type { AckEvent, BaseStream, StreamContext } from "./stream-base.ts";
 
 export type { NodeStatus, TypeStatus } from "./node-status.ts";
+export type { AckEvent } from "./stream-base.ts";
 
 /** What `authorize` sees about a new stream. */
 export interface StreamIdentity {
@@ -73,6 +74,8 @@ export interface XdsServer {
   readonly port: number;
   /** Per-stream state of every connected node, for the admin API. */
   nodes(): NodeStatus[];
+  /** Be told about every ACK and NACK (tests, benchmarks, debugging). Returns the unsubscribe function. */
+  onAck(listener: (event: AckEvent) => void): () => void;
   /** Stop accepting, flush in-flight responses, close streams, stop. */
   close(): Promise<void>;
 }
@@ -85,6 +88,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const streams = new Set<BaseStream>();
   const byKey = new Map<string, Set<BaseStream>>();
   const unknownLogged = new Set<string>();
+  const ackListeners = new Set<(event: AckEvent) => void>();
   let closing = false;
 
   const ctx: StreamContext = {
@@ -125,6 +129,9 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
       metrics.streams.dec({ protocol: stream.protocol });
       if (stream.key !== undefined) byKey.get(stream.key)?.delete(stream);
       logger.debug({ stream: stream.id, node: stream.nodeId }, "stream closed");
+    },
+    onAck(event) {
+      for (const l of ackListeners) l(event);
     },
   };
 
@@ -179,6 +186,10 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   return {
     port,
     nodes: () => [...streams].filter((s) => s.key !== undefined).map((s) => s.nodeStatus()),
+    onAck(listener) {
+      ackListeners.add(listener);
+      return () => ackListeners.delete(listener);
+    },
     async close() {
       if (closing) return;
       closing = true;

@@ -26,6 +26,24 @@ export interface StreamContext {
   /** Called once with the first request's node; returns the snapshot key, or an Error to refuse. */
   admit(stream: BaseStream, node: Node | undefined): string | Error;
   onClose(stream: BaseStream): void;
+  /** Told about every ACK and NACK. */
+  onAck(event: AckEvent): void;
+}
+
+/** A client's reply to one response: ACK, or NACK with the client's message. */
+export interface AckEvent {
+  kind: "ack" | "nack";
+  streamId: number;
+  nodeId: string;
+  snapshotKey: string;
+  typeUrl: string;
+  /** The version of the response replied to. */
+  version: string;
+  nonce: string;
+  /** error_detail.message of a NACK. */
+  message?: string;
+  /** Time from sending the response to the reply. */
+  latencyMs: number;
 }
 
 let nextStreamId = 1;
@@ -232,7 +250,8 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     if (!ts.inFlight) return;
     ts.inFlight = false;
     const type = shortType(ts.typeUrl);
-    this.ctx.metrics.pushToAck.observe({ type }, (performance.now() - ts.sentAt) / 1000);
+    const latencyMs = performance.now() - ts.sentAt;
+    this.ctx.metrics.pushToAck.observe({ type }, latencyMs / 1000);
     const now = new Date().toISOString();
     if (errorDetail) {
       ts.status.lastNackedVersion = ts.sentVersion;
@@ -249,6 +268,17 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
       delete ts.status.nackMessage;
       this.ctx.metrics.acks.inc({ type });
     }
+    this.ctx.onAck({
+      kind: errorDetail ? "nack" : "ack",
+      streamId: this.id,
+      nodeId: this.nodeId,
+      snapshotKey: this.key ?? "",
+      typeUrl: ts.typeUrl,
+      version: ts.sentVersion,
+      nonce: ts.nonce,
+      ...(errorDetail ? { message: errorDetail.message } : {}),
+      latencyMs,
+    });
   }
 
   #onData(req: unknown): void {
