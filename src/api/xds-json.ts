@@ -1,6 +1,6 @@
 // Envoy resources as proto3 canonical JSON, each with its "@type" first: the
 // form `switchyard translate`, the admin API and the golden files share.
-import { toJson, type JsonObject } from "@bufbuild/protobuf";
+import { toJson, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
@@ -12,7 +12,17 @@ import { TYPE_URL, type ResourceType, type XdsResources } from "./xds.ts";
 export type ResourcesJson = Record<ResourceType, JsonObject[]>;
 
 function withType(typeUrl: string, json: unknown): JsonObject {
-  return { "@type": typeUrl, ...(json as JsonObject) };
+  return typeFirst({ "@type": typeUrl, ...(json as JsonObject) }) as JsonObject;
+}
+
+/** protobuf-es prints an Any's "@type" after its fields; people read it first. */
+function typeFirst(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(typeFirst);
+  if (v === null || typeof v !== "object") return v;
+  const out: JsonObject = {};
+  if ("@type" in v) out["@type"] = v["@type"] as JsonValue;
+  for (const [k, x] of Object.entries(v)) if (k !== "@type") out[k] = typeFirst(x as JsonValue);
+  return out;
 }
 
 export function resourcesToJson(r: XdsResources): ResourcesJson {

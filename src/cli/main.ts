@@ -1,0 +1,79 @@
+// switchyard's command line: `switchyard <command> [options]`.
+import { CommandError, UsageError } from "./args.ts";
+import { Writable } from "node:stream";
+import { runBootstrap } from "./bootstrap.ts";
+import { certgenCommand } from "./certgen.ts";
+import { runServe } from "./serve.ts";
+import { runTranslate } from "./translate.ts";
+import { versionInfo, versionUsage } from "./version.ts";
+
+export const usage = `Usage: switchyard <command> [options]
+
+A Kubernetes Gateway API control plane for Envoy.
+
+Commands:
+  serve       run the control plane (xDS server, admin server, translation loop)
+  translate   translate Gateway API manifests to Envoy resources, offline
+  bootstrap   print an Envoy bootstrap for one Gateway
+  certgen     create the CA and certificates for mTLS between Envoy and switchyard
+  version     print the version
+
+Run 'switchyard <command> --help' for a command's options.`;
+
+type Print = (s: string) => void;
+type Command = (argv: string[], out: Print, err: Print) => number | Promise<number>;
+
+/** certgen writes to streams (it may stream Secret manifests); adapt our printers. */
+function streamOf(print: Print): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      print(chunk.toString());
+      done();
+    },
+  });
+}
+
+const commands: Record<string, Command> = {
+  serve: runServe,
+  translate: runTranslate,
+  bootstrap: runBootstrap,
+  certgen: (argv, out, err) => certgenCommand(argv, { stdout: streamOf(out), stderr: streamOf(err) }),
+  version: (argv, out) => {
+    if (argv.includes("--help") || argv.includes("-h")) out(versionUsage + "\n");
+    else out(JSON.stringify(versionInfo(), null, 2) + "\n");
+    return 0;
+  },
+};
+
+/** Runs a command line; returns the exit code. Never throws. */
+export async function main(argv: string[], out: Print = (s) => void process.stdout.write(s), err: Print = (s) => void process.stderr.write(s)): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    (name ? out : err)(usage + "\n");
+    return name ? 0 : 2;
+  }
+  if (name === "--version") return main(["version"], out, err);
+  const cmd = commands[name];
+  if (!cmd) {
+    err(`switchyard: unknown command ${JSON.stringify(name)}\n\n${usage}\n`);
+    return 2;
+  }
+  try {
+    return await cmd(rest, out, err);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`switchyard ${name}: ${e.message}\nRun 'switchyard ${name} --help' for usage.\n`);
+      return 2;
+    }
+    if (e instanceof CommandError) {
+      err(`switchyard ${name}: ${e.message}\n`);
+      return 1;
+    }
+    err(`switchyard ${name}: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}

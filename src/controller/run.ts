@@ -1,0 +1,85 @@
+// Wires a running control plane together: a source, the translation loop, the
+// xDS server and the admin server. `switchyard serve` and the tests use it.
+import type { ServerCredentials } from "@grpc/grpc-js";
+import type { TranslatorOptions } from "../api/translation.ts";
+import { startAdminServer } from "../admin/server.ts";
+import type { Logger } from "../observability/log.ts";
+import { createRegistry, type Registry } from "../observability/metrics.ts";
+import { translate } from "../translator/translate.ts";
+import type { Source, StatusSink } from "../watch/source.ts";
+import { SnapshotCache } from "../xds/cache.ts";
+import { startXdsServer } from "../xds/server.ts";
+import { Controller } from "./controller.ts";
+import { StatusStore } from "./status-store.ts";
+
+export interface ControlPlaneOptions {
+  source: Source;
+  /** Extra status sinks, e.g. the Kubernetes status writer. */
+  statusSinks?: StatusSink[];
+  /** Input errors for the admin API (the file source has them). */
+  configErrors?: () => readonly object[];
+  translatorOptions: TranslatorOptions;
+  xds: { host: string; port: number; credentials?: ServerCredentials };
+  admin: { host: string; port: number };
+  logger: Logger;
+  registry?: Registry;
+  debounceMs?: number;
+}
+
+export interface ControlPlane {
+  xdsPort: number;
+  adminPort: number;
+  cache: SnapshotCache;
+  controller: Controller;
+  statuses: StatusStore;
+  close(): Promise<void>;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const { logger } = opts;
+  const registry = opts.registry ?? createRegistry({ defaultMetrics: true });
+  const cache = new SnapshotCache({ logger, registry });
+  const statuses = new StatusStore();
+  const controller = new Controller({
+    source: opts.source,
+    publisher: cache,
+    statusSinks: [statuses, ...(opts.statusSinks ?? [])],
+    translate,
+    translatorOptions: opts.translatorOptions,
+    logger: logger.child({ component: "controller" }),
+    registry,
+    debounceMs: opts.debounceMs,
+  });
+  const xds = await startXdsServer({ cache, host: opts.xds.host, port: opts.xds.port, logger, registry, credentials: opts.xds.credentials });
+  const admin = await startAdminServer({
+    host: opts.admin.host,
+    port: opts.admin.port,
+    registry,
+    logger,
+    state: {
+      ready: () => controller.ready,
+      snapshots: cache,
+      statuses: () => statuses.all(),
+      configErrors: () => opts.configErrors?.() ?? [],
+      validationFailures: () => Object.fromEntries(cache.keys().map((k) => [k, cache.getSnapshot(k)?.failures ?? []])),
+      nodes: () => xds.nodes(),
+    },
+  });
+  // Sources may already be synced (the file source reads before this); translate now.
+  await opts.source.start();
+  controller.start();
+  logger.info({ xdsPort: xds.port, adminPort: admin.port }, "switchyard is serving");
+  return {
+    xdsPort: xds.port,
+    adminPort: admin.port,
+    cache,
+    controller,
+    statuses,
+    async close() {
+      controller.stop();
+      await opts.source.stop();
+      await xds.close();
+      await admin.close();
+    },
+  };
+}

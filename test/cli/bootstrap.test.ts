@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { main } from "../../src/cli/main.ts";
+
+async function run(argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(argv, (s) => void (out += s), (s) => void (err += s));
+  return { code, out, err };
+}
+
+describe("switchyard bootstrap", () => {
+  it("points ADS at switchyard and names the Gateway in node.cluster", async () => {
+    const r = await run(["bootstrap", "--gateway", "default/eg", "--xds-port", "18001"]);
+    expect(r.code).toBe(0);
+    const b = parse(r.out);
+    expect(b.node).toEqual({ id: "envoy-default-eg", cluster: "default/eg" });
+    expect(b.dynamicResources.adsConfig).toMatchObject({ apiType: "GRPC", transportApiVersion: "V3" });
+    expect(b.dynamicResources.ldsConfig).toEqual({ ads: {}, resourceApiVersion: "V3" });
+    const xds = b.staticResources.clusters.find((c: { name: string }) => c.name === "xds_cluster");
+    expect(xds.loadAssignment.endpoints[0].lbEndpoints[0].endpoint.address.socketAddress).toEqual({ address: "127.0.0.1", portValue: 18001 });
+  });
+
+  it("uses Delta xDS with --delta", async () => {
+    const r = await run(["bootstrap", "-g", "ns/gw", "--delta", "-o", "json"]);
+    expect(JSON.parse(r.out).dynamicResources.adsConfig.apiType).toBe("DELTA_GRPC");
+  });
+
+  it("rejects a Gateway that is not namespace/name with exit code 2", async () => {
+    const r = await run(["bootstrap", "--gateway", "eg"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--gateway must be namespace/name");
+  });
+});
+
+describe("switchyard CLI", () => {
+  it("prints help for every command", async () => {
+    for (const cmd of ["serve", "translate", "bootstrap", "certgen", "version"]) {
+      const r = await run([cmd, "--help"]);
+      expect(r.code, cmd).toBe(0);
+      expect(r.out + r.err, cmd).toMatch(/Usage: switchyard/);
+    }
+  });
+
+  it("exits 2 on an unknown command or flag", async () => {
+    expect((await run(["frobnicate"])).code).toBe(2);
+    const r = await run(["translate", "--nope"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--nope");
+  });
+
+  it("prints its version", async () => {
+    const r = await run(["version"]);
+    expect(JSON.parse(r.out)).toMatchObject({ switchyard: "0.1.0", gatewayAPI: "v1.6.1" });
+  });
+});
