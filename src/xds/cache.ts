@@ -7,15 +7,9 @@ import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from
 import { silentLogger, type Logger } from "../observability/log.ts";
 import { RESOURCES_FIELD, RESOURCE_TYPES, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
 import { contentHash } from "./resource.ts";
+import { validateResources, type ValidationFailure } from "./validate/index.ts";
 
-/** What the validator reports for one resource it refused (see src/xds/validate/). */
-export interface ValidationFailure {
-  type: string;
-  resource: string;
-  field: string;
-  rule: string;
-  message?: string;
-}
+export type { ValidationFailure };
 
 /** Validation before serving: returns what may be served, and why the rest may not. */
 export type ValidateFn = (resources: XdsResources) => { served: XdsResources; failures: ValidationFailure[] };
@@ -47,33 +41,31 @@ export interface Snapshot {
 export type SnapshotListener = (key: string, snapshot: Snapshot | undefined) => void;
 
 export interface SnapshotCacheOptions {
-  /** Validation before serving. Defaults to the PGV validator of src/xds/validate/. */
+  /** Validation before serving. Defaults to validateResources (Envoy's PGV rules, src/xds/validate/). */
   validate?: ValidateFn;
   logger?: Logger;
   /** Where the validation-failure gauge is registered. */
   registry?: Registry;
 }
 
-let defaultValidate: ValidateFn = noValidation;
-
-/** Wire the real validator in as the default (src/xds/validate/ calls this, or the server does). */
-export function setDefaultValidate(fn: ValidateFn): void {
-  defaultValidate = fn;
+function failureKey(f: ValidationFailure): string {
+  return JSON.stringify([f.type, f.name, f.violations, f.withheldBecause ?? ""]);
 }
 
-function failureKey(f: ValidationFailure): string {
-  return `${f.type}\0${f.resource}\0${f.field}\0${f.rule}`;
+function nameFailure(type: ResourceType, name: string, message: string): ValidationFailure {
+  const field = type === "endpoint" ? "cluster_name" : "name";
+  return { type, name, violations: [{ field, rule: "resource.name", message }] };
 }
 
 export class SnapshotCache {
   readonly #snapshots = new Map<string, Snapshot>();
   readonly #listeners = new Set<SnapshotListener>();
-  readonly #validate: ValidateFn | undefined;
+  readonly #validate: ValidateFn;
   readonly #logger: Logger;
   readonly #failuresGauge: Gauge | undefined;
 
   constructor(opts: SnapshotCacheOptions = {}) {
-    this.#validate = opts.validate;
+    this.#validate = opts.validate ?? validateResources;
     this.#logger = (opts.logger ?? silentLogger()).child({ component: "xds-cache" });
     if (opts.registry) {
       this.#failuresGauge = new Gauge({
@@ -92,7 +84,7 @@ export class SnapshotCache {
    */
   setSnapshot(key: string, resources: XdsResources): Snapshot {
     const previous = this.#snapshots.get(key);
-    const { served, failures } = (this.#validate ?? defaultValidate)(resources);
+    const { served, failures } = this.#validate(resources);
     const allFailures = [...failures];
     const types = {} as Record<ResourceType, TypeSet>;
     const kept = emptyResources();
@@ -103,12 +95,13 @@ export class SnapshotCache {
       const keptList = kept[field] as Message[];
       for (const msg of list) {
         const name = resourceName(type, msg);
+        // The validator refuses these too; this guards the cache when validation is bypassed.
         if (name === "") {
-          allFailures.push({ type, resource: "", field: "name", rule: "min_len", message: "a resource needs a name" });
+          allFailures.push(nameFailure(type, name, "an xDS resource needs a name"));
           continue;
         }
         if (byName.has(name)) {
-          allFailures.push({ type, resource: name, field: "name", rule: "unique", message: "duplicate resource name" });
+          allFailures.push(nameFailure(type, name, `another ${type} is already named ${JSON.stringify(name)}`));
           continue;
         }
         byName.set(name, encodeResource(type, msg, previous?.types[type].byName.get(name)));
@@ -187,7 +180,11 @@ export class SnapshotCache {
   #reportFailures(key: string, before: readonly ValidationFailure[], after: readonly ValidationFailure[]): void {
     const seen = new Set(before.map(failureKey));
     for (const f of after) {
-      if (!seen.has(failureKey(f))) this.#logger.warn({ snapshot: key, ...f }, "resource withheld: fails validation");
+      if (seen.has(failureKey(f))) continue;
+      this.#logger.warn(
+        { snapshot: key, type: f.type, name: f.name, violations: f.violations, withheldBecause: f.withheldBecause },
+        f.withheldBecause ? "resource withheld: it depends on one that fails validation" : "resource withheld: fails validation",
+      );
     }
     if (this.#failuresGauge) {
       for (const type of RESOURCE_TYPES) {
