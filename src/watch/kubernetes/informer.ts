@@ -104,6 +104,11 @@ export class ResourceInformer {
     for (const w of this.syncWaiters.splice(0)) w.reject(new Error(`informer ${this.name} stopped before it synced`));
   }
 
+  /** Where the watch resumes from. */
+  get resourceVersion(): string {
+    return this.current.lw.latestResourceVersion();
+  }
+
   /** The cached objects (kind and apiVersion may be missing on objects that came from a list of an older run). */
   list(): readonly KubernetesObject[] {
     return this.current.lw.list();

@@ -36,6 +36,8 @@ export interface KubernetesSource extends Source {
   missingKinds(): readonly Kind[];
   /** An object from the informer caches by kind and objectKey (what the status writer reads first). */
   getCached(kind: Kind, key: string): K8sObject | undefined;
+  /** The resourceVersion each informer would resume its watch from, by informer name; for debugging. */
+  resumeVersions(): Record<string, string>;
 }
 
 export function createKubernetesSource(opts: KubernetesSourceOptions): KubernetesSource {
@@ -112,6 +114,10 @@ class KubeSource implements KubernetesSource {
       if (hit) return hit as K8sObject;
     }
     return undefined;
+  }
+
+  resumeVersions(): Record<string, string> {
+    return Object.fromEntries(this.informers.map((i) => [i.name, i.resourceVersion]));
   }
 
   private async run(): Promise<void> {

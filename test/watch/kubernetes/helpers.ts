@@ -13,33 +13,54 @@ export const FAST_TIMING: Partial<InformerTiming> = {
 };
 
 /**
- * Resolves when check() returns true; checked whenever `subscribe` signals and
- * on a short poll as a fallback. Rejects after timeoutMs with the message.
+ * Resolves when check() returns true. It is checked whenever `subscribe`
+ * signals and on a short poll as a fallback; rejects after timeoutMs.
  */
-export function waitFor(check: () => boolean, message: string, timeoutMs = 5_000, subscribe?: (wake: () => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    let done = false;
-    const test = () => {
-      if (done) return;
-      let ok = false;
-      try {
-        ok = check();
-      } catch {
-        ok = false;
-      }
-      if (ok) {
-        done = true;
-        clearInterval(poll);
+export async function waitFor(check: () => boolean | Promise<boolean>, message: string, timeoutMs = 5_000, subscribe?: (wake: () => void) => void): Promise<void> {
+  const started = Date.now();
+  let wake: () => void = () => undefined;
+  subscribe?.(() => wake());
+  for (;;) {
+    let ok = false;
+    try {
+      ok = await check();
+    } catch {
+      ok = false;
+    }
+    if (ok) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${message}`);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10);
+      wake = () => {
+        clearTimeout(t);
         resolve();
-      } else if (Date.now() - started > timeoutMs) {
-        done = true;
-        clearInterval(poll);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${message}`));
-      }
-    };
-    const poll = setInterval(test, 10);
-    subscribe?.(test);
-    test();
+      };
+    });
+  }
+}
+
+import { Writable } from "node:stream";
+import type { Registry } from "prom-client";
+import { createLogger, type Logger } from "../../../src/observability/log.ts";
+
+/** A pino logger whose JSON lines are kept for assertions. */
+export function captureLogger(level = "info"): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const out: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      out.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      cb();
+    },
   });
+  return { logger: createLogger({ level, destination }), lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+/** Sum of a counter or gauge's values (optionally for one label set). */
+export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const m = registry.getSingleMetric(name);
+  if (!m) return 0;
+  const got = await m.get();
+  return got.values
+    .filter((v) => Object.entries(labels).every(([k, want]) => (v.labels as Record<string, unknown>)[k] === want))
+    .reduce((sum, v) => sum + v.value, 0);
 }
