@@ -2,7 +2,9 @@
 import { DEFAULT_CONTROLLER_NAME } from "../api/translation.ts";
 import { startControlPlane, type ControlPlaneOptions } from "../controller/run.ts";
 import { createLogger, type Logger } from "../observability/log.ts";
+import { createRegistry } from "../observability/metrics.ts";
 import { FileSource } from "../watch/file/source.ts";
+import { startKubernetesInputs } from "../watch/kubernetes/index.ts";
 import { envOr, parse, portOf, UsageError } from "./args.ts";
 
 export const serveUsage = `Usage: switchyard serve [options]
@@ -15,6 +17,9 @@ Options (each also read from the environment variable shown):
       --dir DIR                  file source: directory of YAML manifests, watched (SWITCHYARD_DIR)
       --kubeconfig PATH          kubernetes source: kubeconfig (KUBECONFIG; default in-cluster)
       --namespace NS             kubernetes source: watch only these namespaces; repeatable
+      --lease-namespace NS       kubernetes source: namespace of the leader-election Lease
+                                 (POD_NAMESPACE; default the pod's namespace)
+      --disable-leader-election  kubernetes source: always write status (a single replica)
       --controller-name NAME     GatewayClass controllerName to act for
                                  (SWITCHYARD_CONTROLLER_NAME; default ${DEFAULT_CONTROLLER_NAME})
       --xds-address ADDR         xDS bind address (SWITCHYARD_XDS_ADDRESS; default 127.0.0.1)
@@ -30,6 +35,8 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     dir: { type: "string" },
     kubeconfig: { type: "string" },
     namespace: { type: "string", multiple: true },
+    "lease-namespace": { type: "string" },
+    "disable-leader-election": { type: "boolean", default: false },
     "controller-name": { type: "string" },
     "xds-address": { type: "string" },
     "xds-port": { type: "string" },
@@ -58,18 +65,31 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     logger,
   };
 
+  const registry = createRegistry({ defaultMetrics: true });
   let opts: ControlPlaneOptions;
+  let stopInputs = async () => {};
   if (source === "file") {
     const dir = values.dir ?? process.env.SWITCHYARD_DIR;
     if (!dir) throw new UsageError("the file source needs --dir DIR (or SWITCHYARD_DIR)");
     const files = new FileSource({ dir, logger: logger.child({ component: "file-source" }) });
-    opts = { ...common, source: files, configErrors: () => files.errors() };
+    opts = { ...common, registry, source: files, configErrors: () => files.errors() };
   } else {
-    throw new UsageError("--source kubernetes is not wired in yet");
+    const k8s = startKubernetesInputs({
+      kubeconfigPath: values.kubeconfig,
+      controllerName,
+      namespaces: values.namespace,
+      leaseNamespace: values["lease-namespace"],
+      leaderElection: !values["disable-leader-election"],
+      logger: logger.child({ component: "kubernetes" }),
+      registry,
+    });
+    opts = { ...common, registry, source: k8s.source, statusSinks: [k8s.statusSink] };
+    stopInputs = () => k8s.stop();
   }
   const plane = await startControlPlane(opts);
   await waitForSignal(logger);
   await plane.close();
+  await stopInputs();
   return 0;
 }
 
