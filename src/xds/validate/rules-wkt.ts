@@ -10,17 +10,18 @@ const NANOS = 1_000_000_000n;
 /** google.protobuf.Duration's own limit, which Envoy enforces (see envoyDurationCheck). */
 const MAX_SECONDS = 315_576_000_000n;
 
+/** Duration and Timestamp alike; a missing part counts as zero, as on the wire. */
 interface SecondsNanos {
-  seconds: bigint;
-  nanos: number;
+  seconds?: bigint | number | string;
+  nanos?: number;
 }
 
 function isSecondsNanos(v: unknown): v is SecondsNanos {
-  return typeof v === "object" && v !== null && "seconds" in v && "nanos" in v;
+  return typeof v === "object" && v !== null && !(v instanceof Uint8Array);
 }
 
 function toNanos(d: SecondsNanos): bigint {
-  return BigInt(d.seconds) * NANOS + BigInt(d.nanos);
+  return BigInt(d.seconds ?? 0) * NANOS + BigInt(d.nanos ?? 0);
 }
 
 export function fmtDuration(n: bigint | number): string {
@@ -80,11 +81,12 @@ export function durationChecks(r: DurationRules): Check | undefined {
  */
 export const envoyDurationCheck: Check = (v, p, out) => {
   if (!isSecondsNanos(v)) return;
-  const s = BigInt(v.seconds);
-  if (s < 0n || v.nanos < 0) {
+  const s = BigInt(v.seconds ?? 0);
+  const n = v.nanos ?? 0;
+  if (s < 0n || n < 0) {
     report(out, p, "duration.envoy_range", `Envoy refuses negative durations, got ${fmtDuration(toNanos(v))}`);
-  } else if (v.nanos > 999_999_999 || s > MAX_SECONDS) {
-    report(out, p, "duration.envoy_range", `duration out of range: ${s}s ${v.nanos}ns`);
+  } else if (n > 999_999_999 || s > MAX_SECONDS) {
+    report(out, p, "duration.envoy_range", `duration out of range: ${s}s ${n}ns`);
   }
 };
 

@@ -58,7 +58,7 @@ function elem(e: ElemPlan, v: unknown, p: Path, ctx: WalkContext): void {
   if (e.check) e.check(v, p, ctx.out);
   if (e.target !== undefined) {
     if (e.target.relevant && isMessage(v)) walk(e.target, v as Fields, p, ctx);
-  } else if (e.any && isMessage(v)) {
+  } else if (e.any && isMessage(v) && "typeUrl" in (v as object)) {
     walkAny(v as unknown as Any, p, ctx);
   }
 }
@@ -112,8 +112,9 @@ function mapKey(k: string, t: ScalarType): unknown {
   }
 }
 
+/** Any object that is not bytes: lenient on purpose, so a hand-built init object is still walked. */
 function isMessage(v: unknown): boolean {
-  return typeof v === "object" && v !== null && "$typeName" in v;
+  return typeof v === "object" && v !== null && !(v instanceof Uint8Array);
 }
 
 /**
