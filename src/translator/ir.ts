@@ -77,6 +77,10 @@ export interface IrL4Route {
   backends: IrBackend[];
   /** Share of the total weight that belongs to invalid backends. */
   invalidWeight: number;
+  /** TLS Terminate listener (TLSRoute): end TLS on this route's chain first. */
+  tls?: IrTlsTermination;
+  /** TCP/UDP: routes sharing a listener; the smallest order (oldest) carries traffic. */
+  order?: string;
 }
 
 export interface IrVirtualHost {

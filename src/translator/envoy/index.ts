@@ -4,14 +4,16 @@ import type { XdsResources } from "../../api/xds.ts";
 import type { IrGateway } from "../ir.ts";
 import { emitCluster } from "./cluster.ts";
 import { emitEndpoints } from "./endpoint.ts";
+import { emitL4 } from "./l4.ts";
 import { emitListener, type ListenerHooks } from "./listener.ts";
 import { emitRouteConfiguration } from "./route.ts";
+import { decorateClusterTls, emitSecrets, withTlsHooks } from "./tls-hooks.ts";
 
 /** Emitters other concerns plug in (TLS, L4); see listener.ts. */
-export const LISTENER_HOOKS: ListenerHooks = {};
+export const LISTENER_HOOKS: ListenerHooks = withTlsHooks({});
 
 /** Extra emitters run after the built-in ones (e.g. SDS secrets). */
-export const EXTRA_EMITTERS: ((g: IrGateway, out: XdsResources) => void)[] = [];
+export const EXTRA_EMITTERS: ((g: IrGateway, out: XdsResources) => void)[] = [emitSecrets, emitL4];
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -25,7 +27,9 @@ export function emitGateway(g: IrGateway): XdsResources {
     if (l.protocol === "HTTP" || l.protocol === "HTTPS") out.routes.push(emitRouteConfiguration(l));
   }
   for (const c of g.clusters.values()) {
-    out.clusters.push(emitCluster(c));
+    const cluster = emitCluster(c);
+    decorateClusterTls(cluster, c);
+    out.clusters.push(cluster);
     out.endpoints.push(emitEndpoints(c));
   }
   for (const e of EXTRA_EMITTERS) e(g, out);

@@ -11,6 +11,7 @@ import type { IrFilterChain, IrListener } from "../ir.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { statPrefix } from "./names.ts";
 import { CORS_FILTER, usesCors } from "./route.ts";
+import { statefulSessionHttpFilter } from "./session.ts";
 
 export const HCM_FILTER = "envoy.filters.network.http_connection_manager";
 export const ROUTER_FILTER = "envoy.filters.http.router";
@@ -25,6 +26,8 @@ type HttpFilterInit = MessageInitShape<typeof HttpFilterSchema>;
 export interface ListenerHooks {
   decorateChain?: (chain: ChainInit, ir: IrFilterChain, l: IrListener) => void;
   httpFilters?: (l: IrListener) => HttpFilterInit[];
+  /** Adds to a finished HTTP(S) listener (e.g. listener filters such as tls_inspector). */
+  decorateListener?: (listener: MessageInitShape<typeof ListenerSchema>, l: IrListener) => void;
   /** Emits a listener this module does not handle (TLS passthrough, TCP, UDP). */
   other?: (l: IrListener) => Listener | undefined;
 }
@@ -34,6 +37,9 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
   const filters: HttpFilterInit[] = [];
   if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
   filters.push(...(hooks.httpFilters?.(l) ?? []));
+  // Always present and disabled: routes enable it per route, so session
+  // persistence changes only touch RDS and never drain the listener.
+  filters.push(statefulSessionHttpFilter());
   filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
   const hcm = pack(HttpConnectionManagerSchema, {
     statPrefix: statPrefix(l.name),
@@ -53,9 +59,11 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
     hooks.decorateChain?.(chain, c, l);
     return chain;
   });
-  return create(ListenerSchema, {
+  const listener: MessageInitShape<typeof ListenerSchema> = {
     name: l.name,
     address: { address: { case: "socketAddress", value: { address: "0.0.0.0", portSpecifier: { case: "portValue", value: l.port } } } },
     filterChains,
-  });
+  };
+  hooks.decorateListener?.(listener, l);
+  return create(ListenerSchema, listener);
 }

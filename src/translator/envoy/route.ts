@@ -17,6 +17,7 @@ import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string
 import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import { duration, headersToAdd, pack } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "./names.ts";
+import { sessionPerFilterConfig } from "./session.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";
 
@@ -47,6 +48,7 @@ export function emitRoute(r: IrRoute): RouteInit {
     responseHeadersToRemove: r.responseHeaders?.remove ?? [],
   };
   if (r.cors) route.typedPerFilterConfig = { [CORS_FILTER]: emitCors(r.cors) };
+  if (r.session) route.typedPerFilterConfig = { ...route.typedPerFilterConfig, ...sessionPerFilterConfig(r.session) };
   return route;
 }
 

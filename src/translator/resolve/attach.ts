@@ -94,7 +94,8 @@ function namespaceAllowed(rs: ResourceSet, l: ResolvedListener, routeNs: string)
     case "Same":
       return routeNs === l.gateway.namespace;
     case "Selector":
-      return selectorMatches(ns?.selector, rs.get("Namespace", routeNs)?.metadata.labels);
+      // Kubernetes labels every namespace with its own name, whether or not we hold the object.
+      return selectorMatches(ns?.selector, { ...rs.get("Namespace", routeNs)?.metadata.labels, "kubernetes.io/metadata.name": routeNs });
     default:
       return false;
   }

@@ -5,7 +5,8 @@ import type { StatusUpdate } from "../../api/translation.ts";
 import { condition, ListenerReason, sortConditions } from "./conditions.ts";
 import type { OurClass } from "./gatewayclass.ts";
 import { markConflicts, validateListener } from "./listeners.ts";
-import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
+import { frontendValidationGatewayConditions } from "./frontend-validation.ts";
+import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
 
 const OK_LISTENER: Verdict = { ok: true, reason: ListenerReason.Accepted, message: "Listener is accepted" };
 const OK_REFS: Verdict = { ok: true, reason: ListenerReason.ResolvedRefs, message: "References are resolved" };
@@ -55,16 +56,13 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
     g.listeners.push(l);
   });
   markConflicts(g.listeners);
+  // The Gateway is accepted while at least one listener is; any invalid listener is reported.
   if (g.accepted.ok && g.listeners.length > 0 && g.listeners.some((l) => !listenerValid(l))) {
-    const allBad = g.listeners.every((l) => !listenerValid(l));
-    g.accepted = { ok: !allBad, reason: "ListenersNotValid", message: allBad ? "No listener is valid" : "Some listeners are not valid" };
+    const noneAccepted = g.listeners.every((l) => !l.accepted.ok);
+    g.accepted = { ok: !noneAccepted, reason: "ListenersNotValid", message: noneAccepted ? "No listener is accepted" : "Some listeners are not valid" };
   }
   if (!g.accepted.ok) g.programmed = { ok: false, reason: "Invalid", message: g.accepted.message };
   return g;
-}
-
-function listenerValid(l: ResolvedListener): boolean {
-  return l.accepted.ok && !l.conflicted && l.resolvedRefs.ok;
 }
 
 /** Static addresses: we can only take IP addresses and hostnames, and cannot assign them ourselves. */
@@ -110,6 +108,7 @@ export function gatewayStatus(g: ResolvedGateway): StatusUpdate {
       conditions: sortConditions([
         condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
         condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
+        ...frontendValidationGatewayConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
       ]),
       listeners,
     },

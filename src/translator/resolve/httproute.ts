@@ -4,7 +4,10 @@
 import type { HTTPBackendRef, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
 import { routeName } from "../envoy/names.ts";
 import type { IrBackend, IrCluster, IrCors, IrHeaderOps, IrMatch, IrMirror, IrRedirect, IrRouteAction, IrStringMatch } from "../ir.ts";
+import type { ResourceSet } from "../../api/resource-set.ts";
+import type { IrSessionPersistence } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
+import { routeSession, ruleSession, type RuleSession } from "./rule-session.ts";
 import { RouteReason } from "./conditions.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
@@ -21,6 +24,8 @@ export interface RouteEntry {
   requestHeaders?: IrHeaderOps;
   responseHeaders?: IrHeaderOps;
   cors?: IrCors;
+  /** Session persistence (rule-level or BackendLBPolicy), see rule-session.ts. */
+  session?: IrSessionPersistence;
   clusters: IrCluster[];
 }
 
@@ -36,7 +41,7 @@ export interface CompiledRoute {
 
 const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };
 
-export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind = "HTTPRoute"): CompiledRoute {
+export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind = "HTTPRoute", rs?: ResourceSet): CompiledRoute {
   const ns = route.metadata.namespace ?? "default";
   const key = `${ns}/${route.metadata.name}`;
   const created = route.metadata.creationTimestamp ?? "";
@@ -82,6 +87,12 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
     if (!problem && fr.ok && fr.filters.redirect?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
       problem = "ReplacePrefixMatch needs a PathPrefix match";
     }
+    let session: RuleSession | undefined;
+    if (!problem && backends && typeof backends !== "string") {
+      const ruleIdentity = { routeKind: kind, namespace: ns, name: route.metadata.name, ruleIndex: ri, ...(typeof ruleId === "string" ? { ruleName: ruleId } : {}) };
+      session = ruleSession(rule?.sessionPersistence, ruleIdentity, backends.clusters, rs);
+      if (!session.ok) problem = session.message;
+    }
     if (problem || !fr.ok || !backends || typeof backends === "string" || !timeouts || typeof timeouts === "string") {
       invalidRules.push(`rule ${ruleId}: ${problem ?? "invalid"}`);
       irMatches.forEach((match, mi) =>
@@ -109,6 +120,8 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
       if (filters.requestHeaders) entry.requestHeaders = filters.requestHeaders;
       if (filters.responseHeaders) entry.responseHeaders = filters.responseHeaders;
       if (filters.cors) entry.cors = filters.cors;
+      const s = session && !filters.redirect ? routeSession(session, match.path) : undefined;
+      if (s) entry.session = s;
       entries.push(entry);
     });
   });

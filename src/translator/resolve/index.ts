@@ -14,6 +14,10 @@ import { LISTENER_PROTOCOLS } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
 import { ROUTE_KINDS } from "./route-kinds.ts";
+import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
+import { l4RouteOnListener } from "./tlsroute.ts";
+import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
+import { backendLBPolicyStatuses } from "./backend-lb-policy.ts";
 
 export interface ResolveResult {
   gateways: IrGateway[];
@@ -40,10 +44,12 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
   }
 
   const clusters = new ClusterCache(rs);
+  const conflicts = l7Conflicts(rs, gateways);
   const attached = new Map<ResolvedListener, Attached[]>();
   for (const handler of ROUTE_KINDS) {
     for (const route of handler.list(rs)) {
       const parents = attachRoute(rs, gateways, route, handler.kind, handler.usesHostnames);
+      applyL7Conflicts(conflicts, handler.kind, route, parents);
       if (parents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
       const compiled = handler.compile(route, { rs, clusters });
@@ -75,6 +81,8 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
     irGateways.push(buildGateway(g, attached));
   }
   irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  statuses.push(...applyBackendTlsPolicies(rs, irGateways, opts.controllerName));
+  statuses.push(...backendLBPolicyStatuses(rs, irGateways, opts.controllerName));
   statuses.sort(compareStatus);
   return { gateways: irGateways, statuses };
 }
@@ -151,7 +159,7 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
     for (const l of group) {
       for (const a of attached.get(l) ?? []) {
         if (!a.compiled.l4) continue;
-        out.l4Routes.push(...a.compiled.l4.routes);
+        out.l4Routes.push(...a.compiled.l4.routes.map((r) => l4RouteOnListener(r, l, a.hostnames)));
         for (const c of a.compiled.l4.clusters) ir.clusters.set(c.name, c);
       }
     }
@@ -204,6 +212,7 @@ function virtualHosts(
       if (entry.requestHeaders) r.requestHeaders = entry.requestHeaders;
       if (entry.responseHeaders) r.responseHeaders = entry.responseHeaders;
       if (entry.cors) r.cors = entry.cors;
+      if (entry.session) r.session = entry.session;
       return r;
     });
     hosts.push({ name: virtualHostName(listener, domain), domains: [domain], routes });

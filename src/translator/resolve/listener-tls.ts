@@ -8,6 +8,9 @@ import { secretName } from "../envoy/names.ts";
 import { ListenerReason } from "./conditions.ts";
 import type { ResolvedListener } from "./model.ts";
 import { refAllowed } from "./refs.ts";
+import type { IrSecret } from "../ir.ts";
+import { applyFrontendValidation } from "./frontend-validation.ts";
+import { tlsSecretPair } from "./tls-pem.ts";
 
 export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void {
   const tls = l.spec.tls;
@@ -24,6 +27,7 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
   }
   const gwNs = l.gateway.namespace;
   const secrets: string[] = [];
+  const pairs: IrSecret[] = [];
   for (const ref of refs) {
     const group = ref?.group ?? "";
     const kind = ref?.kind ?? "Secret";
@@ -38,16 +42,20 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
       return;
     }
     const secret = rs.get("Secret", `${ns}/${name}`);
-    const pem = secret ? tlsPair(secret) : undefined;
-    if (!pem) {
-      fail(l, ListenerReason.InvalidCertificateRef, secret ? `Secret ${ns}/${name} is not a valid TLS Secret` : `Secret ${ns}/${name} does not exist`);
+    // The PEM is parsed (node:crypto) and the key matched to the certificate.
+    const pem = secret ? tlsSecretPair(secret) : undefined;
+    if (!pem?.ok) {
+      fail(l, ListenerReason.InvalidCertificateRef, secret && pem && !pem.ok ? `Secret ${ns}/${name} is not a valid TLS Secret: ${pem.message}` : `Secret ${ns}/${name} does not exist`);
       return;
     }
     const sname = secretName(ns, name);
-    l.gateway.secrets.set(sname, { name: sname, certificateChain: pem.cert, privateKey: pem.key });
+    pairs.push({ name: sname, certificateChain: pem.value.cert, privateKey: pem.value.key });
     secrets.push(sname);
   }
+  // Only a listener whose every certificate is valid puts them in its Gateway's snapshot.
+  for (const p of pairs) l.gateway.secrets.set(p.name, p);
   l.tls = { certificateSecrets: secrets };
+  applyFrontendValidation(rs, l);
 }
 
 function fail(l: ResolvedListener, reason: string, message: string): void {

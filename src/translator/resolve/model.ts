@@ -43,9 +43,18 @@ export interface ResolvedGateway {
   secrets: Map<string, IrSecret>;
 }
 
-/** A listener carries traffic only when accepted, unconflicted and with its refs resolved. */
+/**
+ * A listener carries traffic only when accepted, unconflicted and with its
+ * refs resolved; invalid route kinds alone do not stop it while some kind is
+ * still supported.
+ */
+export function listenerValid(l: ResolvedListener): boolean {
+  const refsOk = l.resolvedRefs.ok || (l.resolvedRefs.reason === "InvalidRouteKinds" && l.supportedKinds.length > 0);
+  return l.accepted.ok && !l.conflicted && refsOk;
+}
+
 export function listenerReady(l: ResolvedListener): boolean {
-  return l.accepted.ok && !l.conflicted && l.resolvedRefs.ok && l.gateway.accepted.ok;
+  return listenerValid(l) && l.gateway.accepted.ok;
 }
 
 export function generationOf(o: { metadata: { generation?: number } }): number | undefined {

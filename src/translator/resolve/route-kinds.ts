@@ -6,7 +6,10 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { IrCluster, IrL4Route } from "../ir.ts";
 import type { AttachableRoute } from "./attach.ts";
 import type { ClusterCache } from "./backends.ts";
+import { compileGRPCRoute } from "./grpcroute.ts";
 import { compileHTTPRoute, type CompiledRoute } from "./httproute.ts";
+import { compileL4Route } from "./l4routes.ts";
+import { TLS_ROUTE_KIND } from "./tlsroute.ts";
 
 export type RouteKind = "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute";
 
@@ -29,6 +32,25 @@ export const ROUTE_KINDS: RouteKindHandler[] = [
     kind: "HTTPRoute",
     usesHostnames: true,
     list: (rs) => rs.list("HTTPRoute"),
-    compile: (route, ctx) => compileHTTPRoute(route as never, ctx.clusters),
+    compile: (route, ctx) => compileHTTPRoute(route as never, ctx.clusters, "HTTPRoute", ctx.rs),
+  },
+  {
+    kind: "GRPCRoute",
+    usesHostnames: true,
+    list: (rs) => rs.list("GRPCRoute"),
+    compile: (route, ctx) => compileGRPCRoute(route as never, ctx.clusters, ctx.rs),
+  },
+  TLS_ROUTE_KIND,
+  {
+    kind: "TCPRoute",
+    usesHostnames: false,
+    list: (rs) => rs.list("TCPRoute"),
+    compile: (route, ctx) => compileL4Route(route as never, ctx.clusters),
+  },
+  {
+    kind: "UDPRoute",
+    usesHostnames: false,
+    list: (rs) => rs.list("UDPRoute"),
+    compile: (route, ctx) => compileL4Route(route as never, ctx.clusters),
   },
 ];

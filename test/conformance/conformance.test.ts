@@ -1,0 +1,101 @@
+// Every Gateway API v1.6.1 conformance manifest (with base-manifests.yaml)
+// through translate(): the status conditions the upstream conformance tests
+// assert (expectations.ts), plus generic checks on every manifest.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Condition, K8sObject } from "../../src/api/meta.ts";
+import type { ParentReference } from "../../src/api/gateway-api.ts";
+import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
+import { translate } from "../../src/translator/translate.ts";
+import { validateResources } from "../../src/xds/validate/index.ts";
+import { expectationFor, type Cond, type GatewayExpect, type RouteExpect } from "./expectations.ts";
+import { CLASS, cond, gatewayStatusOf, routeParentsOf, translateConformance } from "./harness.ts";
+
+const FILES = readdirSync(join(import.meta.dirname, "manifests", "tests"))
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
+
+function checkConds(actual: readonly Condition[] | undefined, want: readonly Cond[], where: string): void {
+  for (const [type, status, reason] of want) {
+    const c = cond(actual, type);
+    expect(c, `${where}: condition ${type}`).toBeDefined();
+    expect(c?.status, `${where}: ${type}.status (${c?.reason}: ${c?.message})`).toBe(status);
+    if (reason !== undefined) expect(c?.reason, `${where}: ${type}.reason`).toBe(reason);
+    expect(c?.observedGeneration, `${where}: ${type}.observedGeneration`).toBe(1);
+  }
+}
+
+function ourGateways(objects: readonly K8sObject[]): K8sObject[] {
+  return objects.filter((o) => o.kind === "Gateway" && (o as { spec?: { gatewayClassName?: string } }).spec?.gatewayClassName === CLASS);
+}
+
+function defaultGateway(o: K8sObject): GatewayExpect {
+  const listeners = ((o as { spec?: { listeners?: { name: string }[] } }).spec?.listeners ?? []).map((l) => ({
+    name: l.name,
+    conditions: [["Accepted", "True"], ["ResolvedRefs", "True"], ["Programmed", "True"]] as Cond[],
+  }));
+  return { name: o.metadata.name, namespace: o.metadata.namespace, conditions: [["Accepted", "True"], ["Programmed", "True"]], listeners };
+}
+
+describe("Gateway API v1.6.1 conformance manifests", () => {
+  it("finds the manifests", () => {
+    expect(FILES.length).toBeGreaterThan(100);
+  });
+
+  for (const file of FILES) {
+    const exp = expectationFor(file);
+    describe(file, () => {
+      it("translates deterministically into valid xDS", () => {
+        const { rs, result } = translateConformance(file);
+        for (const g of result.gateways) expect(validateResources(g.resources).failures, g.key).toEqual([]);
+        const again = translate(rs, { controllerName: DEFAULT_CONTROLLER_NAME });
+        expect(JSON.stringify(again.statuses)).toBe(JSON.stringify(result.statuses));
+        expect(again.gateways.map((g) => g.key)).toEqual(result.gateways.map((g) => g.key));
+      });
+
+      it.skipIf(exp.skip !== undefined)(`status as the conformance test asserts${exp.skip ? ` (skipped: ${exp.skip})` : ""}`, () => {
+        const { testObjects, result } = translateConformance(file);
+        const ignore = new Set(exp.ignore ?? []);
+        // Gateways: explicit expectations, else the default.
+        for (const o of ourGateways(testObjects)) {
+          const e = exp.gateways?.find((g) => g.name === o.metadata.name) ?? defaultGateway(o);
+          const ns = e.namespace ?? o.metadata.namespace ?? "default";
+          const st = gatewayStatusOf(result, ns, e.name);
+          expect(st, `Gateway ${ns}/${e.name} has status`).toBeDefined();
+          checkConds(st?.conditions, e.conditions ?? [], `Gateway ${e.name}`);
+          for (const le of e.listeners ?? []) {
+            const ls = st?.listeners?.find((l) => l.name === le.name);
+            expect(ls, `listener ${e.name}/${le.name}`).toBeDefined();
+            checkConds(ls?.conditions, le.conditions, `listener ${e.name}/${le.name}`);
+            if (le.attachedRoutes !== undefined) expect(ls?.attachedRoutes, `listener ${e.name}/${le.name} attachedRoutes`).toBe(le.attachedRoutes);
+            if (le.supportedKinds !== undefined) {
+              const kinds = ls?.supportedKinds.map((k) => k.kind) ?? [];
+              if (le.supportedKinds.length === 0) expect(kinds).toEqual([]);
+              else expect(kinds).toEqual(expect.arrayContaining(le.supportedKinds));
+            }
+          }
+        }
+        // HTTPRoutes: every parentRef to one of our Gateways.
+        const gwNames = new Set(ourGateways(testObjects).map((o) => `${o.metadata.namespace}/${o.metadata.name}`));
+        const baseGateways = ["same-namespace", "same-namespace-with-https-listener", "all-namespaces", "backend-namespaces"].map((n) => `gateway-conformance-infra/${n}`);
+        for (const n of baseGateways) gwNames.add(n);
+        for (const o of testObjects) {
+          if (o.kind !== "HTTPRoute" || ignore.has(o.kind)) continue;
+          const ns = o.metadata.namespace ?? "default";
+          const refs = ((o as { spec?: { parentRefs?: ParentReference[] } }).spec?.parentRefs ?? []).filter((r) => gwNames.has(`${r.namespace ?? ns}/${r.name}`));
+          if (refs.length === 0) continue;
+          const parents = routeParentsOf(result, "HTTPRoute", ns, o.metadata.name);
+          expect(parents, `HTTPRoute ${ns}/${o.metadata.name} has status`).toBeDefined();
+          for (const ref of refs) {
+            const e: RouteExpect = exp.routes?.find((r) => r.name === o.metadata.name && r.parent === ref.name) ?? { name: o.metadata.name, parent: ref.name, conditions: [["Accepted", "True"], ["ResolvedRefs", "True"]] };
+            const p = parents?.find((x) => x.parentRef.name === ref.name && x.parentRef.sectionName === ref.sectionName && x.parentRef.port === ref.port);
+            expect(p, `HTTPRoute ${o.metadata.name} parent ${ref.name}`).toBeDefined();
+            expect(p?.controllerName).toBe(DEFAULT_CONTROLLER_NAME);
+            checkConds(p?.conditions, e.conditions, `HTTPRoute ${o.metadata.name} -> ${ref.name}/${ref.sectionName ?? ""}`);
+          }
+        }
+      });
+    });
+  }
+});

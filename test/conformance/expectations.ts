@@ -1,0 +1,191 @@
+// What the upstream conformance tests (sigs.k8s.io/gateway-api v1.6.1,
+// conformance/tests/*.go) assert about status, per manifest. Unlisted objects
+// get the default: every Gateway and listener Accepted/Programmed/ResolvedRefs
+// True, every HTTPRoute parent Accepted/ResolvedRefs True.
+//
+// `skip` names manifests whose objects another part of switchyard resolves
+// (or that need something a translator cannot check); they still run through
+// translate() for the generic checks (no throw, valid xDS, deterministic).
+
+/** [type, status, reason?]; no reason means any reason. */
+export type Cond = [string, "True" | "False", string?];
+
+export interface ListenerExpect {
+  name: string;
+  attachedRoutes?: number;
+  supportedKinds?: string[];
+  conditions: Cond[];
+}
+
+export interface GatewayExpect {
+  name: string;
+  namespace?: string;
+  conditions?: Cond[];
+  listeners?: ListenerExpect[];
+}
+
+export interface RouteExpect {
+  kind?: string;
+  name: string;
+  namespace?: string;
+  /** Gateway name of the parentRef (and its sectionName/port, when the route sets them). */
+  parent: string;
+  conditions: Cond[];
+}
+
+export interface FileExpect {
+  skip?: string;
+  gateways?: GatewayExpect[];
+  routes?: RouteExpect[];
+  /** Objects of the manifest that keep no default expectation (not ours, or not checked upstream). */
+  ignore?: string[];
+}
+
+const OK: Cond[] = [
+  ["Accepted", "True"],
+  ["ResolvedRefs", "True"],
+];
+
+export const EXPECTATIONS: Record<string, FileExpect> = {
+  "gateway-invalid-listeners-unsupported-protocol.yaml": {
+    gateways: [
+      {
+        name: "gateway-only-unsupported-protocols",
+        conditions: [["Accepted", "False", "ListenersNotValid"]],
+        listeners: [{ name: "invalid", attachedRoutes: 0, supportedKinds: [], conditions: [["Accepted", "False", "UnsupportedProtocol"]] }],
+      },
+      {
+        name: "gateway-supported-and-unsupported-protocols",
+        conditions: [["Accepted", "True", "ListenersNotValid"]],
+        listeners: [
+          { name: "http", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["Accepted", "True", "Accepted"]] },
+          { name: "invalid", attachedRoutes: 0, supportedKinds: [], conditions: [["Accepted", "False", "UnsupportedProtocol"]] },
+        ],
+      },
+    ],
+  },
+  "gateway-invalid-parameters-ref.yaml": {
+    gateways: [{ name: "gateway-invalid-parameters-ref", conditions: [["Accepted", "False", "InvalidParameters"]], listeners: [] }],
+  },
+  "gateway-invalid-route-kind.yaml": {
+    gateways: [
+      {
+        name: "gateway-only-invalid-route-kind",
+        listeners: [{ name: "http", attachedRoutes: 0, supportedKinds: [], conditions: [["ResolvedRefs", "False", "InvalidRouteKinds"]] }],
+      },
+      {
+        name: "gateway-supported-and-invalid-route-kind",
+        listeners: [{ name: "http", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "InvalidRouteKinds"]] }],
+      },
+    ],
+  },
+  "gateway-invalid-tls-configuration.yaml": {
+    gateways: ["nonexistent-secret", "unsupported-group", "unsupported-kind", "malformed-secret"].map((n) => ({
+      name: `gateway-certificate-${n}`,
+      listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "InvalidCertificateRef"]] }],
+    })),
+  },
+  "gateway-secret-invalid-reference-grant.yaml": {
+    gateways: [{ name: "gateway-secret-invalid-reference-grant", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "RefNotPermitted"]] }] }],
+  },
+  "gateway-secret-missing-reference-grant.yaml": {
+    gateways: [{ name: "gateway-secret-missing-reference-grant", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "RefNotPermitted"]] }] }],
+  },
+  "gateway-secret-reference-grant-all-in-namespace.yaml": {
+    gateways: [{ name: "gateway-secret-reference-grant-all-in-namespace", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "True", "ResolvedRefs"], ["Programmed", "True"]] }] }],
+  },
+  "gateway-secret-reference-grant-specific.yaml": {
+    gateways: [{ name: "gateway-secret-reference-grant-specific", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "True", "ResolvedRefs"], ["Programmed", "True"]] }] }],
+  },
+  "gateway-static-addresses.yaml": {
+    // Only the first step can be checked here: usable/unusable addresses are substituted by the suite at run time.
+    gateways: [{ name: "gateway-static-addresses", conditions: [["Accepted", "False", "UnsupportedAddress"]], listeners: [] }],
+  },
+  "gateway-with-attached-routes.yaml": {
+    gateways: [
+      { name: "gateway-with-one-attached-route", listeners: [{ name: "http", attachedRoutes: 1, supportedKinds: ["HTTPRoute"], conditions: OK }] },
+      { name: "gateway-with-two-attached-routes", listeners: [{ name: "http", attachedRoutes: 2, supportedKinds: ["HTTPRoute"], conditions: OK }] },
+      {
+        name: "unresolved-gateway-with-one-attached-unresolved-route",
+        listeners: [{ name: "tls", attachedRoutes: 1, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "InvalidCertificateRef"], ["Programmed", "False"]] }],
+      },
+    ],
+    routes: [
+      { name: "http-route-not-accepted", parent: "gateway-with-two-attached-routes", conditions: [["Accepted", "False", "NoMatchingListenerHostname"]] },
+      { name: "http-route-4", parent: "unresolved-gateway-with-one-attached-unresolved-route", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "BackendNotFound"]] },
+    ],
+  },
+  "gateway-with-attached-routes-with-port-8080.yaml": {
+    gateways: [
+      {
+        name: "gateway-with-two-listeners-and-one-attached-route",
+        listeners: [
+          { name: "http-unattached", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: OK },
+          { name: "http", attachedRoutes: 1, supportedKinds: ["HTTPRoute"], conditions: OK },
+        ],
+      },
+    ],
+  },
+  "httproute-disallowed-kind.yaml": {
+    gateways: [{ name: "tlsroutes-only", listeners: [{ name: "tls", attachedRoutes: 0, conditions: [] }] }],
+    routes: [{ name: "disallowed-kind", parent: "tlsroutes-only", conditions: [["Accepted", "False", "NotAllowedByListeners"]] }],
+  },
+  "httproute-hostname-intersection.yaml": {
+    routes: [{ name: "no-intersecting-hosts", parent: "httproute-hostname-intersection", conditions: [["Accepted", "False", "NoMatchingListenerHostname"]] }],
+  },
+  "httproute-invalid-backendref-unknown-kind.yaml": {
+    routes: [{ name: "invalid-backend-ref-unknown-kind", parent: "same-namespace", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "InvalidKind"]] }],
+  },
+  "httproute-invalid-cross-namespace-backend-ref.yaml": {
+    routes: [{ name: "invalid-cross-namespace-backend-ref", parent: "same-namespace", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "RefNotPermitted"]] }],
+  },
+  "httproute-invalid-cross-namespace-parent-ref.yaml": {
+    routes: [{ name: "invalid-cross-namespace-parent-ref", parent: "same-namespace", conditions: [["Accepted", "False", "NotAllowedByListeners"]] }],
+  },
+  "httproute-invalid-nonexistent-backendref.yaml": {
+    routes: [{ name: "invalid-nonexistent-backend-ref", parent: "same-namespace", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "BackendNotFound"]] }],
+  },
+  "httproute-invalid-parentref-not-matching-listener-port.yaml": {
+    routes: [{ name: "httproute-listener-not-matching-route-port", parent: "same-namespace", conditions: [["Accepted", "False", "NoMatchingParent"]] }],
+  },
+  "httproute-invalid-parentref-not-matching-section-name.yaml": {
+    routes: [{ name: "httproute-listener-not-matching-section-name", parent: "same-namespace", conditions: [["Accepted", "False", "NoMatchingParent"]] }],
+  },
+  "httproute-invalid-parentref-section-name-not-matching-port.yaml": {
+    routes: [
+      { name: "httproute-listener-section-name-not-matching-port", parent: "gateway-with-one-not-matching-port-and-section-name-route", conditions: [["Accepted", "False", "NoMatchingParent"]] },
+    ],
+  },
+  "httproute-invalid-reference-grant.yaml": {
+    routes: [{ name: "reference-grant", parent: "same-namespace", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "RefNotPermitted"]] }],
+  },
+  "httproute-partially-invalid-via-invalid-reference-grant.yaml": {
+    routes: [{ name: "invalid-reference-grant", parent: "same-namespace", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "RefNotPermitted"]] }],
+  },
+  "httproute-listener-port-matching.yaml": {
+    gateways: [
+      {
+        name: "httproute-listener-port-matching",
+        listeners: [1, 2, 3, 4, 5].map((i) => ({ name: `listener-${i}`, attachedRoutes: i === 5 ? 0 : 1, conditions: OK })),
+      },
+    ],
+  },
+  // GatewayClass-level: the class in the manifest is ours only when it names our controller.
+  "gatewayclass-observed-generation-bump.yaml": { ignore: ["GRPCRoute"] },
+};
+
+const OTHER_PARTS: [RegExp, string][] = [
+  [/^listenerset-/, "ListenerSet (XListenerSet) is not implemented"],
+  [/^grpcroute-/, "GRPCRoute is resolved by the GRPCRoute resolver"],
+  [/^tlsroute-/, "TLSRoute is resolved by the TLS resolver"],
+  [/^tcproute-|^udproute-/, "TCPRoute/UDPRoute are resolved by the L4 resolver"],
+  [/^backendtlspolicy/, "BackendTLSPolicy is resolved by the TLS resolver"],
+  [/clientcertificate-validation|frontend-client-certificate|tls-backend/, "client certificate validation is resolved by the TLS resolver"],
+];
+
+export function expectationFor(file: string): FileExpect {
+  const own = EXPECTATIONS[file];
+  if (own) return own;
+  for (const [re, why] of OTHER_PARTS) if (re.test(file)) return { skip: why };
+  return {};
+}
