@@ -4,7 +4,7 @@ WORKDIR /app
 COPY package.json package-lock.json buf.gen.yaml ./
 COPY proto ./proto
 COPY scripts ./scripts
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY . .
 # Keep the generated Envoy types; drop the toolchain that made them.
 RUN npm prune --omit=dev
