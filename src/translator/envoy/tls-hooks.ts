@@ -1,0 +1,43 @@
+// How TLS plugs into the emitters (envoy/index.ts): HTTPS filter chains get
+// their DownstreamTlsContext, listeners with SNI chains get tls_inspector,
+// TLS ports (TLSRoute) get their own listener, clusters under a
+// BackendTLSPolicy their UpstreamTlsContext, and every snapshot its secrets.
+import type { XdsResources } from "../../api/xds.ts";
+import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
+import type { IrCluster, IrGateway } from "../ir.ts";
+import type { ListenerHooks } from "./listener.ts";
+import { secretResources } from "./secrets.ts";
+import { tlsInspectorFilter, tlsRouteListener } from "./tls-passthrough.ts";
+import { downstreamTlsTransportSocket, HTTPS_ALPN, upstreamTlsTransportSocket } from "./tls.ts";
+
+/** `base` plus TLS: chains that terminate TLS, tls_inspector, and TLS listeners. */
+export function withTlsHooks(base: ListenerHooks): ListenerHooks {
+  return {
+    ...base,
+    decorateChain(chain, ir, l) {
+      base.decorateChain?.(chain, ir, l);
+      if (ir.tls) chain.transportSocket = downstreamTlsTransportSocket({ ...ir.tls, alpn: ir.tls.alpn ?? (l.protocol === "HTTPS" ? HTTPS_ALPN : []) });
+    },
+    decorateListener(listener, l) {
+      base.decorateListener?.(listener, l);
+      // SNI (server_names) matching needs the ClientHello read first.
+      if (l.filterChains.some((c) => c.tls) && !(listener.listenerFilters ?? []).some((f) => f.name === tlsInspectorFilter().name)) {
+        listener.listenerFilters = [...(listener.listenerFilters ?? []), tlsInspectorFilter()];
+      }
+    },
+    other(l) {
+      if (l.protocol === "TLS") return tlsRouteListener(l);
+      return base.other?.(l);
+    },
+  };
+}
+
+/** UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy. */
+export function decorateClusterTls(cluster: Cluster, c: IrCluster): void {
+  if (c.tls) cluster.transportSocket = upstreamTlsTransportSocket(c.tls);
+}
+
+/** SDS secrets of one Gateway: only those its own listeners and clusters reference. */
+export function emitSecrets(g: IrGateway, out: XdsResources): void {
+  out.secrets.push(...secretResources(g.secrets));
+}
