@@ -12,7 +12,7 @@
 //                   //   then current() / onChange(); `synced` is the readiness signal
 //   k8s.statusSink  // StatusSink: publish() the complete `statuses` of every translation; only the
 //                   //   leader writes, and only what changed
-//   k8s.leader      // isLeader, identity, on("started-leading" | "stopped-leading" | "new-leader")
+//   k8s.leader      // isLeader, identity, holder, on("started-leading" | "stopped-leading" | "new-leader")
 //   await k8s.stop() // stops informers and writes, releases the lease if held
 //
 // Leader election starts at once; the source starts when the controller calls
@@ -60,6 +60,8 @@ export interface KubernetesInputsOptions {
 export interface Leadership {
   readonly isLeader: boolean;
   readonly identity: string;
+  /** The lease holder last observed (this replica's identity when it leads). */
+  readonly holder: string | undefined;
   on(event: "started-leading" | "stopped-leading", listener: () => void): unknown;
   on(event: "new-leader", listener: (identity: string) => void): unknown;
 }
@@ -104,7 +106,7 @@ export function startKubernetesInputs(opts: KubernetesInputsOptions): Kubernetes
     });
     leader = elector;
   } else {
-    leader = { isLeader: true, identity, on: () => undefined };
+    leader = { isLeader: true, identity, holder: identity, on: () => undefined };
   }
 
   const statusSink = new StatusWriter({

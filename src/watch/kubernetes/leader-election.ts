@@ -95,7 +95,7 @@ export class LeaderElector extends EventEmitter<LeaderElectorEvents> {
   }
 
   /** The holder we last observed, if any. */
-  get leader(): string | undefined {
+  get holder(): string | undefined {
     return this.lastHolder;
   }
 

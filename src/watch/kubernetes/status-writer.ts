@@ -180,7 +180,7 @@ export class StatusWriter implements StatusSink {
     const info = resourceInfo(update.kind);
     const { group, version } = parseApiVersion(update.target.apiVersion);
     const path = objectPath(group, version, info.plural, update.target.name, update.target.namespace);
-    const timeoutMs = this.opts.requestTimeoutMs;
+    const timeoutMs = this.opts.requestTimeoutMs ?? 10_000;
     let obj = this.opts.lookup?.(update.kind, targetKey(update)) as StatusObject | undefined;
     const attempts = (this.opts.conflictRetries ?? 5) + 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
