@@ -1,0 +1,150 @@
+// Every golden output of the translator passes Envoy's validate.rules: each
+// resource on its own, and each Gateway's snapshot as a whole (nothing would
+// be withheld). Golden files are discovered, not listed: any new
+// test/golden/**/<case>.out.yaml is checked automatically.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fromJson, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { emptyResources, TYPE_URL, type ResourceType, type XdsResources } from "../../../src/api/xds.ts";
+import { ClusterSchema, type Cluster } from "../../../src/gen/envoy/config/cluster/v3/cluster_pb.js";
+import { ClusterLoadAssignmentSchema, type ClusterLoadAssignment } from "../../../src/gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import { ListenerSchema, type Listener } from "../../../src/gen/envoy/config/listener/v3/listener_pb.js";
+import { RouteConfigurationSchema, type RouteConfiguration } from "../../../src/gen/envoy/config/route/v3/route_pb.js";
+import { SecretSchema, type Secret } from "../../../src/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { registry } from "../../../src/gen/registry.js";
+import { validateMessage, validateResources, type Violation } from "../../../src/xds/validate/index.ts";
+
+const GOLDEN = join(import.meta.dirname, "..", "..", "golden");
+
+function outFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".out.yaml"))
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+const TYPE_BY_URL = new Map<string, ResourceType>(Object.entries(TYPE_URL).map(([t, u]) => [u, t as ResourceType]));
+
+interface Found {
+  /** Where in the YAML document, e.g. `gateways[0].xds.route[1]`. */
+  at: string;
+  /** The snapshot it belongs to: the path up to its `xds` key. */
+  group: string;
+  type: ResourceType;
+  json: JsonObject;
+}
+
+/** Every Envoy resource (an object whose "@type" is one of the five resource types) in a parsed golden file. */
+function findResources(v: unknown, at: string, out: Found[]): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => findResources(x, `${at}[${i}]`, out));
+    return;
+  }
+  if (typeof v !== "object" || v === null) return;
+  const obj = v as Record<string, unknown>;
+  const type = typeof obj["@type"] === "string" ? TYPE_BY_URL.get(obj["@type"]) : undefined;
+  if (type) {
+    const { "@type": _, ...json } = obj;
+    out.push({ at, group: at.replace(/\.[a-z]+\[\d+\]$/, ""), type, json: json as JsonObject });
+    return; // a resource's own Any fields are parsed with it
+  }
+  for (const [k, x] of Object.entries(obj)) findResources(x, at ? `${at}.${k}` : k, out);
+}
+
+function parseResource(f: Found): Message {
+  const opts = { registry };
+  const json = f.json as JsonValue;
+  switch (f.type) {
+    case "listener":
+      return fromJson(ListenerSchema, json, opts);
+    case "route":
+      return fromJson(RouteConfigurationSchema, json, opts);
+    case "cluster":
+      return fromJson(ClusterSchema, json, opts);
+    case "endpoint":
+      return fromJson(ClusterLoadAssignmentSchema, json, opts);
+    case "secret":
+      return fromJson(SecretSchema, json, opts);
+  }
+}
+
+const SCHEMA = { listener: ListenerSchema, route: RouteConfigurationSchema, cluster: ClusterSchema, endpoint: ClusterLoadAssignmentSchema, secret: SecretSchema };
+
+function addTo(r: XdsResources, type: ResourceType, m: Message): void {
+  if (type === "listener") r.listeners.push(m as Listener);
+  if (type === "route") r.routes.push(m as RouteConfiguration);
+  if (type === "cluster") r.clusters.push(m as Cluster);
+  if (type === "endpoint") r.endpoints.push(m as ClusterLoadAssignment);
+  if (type === "secret") r.secrets.push(m as Secret);
+}
+
+const files = outFiles(GOLDEN);
+
+describe("golden translator outputs pass validate.rules", () => {
+  it("golden files are found once test/golden exists", () => {
+    if (!existsSync(GOLDEN)) return; // the translator's golden tests have not landed yet
+    expect(files.length, `no *.out.yaml under ${GOLDEN}: the discovery here is broken or the goldens moved`).toBeGreaterThan(0);
+  });
+
+  it("the check itself reports a broken resource in golden form", () => {
+    const doc = `
+gateways:
+  - key: default/eg
+    xds:
+      route:
+        - "@type": type.googleapis.com/envoy.config.route.v3.RouteConfiguration
+          name: default/eg/http
+          virtualHosts:
+            - name: vh
+              domains: []
+      listener:
+        - "@type": type.googleapis.com/envoy.config.listener.v3.Listener
+          name: default/eg/http
+          apiListener:
+            apiListener:
+              "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+              statPrefix: x
+              rds: { routeConfigName: default/eg/http, configSource: { ads: {} } }
+`;
+    const { resources, problems } = check(doc);
+    expect(resources).toBe(2);
+    expect(problems).toEqual([
+      "gateways[0].xds.route[0] (route) virtual_hosts[0].domains: repeated.min_items: must have at least 1 items, got 0",
+      'gateways[0].xds: listener "default/eg/http" route configuration "default/eg/http" is not served',
+    ]);
+  });
+
+  for (const file of files) {
+    it(relative(GOLDEN, file), () => {
+      expect(check(readFileSync(file, "utf8")).problems).toEqual([]);
+    });
+  }
+});
+
+/** Violations of each resource, and resources a snapshot would withhold, in one golden document. */
+function check(text: string): { resources: number; problems: string[] } {
+  const found: Found[] = [];
+  findResources(parse(text), "", found);
+  const problems: string[] = [];
+  const groups = new Map<string, XdsResources>();
+  for (const f of found) {
+    const m = parseResource(f);
+    const vs: Violation[] = validateMessage(SCHEMA[f.type], m);
+    for (const v of vs) problems.push(`${f.at} (${f.type}) ${v.field}: ${v.rule}: ${v.message}`);
+    let g = groups.get(f.group);
+    if (!g) groups.set(f.group, (g = emptyResources()));
+    addTo(g, f.type, m);
+  }
+  for (const [group, resources] of groups) {
+    for (const fail of validateResources(resources).failures) {
+      // Own violations are already listed above; add withholding and snapshot-level (name) failures.
+      if (fail.withheldBecause || fail.violations.some((v) => v.rule === "resource.name")) {
+        problems.push(`${group}: ${fail.type} ${JSON.stringify(fail.name)} ${fail.withheldBecause ?? fail.violations.map((v) => v.message).join("; ")}`);
+      }
+    }
+  }
+  return { resources: found.length, problems };
+}
