@@ -76,7 +76,7 @@ export function applyFrontendValidation(rs: ResourceSet, l: ResolvedListener): v
     l.accepted = { ok: false, reason: ListenerReason.NoValidCACertificate, message: `${where}: no valid CA certificate` };
     return;
   }
-  l.gateway.secrets.set(res.secret.name, res.secret);
+  if (res.errors.length === 0) l.gateway.secrets.set(res.secret.name, res.secret);
   l.tls.clientValidationSecret = res.secret.name;
   if (eff.mode === ALLOW_INSECURE_FALLBACK) l.tls.clientValidationOptional = true;
 }
