@@ -10,6 +10,9 @@ export function emitEndpoints(c: IrCluster): ClusterLoadAssignment {
     clusterName: c.name,
     endpoints: c.localities.map((loc) => ({
       locality: { zone: loc.zone },
+      // gRPC clients (gRFC A27) drop localities without a weight; Envoy ignores it
+      // unless locality-weighted LB is on. Weight by size keeps endpoints equal.
+      loadBalancingWeight: Math.max(1, loc.endpoints.length),
       lbEndpoints: loc.endpoints.map((e) => ({
         hostIdentifier: {
           case: "endpoint" as const,

@@ -1,13 +1,13 @@
 // TCP listeners: one Envoy listener per Gateway port, whose only filter is
-// tcp_proxy. A TCP listener cannot tell routes apart, so resolve/l4routes.ts
-// puts the route that carries traffic first in `l4Routes` (the oldest; the
-// spec's conflict rule) and this emitter forwards to it.
+// tcp_proxy. A TCP listener cannot tell routes apart, so only the oldest
+// attached route carries traffic (tcp-carrier.ts; the spec's conflict rule).
 import { create } from "@bufbuild/protobuf";
 import { anyPack } from "@bufbuild/protobuf/wkt";
 import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import { TcpProxySchema, type TcpProxy } from "../../gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js";
 import type { IrL4Route, IrListener } from "../ir.ts";
 import { INVALID_BACKEND_CLUSTER, statPrefix } from "./names.ts";
+import { carrier } from "./tcp-carrier.ts";
 
 export const TCP_PROXY_FILTER = "envoy.filters.network.tcp_proxy";
 
@@ -31,7 +31,7 @@ export function tcpProxyFor(route: IrL4Route | undefined, stat: string): TcpProx
 
 /** The Envoy listener for a TCP Gateway port; undefined when no route is attached. */
 export function tcpListener(l: IrListener, bindAddress = "0.0.0.0"): Listener | undefined {
-  const route = l.l4Routes[0];
+  const route = carrier(l);
   if (!route) return undefined;
   const stat = statPrefix(l.name);
   return create(ListenerSchema, {

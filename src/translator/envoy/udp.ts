@@ -17,6 +17,7 @@ import { RouteSchema as UdpRouteSchema } from "../../gen/envoy/extensions/filter
 import { UdpProxyConfigSchema, type UdpProxyConfig } from "../../gen/envoy/extensions/filters/udp/udp_proxy/v3/udp_proxy_pb.js";
 import type { IrCluster, IrL4Route, IrListener } from "../ir.ts";
 import { INVALID_BACKEND_CLUSTER, statPrefix } from "./names.ts";
+import { carrier } from "./tcp-carrier.ts";
 
 export const UDP_PROXY_FILTER = "envoy.filters.udp_listener.udp_proxy";
 
@@ -88,7 +89,7 @@ function splitCluster(route: IrL4Route, clusters: ReadonlyMap<string, IrCluster>
  * (udp_proxy cannot split to a missing cluster); that limit is documented.
  */
 export function udpResources(l: IrListener, clusters: ReadonlyMap<string, IrCluster>, bindAddress = "0.0.0.0"): UdpOutput {
-  const route = l.l4Routes[0];
+  const route = carrier(l);
   if (!route) return { clusters: [], endpoints: [] };
   const stat = statPrefix(l.name);
   const valid = route.backends.filter((b) => b.weight > 0);

@@ -1,0 +1,62 @@
+// TCPRoute and UDPRoute (v1alpha2 and v1) -> L4 routes for TCP/UDP listeners.
+// Attachment (sectionName, port, allowedRoutes) is shared (attach.ts); what is
+// kind-specific is here: one rule of weighted backends per route.
+//
+// A TCP or UDP listener cannot tell routes apart, so when several routes attach
+// to one listener all are Accepted and counted, but only the oldest (then
+// namespace/name) carries traffic: envoy/tcp.ts and envoy/udp.ts take the
+// route with the smallest `order` (conformance: TCPRouteMultipleRoutesAttachment).
+import type { L4BackendRef, TCPRoute, UDPRoute } from "../../api/gateway-api.ts";
+import type { IrBackend, IrCluster, IrL4Route } from "../ir.ts";
+import type { ClusterCache } from "./backends.ts";
+import { RouteReason } from "./conditions.ts";
+import type { CompiledRoute } from "./httproute.ts";
+import type { Verdict } from "./model.ts";
+import type { CompiledL4Route } from "./route-kinds.ts";
+
+const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };
+
+/** Sort key of an L4 route on a shared listener: oldest first, then namespace/name. */
+export function l4Order(route: TCPRoute | UDPRoute): string {
+  return `${route.metadata.creationTimestamp ?? ""}\u0000${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
+}
+
+export function compileL4Route(route: TCPRoute | UDPRoute, clusters: ClusterCache): CompiledRoute & { l4: CompiledL4Route } {
+  const kind = route.kind;
+  const ns = route.metadata.namespace ?? "default";
+  const rules = Array.isArray(route.spec?.rules) ? route.spec.rules : [];
+  const invalidRules: string[] = [];
+  const problems: Verdict[] = [];
+  const backends: IrBackend[] = [];
+  const used: IrCluster[] = [];
+  let invalidWeight = 0;
+  const rule = rules[0];
+  if (rule === undefined) invalidRules.push(`the ${kind} has no rules`);
+  rules.slice(1).forEach((r, i) => invalidRules.push(`rule ${r?.name || i + 1}: a ${kind} listener cannot tell rules apart; only the first rule is used`));
+  for (const ref of (Array.isArray(rule?.backendRefs) ? rule.backendRefs : []) as L4BackendRef[]) {
+    if (!ref || typeof ref !== "object") continue;
+    const weight = typeof ref.weight === "number" && Number.isInteger(ref.weight) && ref.weight >= 0 ? ref.weight : 1;
+    const res = clusters.resolve(ref, kind, ns);
+    if (!res.ok) {
+      problems.push({ ok: false, reason: res.reason, message: res.message });
+      invalidWeight += weight;
+      continue;
+    }
+    if (weight === 0) continue;
+    const same = backends.find((b) => b.cluster === res.cluster.name);
+    if (same) same.weight += weight;
+    else backends.push({ cluster: res.cluster.name, weight });
+    if (!used.includes(res.cluster)) used.push(res.cluster);
+  }
+  const name = `${kind.toLowerCase()}/${ns}/${route.metadata.name}`;
+  const l4: IrL4Route = { name, hostnames: [], backends, invalidWeight, order: l4Order(route) };
+  const first = problems[0];
+  const resolvedRefs: Verdict = first ? { ok: false, reason: first.reason, message: problems.map((p) => p.message).join("; ") } : REFS_OK;
+  return {
+    entries: [],
+    resolvedRefs,
+    invalidRules,
+    unusable: rule === undefined,
+    l4: { routes: [l4], clusters: used },
+  };
+}
