@@ -31,10 +31,10 @@ export function run(...docs: string[]): TranslationResult {
   return translate(loadResourceSet([BASE, ...docs].join("\n---\n")), { controllerName: DEFAULT_CONTROLLER_NAME });
 }
 
-export function statusOf<K extends StatusUpdate["kind"]>(r: TranslationResult, kind: K, key: string): Extract<StatusUpdate, { kind: K }> {
+export function statusOf<K extends StatusUpdate["kind"]>(r: TranslationResult, kind: K, key: string): StatusUpdate & { kind: K } {
   const s = r.statuses.find((x) => x.kind === kind && `${x.target.namespace}/${x.target.name}` === key);
   if (!s) throw new Error(`no ${kind} status for ${key}`);
-  return s as Extract<StatusUpdate, { kind: K }>;
+  return s as StatusUpdate & { kind: K };
 }
 
 export function cond(conds: readonly Condition[] | undefined, type: string): Condition | undefined {

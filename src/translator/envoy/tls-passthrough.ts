@@ -22,11 +22,11 @@ export function tlsInspectorFilter(): ListenerFilter {
 
 /**
  * Envoy refuses two chains with the same match, so each SNI name goes to one
- * route only: the first in l4Routes order (routes are listed by key, which the
- * spec's tie-break for equal age also uses). A route whose names are all taken
- * gets no chain; at most one route serves "any SNI".
+ * route only: the oldest, then by namespace/name (IrL4Route.order). A route
+ * whose names are all taken gets no chain; at most one route serves "any SNI".
  */
-function chainsFor(routes: readonly IrL4Route[], stat: string): FilterChain[] {
+function chainsFor(unordered: readonly IrL4Route[], stat: string): FilterChain[] {
+  const routes = [...unordered].sort((a, b) => ((a.order ?? "") < (b.order ?? "") ? -1 : (a.order ?? "") > (b.order ?? "") ? 1 : 0));
   const taken = new Set<string>();
   let anyTaken = false;
   const chains: FilterChain[] = [];

@@ -47,7 +47,16 @@ export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): Compil
     invalidRules: [],
     unusable: false,
     l4: {
-      routes: [{ name: routeName("TLSRoute", ns, route.metadata.name, 0, 0), hostnames: [], backends, invalidWeight }],
+      routes: [
+        {
+          name: routeName("TLSRoute", ns, route.metadata.name, 0, 0),
+          hostnames: [],
+          backends,
+          invalidWeight,
+          // SNI conflicts go to the oldest route, then namespace/name (the spec's tie-break).
+          order: `${route.metadata.creationTimestamp ?? ""}\u0000${ns}/${route.metadata.name}`,
+        },
+      ],
       clusters: used,
     },
   };
