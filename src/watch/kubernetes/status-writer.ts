@@ -185,7 +185,8 @@ export class StatusWriter implements StatusSink {
     const attempts = (this.opts.conflictRetries ?? 5) + 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!obj) {
-        const res = await this.opts.client.request({ method: "GET", path, timeoutMs });
+        // Read through the status subresource: RBAC then needs get on <kind>/status only, not on the object.
+        const res = await this.opts.client.request({ method: "GET", path: `${path}/status`, timeoutMs });
         if (res.status === 404) return this.done(key, entry, "gone");
         if (res.status !== 200) throw apiError(res);
         obj = res.body as StatusObject;
