@@ -1,6 +1,6 @@
 // The admin HTTP server: health, readiness, metrics and a read-only JSON debug
 // API over the translated snapshots. It reads state and never changes it.
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import type { Registry } from "prom-client";
 import type { StatusUpdate } from "../api/translation.ts";
 import { TYPE_URL, type ResourceType, type XdsResources } from "../api/xds.ts";
@@ -36,7 +36,11 @@ export interface AdminOptions {
 const TYPES = (Object.keys(TYPE_URL) as ResourceType[]).sort();
 
 export function buildAdminServer(opts: AdminOptions) {
-  const app = Fastify({ loggerInstance: opts.logger.child({ component: "admin" }), disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: "admin" }),
+    // Probes and scrapes would flood the log; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   const { state } = opts;
 
   app.get("/healthz", async () => ({ status: "ok" }));
