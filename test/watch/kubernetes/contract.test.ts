@@ -1,0 +1,101 @@
+// Contract tests against a real cluster: the same source, status writer and
+// leader election that the fixture tests drive, pointed at the cluster in
+// $KUBECONFIG (current context). They work in a throwaway namespace and delete
+// it afterwards. Without KUBECONFIG they are skipped, and the test name says so.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../../../src/observability/log.ts";
+import { createRegistry } from "../../../src/observability/metrics.ts";
+import { loadKubeConfig } from "../../../src/watch/kubernetes/index.ts";
+import { KubeClient } from "../../../src/watch/kubernetes/kube-http.ts";
+import { LeaderElector } from "../../../src/watch/kubernetes/leader-election.ts";
+import { createKubernetesSource } from "../../../src/watch/kubernetes/source.ts";
+import { StatusWriter } from "../../../src/watch/kubernetes/status-writer.ts";
+import { waitFor } from "./helpers.ts";
+
+const KUBECONFIG = process.env.KUBECONFIG;
+const title = KUBECONFIG ? `real-cluster contract (KUBECONFIG=${KUBECONFIG})` : "real-cluster contract (skipped: KUBECONFIG is not set)";
+
+describe.skipIf(!KUBECONFIG)(title, () => {
+  const ns = `switchyard-contract-${randomUUID().slice(0, 8)}`;
+  let client: KubeClient;
+
+  beforeAll(async () => {
+    client = new KubeClient(loadKubeConfig(KUBECONFIG));
+    await client.json({ method: "POST", path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
+  });
+  afterAll(async () => {
+    await client?.request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` });
+  });
+
+  it("discovers the installed kinds, syncs, and sees a change", { timeout: 60_000 }, async () => {
+    const source = createKubernetesSource({ kubeConfig: client.kubeConfig, logger: silentLogger(), registry: createRegistry(), namespaces: [ns] });
+    try {
+      await source.start();
+      expect(source.synced).toBe(true);
+      expect(source.watched().find((w) => w.kind === "Service")?.apiVersion).toBe("v1");
+      let changes = 0;
+      source.onChange(() => changes++);
+      await client.json({ method: "POST", path: `/api/v1/namespaces/${ns}/configmaps`, body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe" }, data: { a: "1" } } });
+      await waitFor(() => source.current().get("ConfigMap", `${ns}/probe`) !== undefined, "the ConfigMap", 20_000);
+      expect(changes).toBeGreaterThan(0);
+      await client.json({ method: "DELETE", path: `/api/v1/namespaces/${ns}/configmaps/probe` });
+      await waitFor(() => source.current().get("ConfigMap", `${ns}/probe`) === undefined, "the delete", 20_000);
+    } finally {
+      await source.stop();
+    }
+  });
+
+  it("leader election: one of two leads; a release hands over", { timeout: 60_000 }, async () => {
+    const make = (identity: string) =>
+      new LeaderElector({ client, logger: silentLogger(), registry: createRegistry(), leaseName: "contract", leaseNamespace: ns, identity, leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 });
+    const a = make("a");
+    const b = make("b");
+    try {
+      a.start();
+      await waitFor(() => a.isLeader, "a leads", 20_000);
+      b.start();
+      await waitFor(() => b.holder === "a", "b sees a", 20_000);
+      expect(b.isLeader).toBe(false);
+      await a.stop();
+      await waitFor(() => b.isLeader, "b leads after the release", 20_000);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it("status write keeps other controllers' entries (needs the HTTPRoute CRD)", { timeout: 60_000 }, async (ctx) => {
+    const G = "gateway.networking.k8s.io/v1";
+    const probe = await client.request({ method: "GET", path: `/apis/${G}` });
+    if (probe.status !== 200) ctx.skip("the Gateway API CRDs are not installed in this cluster");
+    const base = `/apis/${G}/namespaces/${ns}/httproutes`;
+    const created = (await client.json({ method: "POST", path: base, body: { apiVersion: G, kind: "HTTPRoute", metadata: { name: "r" }, spec: { parentRefs: [{ name: "gw" }] } } })) as {
+      metadata: { resourceVersion: string };
+    };
+    const theirs = {
+      parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "other" },
+      controllerName: "example.com/other",
+      conditions: [{ type: "Accepted", status: "True", reason: "Accepted", message: "", lastTransitionTime: "2024-01-01T00:00:00Z", observedGeneration: 1 }],
+    };
+    await client.json({ method: "PUT", path: `${base}/r/status`, body: { ...created, status: { parents: [theirs] } } });
+    const writer = new StatusWriter({ client, logger: silentLogger(), registry: createRegistry(), controllerName: "switchyard.dev/contract", isLeader: () => true });
+    writer.publish([
+      {
+        kind: "HTTPRoute",
+        target: { apiVersion: G, namespace: ns, name: "r" },
+        parents: [
+          {
+            parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw" },
+            controllerName: "switchyard.dev/contract",
+            conditions: [{ type: "Accepted", status: "True", reason: "Accepted", message: "" }],
+          },
+        ],
+      },
+    ]);
+    await writer.whenIdle();
+    writer.stop();
+    const got = (await client.json({ method: "GET", path: `${base}/r` })) as { status: { parents: { controllerName: string }[] } };
+    expect(got.status.parents.map((p) => p.controllerName)).toEqual(["example.com/other", "switchyard.dev/contract"]);
+  });
+});
