@@ -1,7 +1,13 @@
 // The Gateway API features switchyard claims in GatewayClass
 // status.supportedFeatures. Resolvers for further features add their names here.
 export const SUPPORTED_FEATURES: readonly string[] = [
+  "BackendTLSPolicy",
+  "BackendTLSPolicySANValidation",
+  "GRPCRoute",
+  "GRPCRouteNamedRouteRule",
   "Gateway",
+  "GatewayFrontendClientCertificateValidation",
+  "GatewayFrontendClientCertificateValidationInsecureFallback",
   "GatewayHTTPListenerIsolation",
   "GatewayPort8080",
   "HTTPRoute",
@@ -26,4 +32,9 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteRetry",
   "HTTPRouteSchemeRedirect",
   "ReferenceGrant",
+  "TCPRoute",
+  "TLSRoute",
+  "TLSRouteModeMixed",
+  "TLSRouteModeTerminate",
+  "UDPRoute",
 ];
