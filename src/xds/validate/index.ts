@@ -2,5 +2,5 @@
 // annotations in Envoy's protos, before the xDS server serves them.
 // See docs/validation.md for the rules covered and the withholding policy.
 export type { ValidationFailure, Violation } from "./types.ts";
-export { validateMessage } from "./validate-message.ts";
+export { prepareValidation, validateMessage } from "./validate-message.ts";
 export { validateResources, withholdDependants, type FailureInput } from "./resources.ts";

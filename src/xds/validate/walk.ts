@@ -37,20 +37,29 @@ export function walk(plan: MessagePlan, msg: Fields, path: Path | undefined, ctx
     } else {
       v = msg[f.localName];
     }
-    const p = field(path, f.name);
-    if (f.shape === "list") walkList(f, v as unknown[], p, ctx);
-    else if (f.shape === "map") walkMap(f, v as Fields, p, ctx);
-    else if (f.desc.fieldKind === "message") {
+    // Skip before allocating a path node: most planned fields are unset or empty.
+    if (f.shape === "list") {
+      const arr = Array.isArray(v) ? v : [];
+      if (arr.length > 0 || f.size) walkList(f, arr, field(path, f.name), ctx);
+    } else if (f.shape === "map") {
+      const obj = typeof v === "object" && v !== null ? (v as Fields) : {};
+      if (f.size || !isEmpty(obj)) walkMap(f, obj, field(path, f.name), ctx);
+    } else if (f.desc.fieldKind === "message") {
       if (v === undefined) {
-        if (f.required) report(ctx.out, p, f.required, "value is required");
+        if (f.required) report(ctx.out, field(path, f.name), f.required, "value is required");
         continue;
       }
-      elem(f.elem, v, p, ctx);
+      elem(f.elem, v, field(path, f.name), ctx);
     } else {
       if (f.explicit && !isFieldSet(msg as unknown as Message, f.desc)) continue;
-      elem(f.elem, v, p, ctx);
+      elem(f.elem, v, field(path, f.name), ctx);
     }
   }
+}
+
+function isEmpty(obj: Fields): boolean {
+  for (const _ in obj) return false;
+  return true;
 }
 
 function elem(e: ElemPlan, v: unknown, p: Path, ctx: WalkContext): void {
