@@ -109,6 +109,16 @@ export class ResourceInformer {
     return this.current.lw.latestResourceVersion();
   }
 
+  /** One cached object by name (and namespace). */
+  get(name: string, namespace?: string): KubernetesObject | undefined {
+    return this.current.lw.get(name, namespace);
+  }
+
+  /** The namespace this informer is limited to, if any. */
+  get namespace(): string | undefined {
+    return this.opts.namespace;
+  }
+
   /** The cached objects (kind and apiVersion may be missing on objects that came from a list of an older run). */
   list(): readonly KubernetesObject[] {
     return this.current.lw.list();
@@ -156,7 +166,13 @@ export class ResourceInformer {
   private async runCurrent(): Promise<void> {
     const run = this.current;
     run.failed = false;
-    await run.lw.start();
+    try {
+      await run.lw.start();
+    } catch (err) {
+      // client-node rejects (instead of emitting "error") when authentication fails before a request.
+      this.onError(run, err);
+      return;
+    }
     if (this.stopped || run !== this.current) return;
     if (!run.failed) this.backoff.reset();
     if (run.listed) this.markSynced();
@@ -197,7 +213,7 @@ export class ResourceInformer {
   /** Lists into a fresh ListWatch and swaps it in once it has listed, so the cache is never partial. */
   private async relist(): Promise<void> {
     const next = this.newRun();
-    await next.lw.start();
+    await next.lw.start().catch((err: unknown) => this.onError(next, err));
     if (this.stopped || !next.listed) {
       await next.lw.stop();
       if (!this.stopped) this.log.warn("periodic relist failed; keeping the current cache");

@@ -109,8 +109,8 @@ class KubeSource implements KubernetesSource {
     const ns = slash < 0 ? undefined : key.slice(0, slash);
     const name = slash < 0 ? key : key.slice(slash + 1);
     for (const inf of this.informers) {
-      if (inf.kind !== kind) continue;
-      const hit = inf.list().find((o) => o.metadata?.name === name && (o.metadata?.namespace ?? undefined) === ns);
+      if (inf.kind !== kind || (inf.namespace !== undefined && inf.namespace !== ns)) continue;
+      const hit = inf.get(name, ns);
       if (hit) return hit as K8sObject;
     }
     return undefined;

@@ -91,6 +91,8 @@ describe("kubernetes source", () => {
     const r = set.get("HTTPRoute", "team-a/r2");
     expect(r?.apiVersion).toBe(GW);
     expect(r?.kind).toBe("HTTPRoute");
+    expect(source.getCached("HTTPRoute", "team-a/r2")?.metadata.name).toBe("r2");
+    expect(source.getCached("HTTPRoute", "default/r2")).toBeUndefined();
     // List items of built-in kinds come without kind/apiVersion; the source stamps them.
     expect(set.get("Service", "default/web")?.kind).toBe("Service");
     expect(set.get("Service", "default/web")?.apiVersion).toBe("v1");
