@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { main } from "../../src/cli/main.ts";
+import { runCli } from "../helpers/cli.ts";
 
-async function run(argv: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, (s) => void (out += s), (s) => void (err += s));
-  return { code, out, err };
-}
+const run = runCli;
 
 describe("switchyard bootstrap", () => {
   it("points ADS at switchyard and names the Gateway in node.cluster", async () => {
