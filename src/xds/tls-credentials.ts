@@ -161,3 +161,17 @@ export function mtlsAuthorize(): AuthorizeFn {
     return res.ok ? claimed : new Error(res.message);
   };
 }
+
+/** certgen's layout: a directory with tls.crt, tls.key and ca.crt (also a mounted kubernetes.io/tls Secret). */
+export function xdsTlsFilesFromDir(dir: string, refreshIntervalMs = 60_000): XdsTlsFiles {
+  const d = dir.replace(/\/+$/, "");
+  return { certFile: `${d}/tls.crt`, keyFile: `${d}/tls.key`, caFile: `${d}/ca.crt`, refreshIntervalMs };
+}
+
+/**
+ * Everything `serve` needs for an mTLS xDS server, to spread into
+ * startXdsServer's options: `{ ...(await mtlsServerOptions(xdsTlsFilesFromDir(dir))) }`.
+ */
+export async function mtlsServerOptions(files: XdsTlsFiles): Promise<{ credentials: ServerCredentials; authorize: AuthorizeFn }> {
+  return { credentials: await xdsServerCredentialsFromFiles(files), authorize: mtlsAuthorize() };
+}

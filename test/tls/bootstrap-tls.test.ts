@@ -42,3 +42,18 @@ describe("bootstrap TLS for the xds_cluster", () => {
     expect(JSON.stringify(json)).toContain('"certificate_chain":{"filename":"/a.crt"}');
   });
 });
+
+describe("with the bootstrap of src/infra/bootstrap.ts", () => {
+  it("goes in as xdsClusterExtra and survives its round trip through the Bootstrap type", async () => {
+    const { bootstrapJson } = await import("../../src/infra/bootstrap.ts");
+    const json = bootstrapJson({
+      gateway: "default/eg",
+      xdsHost: "switchyard.switchyard-system.svc",
+      xdsPort: 18000,
+      xdsClusterExtra: { transportSocket: xdsClusterTransportSocketJson() },
+    }) as { staticResources: { clusters: { name: string; transportSocket?: { typedConfig: Record<string, unknown> } }[] } };
+    const xds = json.staticResources.clusters.find((c) => c.name === "xds_cluster");
+    expect(xds?.transportSocket?.typedConfig["@type"]).toBe("type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext");
+    expect(xds?.transportSocket?.typedConfig["sni"]).toBe("switchyard.switchyard-system.svc");
+  });
+});

@@ -1,6 +1,8 @@
 // switchyard's ADS server under mTLS, with real grpc-js TLS clients on
 // 127.0.0.1: a proxy gets its own Gateway's secrets only when its client
 // certificate names that Gateway.
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -9,11 +11,11 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emptyResources, TYPE_URL } from "../../src/api/xds.ts";
 import { SecretSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import { generatePki, type Pki } from "../../src/infra/certgen.ts";
+import { generatePki, runCertgen, type Pki } from "../../src/infra/certgen.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { SnapshotCache } from "../../src/xds/cache.ts";
 import { startXdsServer, type XdsServer } from "../../src/xds/server.ts";
-import { mtlsAuthorize, xdsServerCredentials } from "../../src/xds/tls-credentials.ts";
+import { mtlsServerOptions, xdsTlsFilesFromDir } from "../../src/xds/tls-credentials.ts";
 import { secretResource } from "../../src/translator/envoy/secrets.ts";
 import type { AdsStream, ProtoDiscoveryResponse } from "../helpers/proto-ads-client.ts";
 
@@ -35,7 +37,9 @@ function snapshotWithSecret(name: string) {
 }
 
 beforeAll(async () => {
-  pki = await generatePki({ gateways: ["default/a", "default/b"] });
+  // The server reads certgen's own output directory, as `serve` would.
+  const dir = await mkdtemp(join(tmpdir(), "xds-mtls-"));
+  pki = (await runCertgen({ output: "files", outDir: dir, gateways: ["default/a", "default/b"] })).pki;
   foreign = await generatePki({ gateways: ["default/a"], server: false });
   cache.setSnapshot("default/a", snapshotWithSecret("secret/default/a-cert"));
   cache.setSnapshot("default/b", snapshotWithSecret("secret/default/b-cert"));
@@ -45,8 +49,7 @@ beforeAll(async () => {
     port: 0,
     logger: silentLogger(),
     registry: new Registry(),
-    credentials: xdsServerCredentials({ ...pki.server!, ca: pki.ca.cert }),
-    authorize: mtlsAuthorize(),
+    ...(await mtlsServerOptions(xdsTlsFilesFromDir(join(dir, "server")))),
   });
 });
 afterAll(async () => {
