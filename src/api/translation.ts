@@ -7,6 +7,14 @@ export const DEFAULT_CONTROLLER_NAME = "switchyard.dev/gateway-controller";
 export interface TranslatorOptions {
   /** GatewayClasses whose spec.controllerName equals this are ours. */
   controllerName: string;
+  /**
+   * GAMMA: routes whose parentRef is a Service are programmed into the mesh
+   * snapshot and get status entries under `controllerName`. Default true;
+   * false leaves them to another mesh (docs/mesh.md).
+   */
+  mesh?: boolean;
+  /** DNS suffix of Service names in mesh targets (`<svc>.<ns>.svc.<clusterDomain>`). Default "cluster.local". */
+  clusterDomain?: string;
 }
 
 /** Identifies the object a status update is for. */

@@ -218,3 +218,17 @@ export interface IrEndpoint {
   /** ready → healthy; serving but terminating → draining. */
   health: "Healthy" | "Draining";
 }
+
+/**
+ * GAMMA mesh outputs (resolve/mesh.ts -> envoy/mesh.ts): one api_listener per
+ * Service port and view, each pointing over RDS at a RouteConfiguration with
+ * one catch-all virtual host. Views: the producer view every client gets, and
+ * one per namespace that has consumer routes (docs/mesh.md).
+ */
+export interface IrMesh {
+  /** Sorted by name. */
+  listeners: { name: string; routeConfigName: string }[];
+  /** Sorted by name; routes in match precedence order. */
+  routeConfigs: { name: string; routes: IrRoute[] }[];
+  clusters: Map<string, IrCluster>;
+}

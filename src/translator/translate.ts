@@ -13,15 +13,23 @@
 //             - listener hooks (TLS transport sockets, extra HTTP filters,
 //               L4 listeners): envoy/index.ts LISTENER_HOOKS
 //             - extra emitters (SDS secrets...): envoy/index.ts EXTRA_EMITTERS
+//   mesh      GAMMA (Service parentRefs): resolve/mesh.ts -> envoy/mesh.ts
 import type { ResourceSet } from "../api/resource-set.ts";
 import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
 import { emitGateway } from "./envoy/index.ts";
+import { emitMesh } from "./envoy/mesh.ts";
 import { resolve } from "./resolve/index.ts";
+import { resolveMesh } from "./resolve/mesh.ts";
+import { mergeMeshStatuses } from "./resolve/mesh-status.ts";
 
 export function translate(rs: ResourceSet, opts: TranslatorOptions): TranslationResult {
   const { gateways, statuses } = resolve(rs, opts);
-  return {
+  // GAMMA: routes with Service parents (resolve/mesh.ts, envoy/mesh.ts).
+  const mesh = resolveMesh(rs, opts);
+  const result: TranslationResult = {
     gateways: gateways.map((g) => ({ key: g.key, resources: emitGateway(g) })),
-    statuses,
+    statuses: mergeMeshStatuses(statuses, mesh.statuses),
   };
+  if (mesh.ir) result.mesh = emitMesh(mesh.ir);
+  return result;
 }

@@ -57,6 +57,7 @@ describe("golden translations", () => {
       const result = translate(rs, { controllerName: DEFAULT_CONTROLLER_NAME });
       const text = renderGolden(result);
       for (const g of result.gateways) checkResources(g.resources);
+      if (result.mesh) checkResources(result.mesh);
       // Deterministic: a second translation renders the same bytes.
       expect(renderGolden(translate(rs, { controllerName: DEFAULT_CONTROLLER_NAME }))).toBe(text);
       if (UPDATE || !existsSync(c.output)) writeFileSync(c.output, text);

@@ -5,9 +5,11 @@ import { resourcesToJson } from "../../src/api/xds-json.ts";
 import type { TranslationResult } from "../../src/api/translation.ts";
 
 export function renderGolden(r: TranslationResult): string {
-  const doc = {
+  const doc: Record<string, unknown> = {
     gateways: r.gateways.map((g) => ({ key: g.key, xds: resourcesToJson(g.resources) })),
-    statuses: r.statuses,
   };
+  // The mesh (GAMMA) snapshot, only when the translation has one.
+  if (r.mesh) doc.mesh = resourcesToJson(r.mesh);
+  doc.statuses = r.statuses;
   return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -52,3 +52,36 @@ export function caSecretName(kind: string, namespace: string, name: string): str
 export function statPrefix(listener: string): string {
   return listener.replace(/[^A-Za-z0-9_-]/g, "_");
 }
+
+// ---- GAMMA mesh (resolve/mesh.ts, envoy/mesh.ts; docs/mesh.md) ----
+
+/** A Service's in-cluster DNS name, the host part of a mesh client's target. */
+export function meshServiceHost(namespace: string, name: string, clusterDomain: string): string {
+  return `${name}.${namespace}.svc.${clusterDomain}`;
+}
+
+/** Prefix of the listener names of a consumer namespace's view: `mesh/ns/<namespace>/`. */
+export function meshViewPrefix(clientNamespace: string): string {
+  return `mesh/ns/${clientNamespace}/`;
+}
+
+/**
+ * Mesh api_listener for one Service port: exactly the gRPC target's path,
+ * `<svc>.<ns>.svc.<domain>:<port>` (`xds:///` + this name); in a consumer
+ * namespace's view prefixed with meshViewPrefix (the client's listener name
+ * template `mesh/ns/<namespace>/%s`).
+ */
+export function meshListenerName(host: string, port: number, clientNamespace?: string): string {
+  const base = `${host}:${port}`;
+  return clientNamespace === undefined ? base : `${meshViewPrefix(clientNamespace)}${base}`;
+}
+
+/** RouteConfiguration of a mesh listener: the listener's own name. */
+export function meshRouteConfigName(listener: string): string {
+  return listener;
+}
+
+/** The implicit route of a Service port no mesh route attaches to: straight to the Service. */
+export function meshDefaultRouteName(namespace: string, name: string, port: number): string {
+  return `service/${namespace}/${name}/${port}/default`;
+}

@@ -1,0 +1,74 @@
+// IR mesh -> the mesh snapshot: per Service port an api_listener (the form a
+// proxyless gRPC client asks for by its target name) whose connection manager
+// fetches a RouteConfiguration over RDS on the ADS stream, EDS Clusters and
+// ClusterLoadAssignments. Routes are spelled by the Gateway emitters
+// (route.ts, cluster.ts, endpoint.ts); only two spellings change, so that a
+// gRPC client accepts them and Envoy behaves the same:
+// - PathPrefix "/p" -> safe_regex `^/p(/.*)?$` (gRPC has no path_separated_prefix);
+// - a direct 500 (rule without valid backends) -> the never-sent
+//   invalid-backend cluster answered with 500 (gRPC has no direct_response;
+//   its calls fail with UNAVAILABLE).
+import { create } from "@bufbuild/protobuf";
+import type { XdsResources } from "../../api/xds.ts";
+import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
+import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
+import { HttpConnectionManagerSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
+import type { IrListener, IrMatch, IrMesh, IrRoute, IrRouteAction } from "../ir.ts";
+import { emitCluster } from "./cluster.ts";
+import { adsConfigSource, pack } from "./common.ts";
+import { emitEndpoints } from "./endpoint.ts";
+import { ROUTER_FILTER } from "./listener.ts";
+import { statPrefix } from "./names.ts";
+import { emitRouteConfiguration } from "./route.ts";
+
+export function emitMeshListener(name: string, routeConfigName: string): Listener {
+  const hcm = pack(HttpConnectionManagerSchema, {
+    statPrefix: statPrefix(name),
+    routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName } },
+    // gRPC clients accept only filters they implement, with the router last.
+    httpFilters: [{ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } }],
+  });
+  return create(ListenerSchema, { name, apiListener: { apiListener: hcm } });
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+}
+
+function meshMatch(m: IrMatch): IrMatch {
+  if (m.path.type !== "PathPrefix" || m.path.value === "/") return m;
+  return { ...m, path: { type: "RegularExpression", value: `^${escapeRegex(m.path.value)}(/.*)?$` } };
+}
+
+function meshAction(a: IrRouteAction): IrRouteAction {
+  if (a.kind !== "direct") return a;
+  return { kind: "forward", backends: [], invalidWeight: 1, mirrors: [] };
+}
+
+function meshRoute(r: IrRoute): IrRoute {
+  return { ...r, match: meshMatch(r.match), action: meshAction(r.action) };
+}
+
+export function emitMesh(ir: IrMesh): XdsResources {
+  const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
+  for (const l of ir.listeners) out.listeners.push(emitMeshListener(l.name, l.routeConfigName));
+  for (const rc of ir.routeConfigs) {
+    // One catch-all virtual host: the listener already picked the Service port.
+    const facade: IrListener = {
+      name: rc.name,
+      routeConfigName: rc.name,
+      port: 0,
+      protocol: "HTTP",
+      filterChains: [],
+      virtualHosts: [{ name: rc.name, domains: ["*"], routes: rc.routes.map(meshRoute) }],
+      l4Routes: [],
+    };
+    out.routes.push(emitRouteConfiguration(facade));
+  }
+  const clusters = [...ir.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const c of clusters) {
+    out.clusters.push(emitCluster(c));
+    out.endpoints.push(emitEndpoints(c));
+  }
+  return out;
+}
