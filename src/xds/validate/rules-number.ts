@@ -21,7 +21,14 @@ interface NumberRules extends Message {
 
 function num(v: unknown): Num | undefined {
   if (typeof v === "number" || typeof v === "bigint") return v;
-  if (typeof v === "string" && v !== "") return BigInt(v); // int64 with jstype = JS_STRING
+  if (typeof v === "string" && v !== "") {
+    // int64 with jstype = JS_STRING
+    try {
+      return BigInt(v);
+    } catch {
+      return undefined;
+    }
+  }
   return undefined;
 }
 

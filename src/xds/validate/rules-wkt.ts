@@ -20,8 +20,20 @@ function isSecondsNanos(v: unknown): v is SecondsNanos {
   return typeof v === "object" && v !== null && !(v instanceof Uint8Array);
 }
 
+/** BigInt of a seconds or nanos part; anything unusable counts as 0 rather than throwing. */
+function big(x: unknown): bigint {
+  try {
+    if (typeof x === "bigint") return x;
+    if (typeof x === "number") return BigInt(Math.trunc(x));
+    if (typeof x === "string") return BigInt(x);
+  } catch {
+    // NaN, Infinity or a non-numeric string
+  }
+  return 0n;
+}
+
 function toNanos(d: SecondsNanos): bigint {
-  return BigInt(d.seconds ?? 0) * NANOS + BigInt(d.nanos ?? 0);
+  return big(d.seconds) * NANOS + big(d.nanos);
 }
 
 export function fmtDuration(n: bigint | number): string {
@@ -81,8 +93,8 @@ export function durationChecks(r: DurationRules): Check | undefined {
  */
 export const envoyDurationCheck: Check = (v, p, out) => {
   if (!isSecondsNanos(v)) return;
-  const s = BigInt(v.seconds ?? 0);
-  const n = v.nanos ?? 0;
+  const s = big(v.seconds);
+  const n = Number(big(v.nanos));
   if (s < 0n || n < 0) {
     report(out, p, "duration.envoy_range", `Envoy refuses negative durations, got ${fmtDuration(toNanos(v))}`);
   } else if (n > 999_999_999 || s > MAX_SECONDS) {

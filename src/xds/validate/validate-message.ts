@@ -8,12 +8,19 @@ import { walk } from "./walk.ts";
 /**
  * Every `validate.rules` violation in `message`, with dotted field paths from
  * it. Packed Any messages are unpacked with `registry` and checked too.
- * Never throws on message content.
+ * Never throws: should the walk itself fail on a malformed value, that is
+ * reported as a `validator.error` violation, so the resource is not served
+ * unchecked.
  */
 export function validateMessage(schema: DescMessage, message: Message, registry: Registry = envoyRegistry): Violation[] {
   const out: Violation[] = [];
   const plan = planFor(schema);
-  if (plan.relevant) walk(plan, message as unknown as Record<string, unknown>, undefined, { registry, out });
+  if (!plan.relevant) return out;
+  try {
+    walk(plan, message as unknown as Record<string, unknown>, undefined, { registry, out });
+  } catch (e) {
+    out.push({ field: "", rule: "validator.error", message: `could not validate ${schema.typeName}: ${(e as Error).message}` });
+  }
   return out;
 }
 

@@ -115,7 +115,7 @@ function mapKey(k: string, t: ScalarType): unknown {
     case ScalarType.SINT64:
     case ScalarType.FIXED64:
     case ScalarType.SFIXED64:
-      return BigInt(k);
+      return /^-?\d+$/.test(k) ? BigInt(k) : k;
     default:
       return Number(k);
   }

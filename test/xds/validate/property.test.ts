@@ -121,6 +121,21 @@ describe("validator properties", () => {
     expect(withViolations).toBeGreaterThan(30); // the generator does reach the rules
   });
 
+  it("does not throw on hand-built values outside protobuf-es's shapes", () => {
+    const weird = {
+      $typeName: "envoy.config.cluster.v3.Cluster",
+      name: "c",
+      connectTimeout: { seconds: 1.5, nanos: Number.NaN },
+      transportSocketMatches: undefined,
+      metadata: { filterMetadata: null },
+      lbPolicy: "ROUND_ROBIN",
+      clusterDiscoveryType: { case: "type", value: 99 },
+      perConnectionBufferLimitBytes: { value: "x" },
+    } as unknown as Message;
+    expect(() => validateMessage(ClusterSchema, weird)).not.toThrow();
+    expect(validateMessage(ClusterSchema, weird).map((v) => v.rule)).toContain("enum.defined_only");
+  });
+
   it("gives the same verdict after a binary round trip (it depends on content only)", () => {
     fc.assert(
       fc.property(fc.integer(), fc.constantFrom(...ROOTS), (seed, desc) => {
