@@ -57,8 +57,8 @@ function perType(
 ): ClientConfig_GenericXdsConfig[] {
   const out: ClientConfig_GenericXdsConfig[] = [];
   const snap = stream.key !== undefined ? cache.getSnapshot(stream.key) : undefined;
-  const nacked = ts.status.lastNackedVersion !== undefined && ts.status.lastNackedVersion === ts.sentVersion;
-  const acked = ts.status.lastAckedVersion !== undefined && ts.status.lastAckedVersion === ts.sentVersion;
+  const nacked = ts.nackedVersion !== undefined && ts.nackedVersion === ts.sentVersion;
+  const acked = ts.ackedVersion !== undefined && ts.ackedVersion === ts.sentVersion;
   const configStatus = ts.inFlight ? ConfigStatus.STALE : nacked ? ConfigStatus.ERROR : acked ? ConfigStatus.SYNCED : ConfigStatus.UNKNOWN;
   const clientStatus = ts.inFlight
     ? ClientResourceStatus.REQUESTED
@@ -67,7 +67,7 @@ function perType(
       : acked
         ? ClientResourceStatus.ACKED
         : ClientResourceStatus.UNKNOWN;
-  const updated = ts.status.lastSentAt ? timestampFromDate(new Date(ts.status.lastSentAt)) : undefined;
+  const updated = ts.sentAtMs > 0 ? timestampFromDate(new Date(ts.sentAtMs)) : undefined;
   for (const [name, version] of [...stream.held(ts)].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const r = ts.type !== undefined ? snap?.types[ts.type].byName.get(name) : undefined;
     const contents =

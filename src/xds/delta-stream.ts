@@ -8,12 +8,19 @@ import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts"
 import { concat, stringField } from "./wire.ts";
 
 class DeltaTypeState extends TypeStateBase {
+  /** Delta subscriptions change name by name. */
+  readonly subscribed = new Set<string>();
   /** name -> version the client holds (from our responses or initial_resource_versions). */
   readonly sent = new Map<string, string>();
   /** Explicitly subscribed names to send even if the client should already have them. */
   readonly forceSend = new Set<string>();
   /** Subscribed names already reported as not existing. */
   readonly reportedAbsent = new Set<string>();
+
+  constructor(typeUrl: string) {
+    super(typeUrl);
+    this.names = this.subscribed;
+  }
 }
 
 export class DeltaStream extends BaseStream<DeltaTypeState> {
@@ -53,7 +60,7 @@ export class DeltaStream extends BaseStream<DeltaTypeState> {
         }
         continue;
       }
-      ts.names.add(name);
+      ts.subscribed.add(name);
       ts.reportedAbsent.delete(name);
       if (!(first && name in req.initialResourceVersions)) ts.forceSend.add(name);
     }
@@ -64,7 +71,7 @@ export class DeltaStream extends BaseStream<DeltaTypeState> {
         for (const n of [...ts.sent.keys()]) if (!ts.names.has(n)) ts.sent.delete(n);
         continue;
       }
-      ts.names.delete(name);
+      ts.subscribed.delete(name);
       ts.forceSend.delete(name);
       ts.reportedAbsent.delete(name);
       if (!ts.wildcard) ts.sent.delete(name);

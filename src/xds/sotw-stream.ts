@@ -3,15 +3,14 @@ import type * as grpc from "@grpc/grpc-js";
 import type { DiscoveryRequest } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Snapshot } from "./cache.ts";
-import { isFullStateType } from "./resource.ts";
+import { acquireNames, namesSig, releaseNames } from "./name-sets.ts";
+import { isFullStateType, type EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
-import { emptySet, namedSet, retainingSet, wildcardSet, type ResponseSet } from "./sotw-sets.ts";
+import { ResponseSet, emptySet, namedSet, retainingSet, wildcardSet } from "./sotw-sets.ts";
 
 class SotwTypeState extends TypeStateBase {
-  /** Full-state types: the last set sent (shared object). */
+  /** The last set sent (shared between streams). For RDS/EDS/SDS, pruned to the names still subscribed. */
   sent: ResponseSet | undefined;
-  /** Other types: name -> version the client holds, pruned when it unsubscribes. */
-  readonly sentVersions = new Map<string, string>();
   /** The client once sent a non-empty name list: an empty list no longer means wildcard. */
   everNamed = false;
   namesSig = "";
@@ -46,22 +45,43 @@ export class SotwStream extends BaseStream<SotwTypeState> {
     ts.requested = true;
   }
 
+  protected override dispose(): void {
+    for (const ts of this.types.values()) releaseNames(ts.namesSig);
+  }
+
   #subscribe(ts: SotwTypeState, list: readonly string[], first: boolean): void {
-    const wildcardCapable = isFullStateType(ts.type);
-    const names = new Set(list.filter((n) => n !== "*"));
-    const explicitWildcard = list.includes("*");
-    if (names.size > 0) ts.everNamed = true;
-    const wildcard = wildcardCapable && (explicitWildcard || (list.length === 0 && !ts.everNamed));
+    // The common case, an ACK repeating the same names, changes nothing.
+    if (!first && this.#sameNames(ts, list)) return;
+    const names = list.filter((n) => n !== "*");
+    if (names.length > 0) ts.everNamed = true;
+    const wildcard = isFullStateType(ts.type) && (list.includes("*") || (list.length === 0 && !ts.everNamed));
     let added = first || (wildcard && !ts.wildcard);
     for (const n of names) if (!ts.names.has(n)) added = true;
-    for (const n of ts.names) if (!names.has(n)) ts.sentVersions.delete(n);
+    const sig = namesSig(names);
+    const next = acquireNames(sig, names);
+    releaseNames(ts.namesSig);
+    // RDS/EDS/SDS: forget what the client dropped, so that asking again resends it.
+    if (ts.sent && !isFullStateType(ts.type)) ts.sent = pruned(ts.sent, next);
     ts.wildcard = wildcard;
-    ts.names.clear();
-    for (const n of names) ts.names.add(n);
-    ts.namesSig = [...names].sort().join("\n");
+    ts.names = next;
+    ts.namesSig = sig;
     // New names are answered even if they do not exist yet (full state tells
     // the client so); a request that only ACKs is not answered again.
     if (added) ts.mustRespond = true;
+  }
+
+  #sameNames(ts: SotwTypeState, list: readonly string[]): boolean {
+    let count = 0;
+    let star = false;
+    for (const n of list) {
+      if (n === "*") star = true;
+      else if (ts.names.has(n)) count++;
+      else return false;
+    }
+    if (count !== ts.names.size) return false;
+    const everNamed = ts.everNamed || count > 0;
+    const wildcard = isFullStateType(ts.type) && (star || (list.length === 0 && !everNamed));
+    return wildcard === ts.wildcard;
   }
 
   #desired(ts: SotwTypeState, snap: Snapshot): ResponseSet {
@@ -82,15 +102,8 @@ export class SotwStream extends BaseStream<SotwTypeState> {
       if (ts.mustRespond || !ts.sent || next.version !== ts.sent.version) this.#write(ts, next);
       return;
     }
-    let changed = false;
-    for (const [name, r] of desired.byName) {
-      if (ts.sentVersions.get(name) !== r.version) {
-        changed = true;
-        break;
-      }
-    }
     // RDS/EDS/SDS: names that do not exist yet are sent when they appear.
-    if (changed || (ts.mustRespond && desired.size > 0)) this.#write(ts, desired);
+    if (hasNews(desired, ts.sent) || (ts.mustRespond && desired.size > 0)) this.#write(ts, desired);
     else ts.mustRespond = false;
   }
 
@@ -102,17 +115,28 @@ export class SotwStream extends BaseStream<SotwTypeState> {
   }
 
   held(ts: SotwTypeState): ReadonlyMap<string, string> {
-    if (!isFullStateType(ts.type)) return ts.sentVersions;
     return new Map([...(ts.sent?.byName.values() ?? [])].map((r) => [r.name, r.version]));
   }
 
   #write(ts: SotwTypeState, set: ResponseSet): void {
     const nonce = this.nextNonce();
-    if (isFullStateType(ts.type)) {
-      ts.sent = set;
-    } else {
-      for (const [name, r] of set.byName) ts.sentVersions.set(name, r.version);
-    }
+    ts.sent = set;
     this.send(ts, set.withNonce(nonce), set.version, nonce);
   }
+}
+
+/** Does `desired` hold a resource the client does not have at that version? */
+function hasNews(desired: ResponseSet, sent: ResponseSet | undefined): boolean {
+  if (desired === sent) return false;
+  for (const [name, r] of desired.byName) if (sent?.byName.get(name)?.version !== r.version) return true;
+  return false;
+}
+
+function pruned(sent: ResponseSet, keep: ReadonlySet<string>): ResponseSet {
+  let all = true;
+  for (const name of sent.byName.keys()) if (!keep.has(name)) all = false;
+  if (all) return sent;
+  const byName = new Map<string, EncodedResource>();
+  for (const [name, r] of sent.byName) if (keep.has(name)) byName.set(name, r);
+  return new ResponseSet(sent.typeUrl, byName);
 }

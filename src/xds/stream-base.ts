@@ -57,25 +57,52 @@ export class TypeStateBase {
   readonly typeUrl: string;
   readonly type: ResourceType | undefined;
   wildcard = false;
-  readonly names = new Set<string>();
+  /** Explicitly subscribed names (SotW shares equal sets between streams). */
+  names: ReadonlySet<string> = new Set<string>();
   /** The client asked for this type at least once on this stream. */
   requested = false;
   /** A response must go out even if the content equals what was sent (first request, new names). */
   mustRespond = false;
   nonce = "";
   inFlight = false;
-  sentVersion = "";
+  /** performance.now() of the last send, for push-to-ACK latency. */
   sentAt = 0;
-  readonly status: TypeStatus;
+  // What the admin API shows; times are epoch ms, formatted only when asked.
+  sentVersion = "";
+  sentAtMs = 0;
+  ackedVersion: string | undefined;
+  ackedAtMs = 0;
+  nackedVersion: string | undefined;
+  nackedAtMs = 0;
+  nackMessage: string | undefined;
 
   constructor(typeUrl: string) {
     this.typeUrl = typeUrl;
     this.type = typeOfUrl(typeUrl);
-    this.status = { typeUrl, subscribed: [], awaitingAck: false };
   }
 
   subscribedNames(): string[] {
     return [...(this.wildcard ? ["*"] : []), ...[...this.names].sort()];
+  }
+
+  status(): TypeStatus {
+    const iso = (ms: number): string | undefined => (ms > 0 ? new Date(ms).toISOString() : undefined);
+    const s: TypeStatus = { typeUrl: this.typeUrl, subscribed: this.subscribedNames(), awaitingAck: this.inFlight };
+    if (this.sentAtMs > 0) {
+      s.lastSentVersion = this.sentVersion;
+      s.lastSentNonce = this.nonce;
+      s.lastSentAt = iso(this.sentAtMs);
+    }
+    if (this.ackedVersion !== undefined) {
+      s.lastAckedVersion = this.ackedVersion;
+      s.lastAckedAt = iso(this.ackedAtMs);
+    }
+    if (this.nackedVersion !== undefined) {
+      s.lastNackedVersion = this.nackedVersion;
+      s.lastNackedAt = iso(this.nackedAtMs);
+    }
+    if (this.nackMessage !== undefined) s.nackMessage = this.nackMessage;
+    return s;
   }
 }
 
@@ -92,7 +119,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
   key: string | undefined;
   protected readonly ctx: StreamContext;
   protected readonly call: grpc.ServerDuplexStream<unknown, Buffer>;
-  protected readonly log: Logger;
+  #log: Logger | undefined;
   #nonceCounter = 0;
   #blocked = false;
   #scheduled = false;
@@ -102,7 +129,6 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     this.protocol = protocol;
     this.call = call;
     this.ctx = ctx;
-    this.log = ctx.logger.child({ stream: this.id, protocol });
     call.on("data", (req: unknown) => this.#onData(req));
     call.on("end", () => this.close());
     call.on("cancelled", () => this.#finish());
@@ -115,6 +141,12 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
       this.#blocked = false;
       this.schedule();
     });
+  }
+
+  /** Made on first use: most streams never log. */
+  protected get log(): Logger {
+    this.#log ??= this.ctx.logger.child({ stream: this.id, protocol: this.protocol });
+    return this.#log;
   }
 
   get peer(): string {
@@ -156,7 +188,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     } catch {
       // already gone
     }
-    this.ctx.onClose(this);
+    this.#closedNow();
   }
 
   /** End the stream with an error status. */
@@ -168,7 +200,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     } catch {
       // already gone
     }
-    this.ctx.onClose(this);
+    this.#closedNow();
   }
 
   nodeStatus(): NodeStatus {
@@ -181,7 +213,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
       peer: this.peer,
       connectedSince: this.connectedSince.toISOString(),
       types: [...this.types.values()]
-        .map((ts) => ({ ...ts.status, subscribed: ts.subscribedNames(), awaitingAck: ts.inFlight }))
+        .map((ts) => ts.status())
         .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1)),
     };
   }
@@ -238,9 +270,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     ts.mustRespond = false;
     ts.sentVersion = version;
     ts.sentAt = performance.now();
-    ts.status.lastSentVersion = version;
-    ts.status.lastSentNonce = nonce;
-    ts.status.lastSentAt = new Date().toISOString();
+    ts.sentAtMs = Date.now();
     this.ctx.metrics.pushes.inc({ type: shortType(ts.typeUrl) });
     if (!this.call.write(bytes)) this.#blocked = true;
   }
@@ -252,20 +282,20 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     const type = shortType(ts.typeUrl);
     const latencyMs = performance.now() - ts.sentAt;
     this.ctx.metrics.pushToAck.observe({ type }, latencyMs / 1000);
-    const now = new Date().toISOString();
+    const now = Date.now();
     if (errorDetail) {
-      ts.status.lastNackedVersion = ts.sentVersion;
-      ts.status.lastNackedAt = now;
-      ts.status.nackMessage = errorDetail.message;
+      ts.nackedVersion = ts.sentVersion;
+      ts.nackedAtMs = now;
+      ts.nackMessage = errorDetail.message;
       this.ctx.metrics.nacks.inc({ type });
       this.log.warn(
         { node: this.nodeId, snapshot: this.key, typeUrl: ts.typeUrl, version: ts.sentVersion, error: errorDetail.message },
         "client rejected configuration (NACK)",
       );
     } else {
-      ts.status.lastAckedVersion = ts.sentVersion;
-      ts.status.lastAckedAt = now;
-      delete ts.status.nackMessage;
+      ts.ackedVersion = ts.sentVersion;
+      ts.ackedAtMs = now;
+      ts.nackMessage = undefined;
       this.ctx.metrics.acks.inc({ type });
     }
     this.ctx.onAck({
@@ -303,6 +333,14 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closedNow();
+  }
+
+  #closedNow(): void {
+    this.dispose();
     this.ctx.onClose(this);
   }
+
+  /** Release shared state when the stream ends. */
+  protected dispose(): void {}
 }
