@@ -1,0 +1,72 @@
+// Gateway status from the provisioned Service: addresses and the Programmed reasons.
+import { describe, expect, it } from "vitest";
+import type { Gateway } from "../../src/api/gateway-api.ts";
+import type { StatusUpdate } from "../../src/api/translation.ts";
+import { decorateGatewayStatus, decorateStatuses } from "../../src/infra/provision/status.ts";
+
+type GatewayUpdate = Extract<StatusUpdate, { kind: "Gateway" }>;
+
+const gw = (addresses?: { type?: string; value?: string }[]): Gateway => ({
+  apiVersion: "gateway.networking.k8s.io/v1",
+  kind: "Gateway",
+  metadata: { name: "eg", namespace: "default" },
+  spec: { gatewayClassName: "switchyard", listeners: [{ name: "http", port: 80, protocol: "HTTP" }], ...(addresses ? { addresses } : {}) },
+});
+
+const update = (programmed: "True" | "False" = "True"): GatewayUpdate => ({
+  kind: "Gateway",
+  target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "default", name: "eg" },
+  status: {
+    conditions: [
+      { type: "Accepted", status: "True", reason: "Accepted", message: "ok", observedGeneration: 3 },
+      { type: "Programmed", status: programmed, reason: programmed === "True" ? "Programmed" : "Invalid", message: "m", observedGeneration: 3 },
+    ],
+    listeners: [],
+  },
+});
+
+const lb = (ingress: { ip?: string; hostname?: string }[] = []) => ({ spec: { type: "LoadBalancer" }, status: { loadBalancer: { ingress } } });
+const programmed = (u: GatewayUpdate) => u.status.conditions?.find((c) => c.type === "Programmed");
+
+describe("decorateGatewayStatus", () => {
+  it("leaves the update alone until the Service has been seen", () => {
+    const u = update();
+    expect(decorateGatewayStatus(u, { gateway: gw(), serviceType: "LoadBalancer", service: undefined })).toBe(u);
+  });
+
+  it("adds the load balancer's addresses and keeps Programmed=True", () => {
+    const out = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]) });
+    expect(out.status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.5" }]);
+    expect(programmed(out)).toMatchObject({ status: "True", reason: "Programmed", observedGeneration: 3 });
+  });
+
+  it("a pending load balancer: no addresses, Programmed=False AddressNotAssigned", () => {
+    const out = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb() });
+    expect(out.status.addresses).toEqual([]);
+    expect(programmed(out)).toMatchObject({ status: "False", reason: "AddressNotAssigned", observedGeneration: 3 });
+  });
+
+  it("a requested IP the Service did not get, or an address type it cannot request: AddressNotUsable", () => {
+    const other = decorateGatewayStatus(update(), { gateway: gw([{ value: "198.51.100.1" }]), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]) });
+    expect(programmed(other)).toMatchObject({ status: "False", reason: "AddressNotUsable" });
+    expect(programmed(other)?.message).toContain("198.51.100.1");
+    const host = decorateGatewayStatus(update(), { gateway: gw([{ type: "Hostname", value: "gw.example.com" }]), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]) });
+    expect(programmed(host)).toMatchObject({ status: "False", reason: "AddressNotUsable" });
+    const got = decorateGatewayStatus(update(), { gateway: gw([{ value: "203.0.113.5" }]), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]) });
+    expect(programmed(got)).toMatchObject({ status: "True" });
+  });
+
+  it("never turns a False Programmed into True", () => {
+    const out = decorateGatewayStatus(update("False"), { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]) });
+    expect(programmed(out)).toMatchObject({ status: "False", reason: "Invalid" });
+  });
+
+  it("decorateStatuses touches only Gateways it knows", () => {
+    const route: StatusUpdate = { kind: "HTTPRoute", target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "default", name: "r" }, parents: [] };
+    const u = update();
+    const out = decorateStatuses([route, u], (key) => (key === "default/eg" ? { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "192.0.2.9" }]) } : undefined));
+    expect(out[0]).toBe(route);
+    expect((out[1] as GatewayUpdate).status.addresses).toEqual([{ type: "IPAddress", value: "192.0.2.9" }]);
+    expect(decorateStatuses([u], () => undefined)[0]).toBe(u);
+  });
+});
