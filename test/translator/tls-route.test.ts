@@ -144,3 +144,20 @@ describe("TLSRoute SNI conflicts", () => {
     expect(chains(snapshot(r, "default/eg").listeners[0]!).map((c) => c.name)).toEqual(["tlsroute/default/b/rule/0/match/0"]);
   });
 });
+
+describe("HTTPS and TLS listeners on one port", () => {
+  it("never serves the TLS listener's SNI as plaintext HTTP", () => {
+    const r = run(
+      gateway(
+        "eg",
+        `  - {name: https, port: 443, protocol: HTTPS, hostname: web.example.com, tls: {certificateRefs: [{name: rsa}]}}
+  - {name: tls, port: 443, protocol: TLS, hostname: pass.example.com, tls: {mode: Passthrough}}`,
+      ),
+      tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey),
+      tlsRoute("pass", "v1", ["pass.example.com"]),
+    );
+    const [l] = snapshot(r, "default/eg").listeners;
+    for (const c of l!.filterChains) expect(c.transportSocket).toBeDefined();
+    expect(l!.filterChains.map((c) => c.filterChainMatch?.serverNames)).toEqual([["web.example.com"]]);
+  });
+});

@@ -20,6 +20,12 @@ export function withTlsHooks(base: ListenerHooks): ListenerHooks {
     },
     decorateListener(listener, l) {
       base.decorateListener?.(listener, l);
+      if (l.protocol === "HTTPS") {
+        // A TLS listener sharing an HTTPS port has no certificate of its own here:
+        // never serve it as plaintext HTTP (TLSRoutes on an HTTPS port are not supported).
+        const plain = new Set(l.filterChains.filter((c) => !c.tls).map((c) => c.name));
+        listener.filterChains = (listener.filterChains ?? []).filter((c) => !plain.has(c.name ?? ""));
+      }
       // SNI (server_names) matching needs the ClientHello read first.
       if (l.filterChains.some((c) => c.tls) && !(listener.listenerFilters ?? []).some((f) => f.name === tlsInspectorFilter().name)) {
         listener.listenerFilters = [...(listener.listenerFilters ?? []), tlsInspectorFilter()];
