@@ -75,11 +75,6 @@ export function planFor(desc: DescMessage): MessagePlan {
   return plans.get(desc.typeName) as MessagePlan;
 }
 
-/** The number of message types planned so far (for tests and metrics). */
-export function plannedTypes(): number {
-  return plans.size;
-}
-
 function hasWork(f: FieldPlan): boolean {
   const e = f.elem;
   return (

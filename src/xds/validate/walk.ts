@@ -133,8 +133,8 @@ function isMessage(v: unknown): boolean {
  * bytes that do not decode are violations.
  */
 function walkAny(any: Any, p: Path, ctx: WalkContext): void {
-  if (any.typeUrl === "") {
-    report(ctx.out, p, "any.type_url", "Any has no type URL");
+  if (!any.typeUrl.includes("/")) {
+    report(ctx.out, p, "any.type_url", any.typeUrl === "" ? "Any has no type URL" : `type URL ${JSON.stringify(any.typeUrl)} has no "/" before the type name`);
     return;
   }
   const typeName = any.typeUrl.slice(any.typeUrl.lastIndexOf("/") + 1);

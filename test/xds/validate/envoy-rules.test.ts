@@ -224,11 +224,13 @@ describe("rules on Envoy messages", () => {
     hcm.httpFilters = [
       create(HttpFilterSchema, { name: "a", configType: { case: "typedConfig", value: { typeUrl: "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router", value: new Uint8Array([0xff, 0xff]) } } }),
       create(HttpFilterSchema, { name: "b", configType: { case: "typedConfig", value: { typeUrl: "", value: new Uint8Array() } } }),
+      create(HttpFilterSchema, { name: "c", configType: { case: "typedConfig", value: { typeUrl: "envoy.extensions.filters.http.router.v3.Router", value: new Uint8Array() } } }),
     ];
     const v = validateMessage(HttpConnectionManagerSchema, hcm).map((x) => [x.field, x.rule]);
     expect(v).toEqual([
       ["http_filters[0].typed_config", "any.decode"],
       ["http_filters[1].typed_config", "any.type_url"],
+      ["http_filters[2].typed_config", "any.type_url"],
     ]);
   });
 
