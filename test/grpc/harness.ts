@@ -1,5 +1,5 @@
-// RPC harness: real gRPC servers on 127.0.0.x, an ADS server serving a
-// Gateway's translated resources, and @grpc/grpc-js-xds as the client.
+// RPC harness: real gRPC servers on 127.0.0.x, switchyard's xDS server serving
+// a Gateway's translated resources, and @grpc/grpc-js-xds as the client.
 //
 // The client sees exactly the RouteConfiguration, Clusters and endpoints that
 // translate() made for the Gateway. Only the Listener differs: a proxyless
@@ -15,7 +15,21 @@ import { ApiVersion } from "../../src/gen/envoy/config/core/v3/config_source_pb.
 import { ListenerSchema, type Listener } from "../../src/gen/envoy/config/listener/v3/listener_pb.js";
 import { RouterSchema } from "../../src/gen/envoy/extensions/filters/http/router/v3/router_pb.js";
 import { HttpConnectionManagerSchema } from "../../src/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
-import { MiniAds, type AdsEvent } from "./mini-ads.ts";
+import { TYPE_URL } from "../../src/api/xds.ts";
+import { silentLogger } from "../../src/observability/log.ts";
+import { createRegistry } from "../../src/observability/metrics.ts";
+import { SnapshotCache } from "../../src/xds/cache.ts";
+import { startXdsServer } from "../../src/xds/server.ts";
+
+/** One ACK or NACK the client sent, by resource type. */
+export interface AdsEvent {
+  type: string;
+  kind: "ack" | "nack";
+  version: string;
+  error?: string;
+}
+
+const TYPE_NAME = new Map<string, string>(Object.entries(TYPE_URL).map(([k, v]) => [v, k]));
 
 /** A Listener a proxyless gRPC client accepts: api_listener -> HCM -> RDS over ADS. */
 export function apiListener(name: string, routeConfigName: string): Listener {
@@ -98,10 +112,24 @@ export interface XdsHarness {
   stop(): void;
 }
 
-/** Serves one fixed client snapshot over ADS and points grpc-js-xds at it. */
+/**
+ * Serves one client snapshot with switchyard's own xDS server (snapshot cache
+ * with validation, ADS SotW) and points grpc-js-xds at it. The snapshot key is
+ * the node's cluster, as for an Envoy of that Gateway.
+ */
 export async function serveSnapshot(snapshot: XdsResources, nodeCluster: string): Promise<XdsHarness> {
-  const ads = new MiniAds(snapshot);
-  const port = await ads.start();
+  const cache = new SnapshotCache();
+  const served = cache.setSnapshot(nodeCluster, snapshot);
+  // A withheld resource would make the test pass or fail for the wrong reason.
+  if (served.failures.length > 0) throw new Error(`snapshot failed validation: ${JSON.stringify(served.failures)}`);
+  const server = await startXdsServer({ cache, host: "127.0.0.1", port: 0, logger: silentLogger(), registry: createRegistry(), shutdownTimeoutMs: 100 });
+  const events: AdsEvent[] = [];
+  server.onAck((e) => {
+    const ev: AdsEvent = { type: TYPE_NAME.get(e.typeUrl) ?? e.typeUrl, kind: e.kind, version: e.version };
+    if (e.message !== undefined) ev.error = e.message;
+    events.push(ev);
+  });
+  const port = server.port;
   process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
     xds_servers: [{ server_uri: `127.0.0.1:${port}`, channel_creds: [{ type: "insecure" }], server_features: ["xds_v3"] }],
     node: { id: `rpc-test-${process.pid}`, cluster: nodeCluster, locality: { zone: "z" } },
@@ -109,7 +137,8 @@ export async function serveSnapshot(snapshot: XdsResources, nodeCluster: string)
   // Registered after the bootstrap is set; grpc-js-xds reads it on first use.
   const xds = await import("@grpc/grpc-js-xds");
   xds.register();
-  return { port, events: ads.events, stop: () => ads.stop() };
+  // grpc-js-xds never closes its ADS stream; close() forces it after shutdownTimeoutMs.
+  return { port, events, stop: () => void server.close() };
 }
 
 export class RpcClient {
