@@ -59,7 +59,7 @@ describe("serve --source kubernetes", () => {
 
   it("writes GatewayClass, Gateway and HTTPRoute status to the API server", async () => {
     await waitFor(() => conditions(api.get("gateway.networking.k8s.io/v1", "Gateway", "eg", "default")).Programmed === "True", "Gateway Programmed");
-    expect(conditions(api.get("gateway.networking.k8s.io/v1", "GatewayClass", "switchyard")).Accepted).toBe("True");
+    await waitFor(() => conditions(api.get("gateway.networking.k8s.io/v1", "GatewayClass", "switchyard")).Accepted === "True", "GatewayClass Accepted");
     await waitFor(() => {
       const route = api.get("gateway.networking.k8s.io/v1", "HTTPRoute", "shop", "default") as { status?: { parents?: { controllerName: string }[] } } | undefined;
       return route?.status?.parents?.[0]?.controllerName === CONTROLLER;
