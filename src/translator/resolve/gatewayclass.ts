@@ -1,5 +1,6 @@
 // GatewayClass: which classes are ours, and their status.
 import type { GatewayClass } from "../../api/gateway-api.ts";
+import { gatewayClassParameters } from "../../api/proxy-parameters.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import { condition } from "./conditions.ts";
@@ -34,12 +35,9 @@ export function resolveGatewayClasses(rs: ResourceSet, controllerName: string): 
   return { classes, statuses };
 }
 
-/** switchyard takes no parameters; a ConfigMap reference is tolerated if it exists. */
+/** A parametersRef must name a ConfigMap whose data are valid proxy parameters (docs/provisioning.md). */
 function checkParameters(rs: ResourceSet, gc: GatewayClass): Verdict {
-  const p = gc.spec.parametersRef;
-  if (!p) return { ok: true, reason: "Accepted", message: "GatewayClass is accepted" };
-  if ((p.group ?? "") === "" && p.kind === "ConfigMap" && p.namespace && rs.get("ConfigMap", `${p.namespace}/${p.name}`)) {
-    return { ok: true, reason: "Accepted", message: "GatewayClass is accepted" };
-  }
-  return { ok: false, reason: "InvalidParameters", message: `parametersRef ${p.kind}/${p.name} is not supported or does not exist` };
+  const params = gatewayClassParameters(rs, gc);
+  if (params.ok) return { ok: true, reason: "Accepted", message: "GatewayClass is accepted" };
+  return { ok: false, reason: "InvalidParameters", message: params.message };
 }
