@@ -1,4 +1,4 @@
-// Per-message-type rule plans, built once per type name and cached: which
+// Per-message-type rule plans, built once per type and cached: which
 // fields have rules, which nested messages can produce a violation at all.
 // A nested message whose type (and everything reachable from it) has no
 // rules is never walked, so most of a large RouteConfiguration is skipped.
@@ -54,10 +54,12 @@ export interface MessagePlan {
   children: MessagePlan[];
 }
 
-const plans = new Map<string, MessagePlan>();
+// Keyed by descriptor, not type name: two registries may hold different
+// descriptors under one name (tests build some at run time).
+const plans = new WeakMap<DescMessage, MessagePlan>();
 
 export function planFor(desc: DescMessage): MessagePlan {
-  const cached = plans.get(desc.typeName);
+  const cached = plans.get(desc);
   if (cached) return cached;
   const fresh: MessagePlan[] = [];
   build(desc, fresh);
@@ -72,7 +74,7 @@ export function planFor(desc: DescMessage): MessagePlan {
     }
   }
   for (const p of fresh) p.fields = p.fields.filter(hasWork);
-  return plans.get(desc.typeName) as MessagePlan;
+  return plans.get(desc) as MessagePlan;
 }
 
 function hasWork(f: FieldPlan): boolean {
@@ -90,7 +92,7 @@ function hasWork(f: FieldPlan): boolean {
 }
 
 function build(desc: DescMessage, fresh: MessagePlan[]): MessagePlan {
-  const existing = plans.get(desc.typeName);
+  const existing = plans.get(desc);
   if (existing) return existing;
   const plan: MessagePlan = {
     typeName: desc.typeName,
@@ -100,7 +102,7 @@ function build(desc: DescMessage, fresh: MessagePlan[]): MessagePlan {
     relevant: false,
     children: [],
   };
-  plans.set(desc.typeName, plan); // before recursing: types can be recursive
+  plans.set(desc, plan); // before recursing: types can be recursive
   fresh.push(plan);
   if (plan.disabled) return plan;
   for (const o of desc.oneofs) {

@@ -113,48 +113,39 @@ export function stringChecks(r: StringRules): Check | undefined {
 
 function wellKnownString(r: StringRules): StrCheck | undefined {
   const wk = r.wellKnown;
-  const bad = (rule: string, what: string): StrCheck => (s, p, out) => report(out, p, `string.${rule}`, `value ${show(s)} must be ${what}`);
-  switch (wk.case) {
-    case undefined:
-      return undefined;
-    case "wellKnownRegex": {
-      if (wk.value === KnownRegex.UNKNOWN) return undefined;
-      const name = wk.value === KnownRegex.HTTP_HEADER_NAME;
-      // `strict` defaults to true; false relaxes both kinds to "no NUL, CR, LF".
-      const re = !r.strict ? HEADER_LOOSE : name ? HEADER_NAME_STRICT : HEADER_VALUE_STRICT;
-      const what = name ? "a valid HTTP header name" : "a valid HTTP header value";
-      return (s, p, out) => !re.test(s) && report(out, p, "string.well_known_regex", `value ${show(s)} must be ${what}${r.strict ? "" : " (no NUL, CR or LF)"}`);
-    }
-    default:
-      if (!wk.value) return undefined;
+  if (wk.case === "wellKnownRegex") {
+    if (wk.value === KnownRegex.UNKNOWN) return undefined;
+    const name = wk.value === KnownRegex.HTTP_HEADER_NAME;
+    // `strict` defaults to true; false relaxes both kinds to "no NUL, CR, LF".
+    const re = !r.strict ? HEADER_LOOSE : name ? HEADER_NAME_STRICT : HEADER_VALUE_STRICT;
+    const what = `a valid HTTP header ${name ? "name" : "value"}${r.strict ? "" : " (no NUL, CR or LF)"}`;
+    return (s, p, out) => !re.test(s) && report(out, p, "string.well_known_regex", `value ${show(s)} must be ${what}`);
   }
+  if (wk.case === undefined || !wk.value) return undefined;
+  const fails = (rule: string, what: string, bad: (s: string) => string | false | undefined): StrCheck => (s, p, out) => {
+    const why = bad(s);
+    if (why !== false && why !== undefined) report(out, p, `string.${rule}`, `value ${show(s)} must be ${what}${why ? `: ${why}` : ""}`);
+  };
+  const not = (ok: (s: string) => boolean) => (s: string) => !ok(s) && "";
   switch (wk.case) {
     case "email":
-      return (s, p, out) => {
-        const e = emailError(s);
-        if (e) report(out, p, "string.email", `value ${show(s)} must be a valid email address: ${e}`);
-      };
+      return fails("email", "a valid email address", emailError);
     case "hostname":
-      return (s, p, out) => {
-        const e = hostnameError(s);
-        if (e) report(out, p, "string.hostname", `value ${show(s)} must be a valid hostname: ${e}`);
-      };
+      return fails("hostname", "a valid hostname", hostnameError);
     case "address":
-      return (s, p, out) => !isIp(s) && hostnameError(s) !== undefined && bad("address", "a valid hostname or IP address")(s, p, out);
+      return fails("address", "a valid hostname or IP address", not((s) => isIp(s) || hostnameError(s) === undefined));
     case "ip":
-      return (s, p, out) => !isIp(s) && bad("ip", "a valid IP address")(s, p, out);
+      return fails("ip", "a valid IP address", not(isIp));
     case "ipv4":
-      return (s, p, out) => !isIPv4(s) && bad("ipv4", "a valid IPv4 address")(s, p, out);
+      return fails("ipv4", "a valid IPv4 address", not(isIPv4));
     case "ipv6":
-      return (s, p, out) => !isIPv6Plain(s) && bad("ipv6", "a valid IPv6 address")(s, p, out);
+      return fails("ipv6", "a valid IPv6 address", not(isIPv6Plain));
     case "uri":
-      return (s, p, out) => !isUri(s) && bad("uri", "a valid absolute URI")(s, p, out);
+      return fails("uri", "a valid absolute URI", not(isUri));
     case "uriRef":
-      return (s, p, out) => !isUriRef(s) && bad("uri_ref", "a valid URI reference")(s, p, out);
+      return fails("uri_ref", "a valid URI reference", not(isUriRef));
     case "uuid":
-      return (s, p, out) => !isUuid(s) && bad("uuid", "a valid UUID")(s, p, out);
-    default:
-      return undefined;
+      return fails("uuid", "a valid UUID", not(isUuid));
   }
 }
 
