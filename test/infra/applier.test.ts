@@ -134,7 +134,7 @@ describe("provisioner against the API server fixture", () => {
     const b = proxyName("default", "b");
     for (const [v, k] of KINDS) expect(api.get(v, k, a, NS), `${k} of a`).toBeUndefined();
     expect(api.get("v1", "ConfigMap", "lookalike", NS)).toBeDefined();
-    const svc = api.get("v1", "Service", b, NS) as { spec: { ports: { port: number }[] } };
+    const svc = api.get("v1", "Service", b, NS) as unknown as { spec: { ports: { port: number }[] } };
     expect(svc.spec.ports.map((x) => x.port)).toEqual([8080, 9090]);
     const recent = api.requests.slice(mark).filter((r) => r.method !== "GET" || r.path.includes("labelSelector"));
     expect(recent.filter((r) => r.method === "DELETE").map((r) => r.path.split("?")[0])).toEqual([
@@ -144,7 +144,7 @@ describe("provisioner against the API server fixture", () => {
       `/api/v1/namespaces/${NS}/services/${a}`,
     ]);
     // Only b's Deployment (new container port), ConfigMap unchanged, Service (new port) were re-applied.
-    expect(recent.filter((r) => r.method === "PATCH").map((r) => r.path.split("?")[0].split("/").slice(-2)[0]).sort()).toEqual(["deployments", "services"]);
+    expect(recent.filter((r) => r.method === "PATCH").map((r) => (r.path.split("?")[0] ?? "").split("/").slice(-2)[0]).sort()).toEqual(["deployments", "services"]);
     expect(recent.filter((r) => r.method === "GET").every((r) => r.path.includes("labelSelector=app.kubernetes.io%2Fmanaged-by%3Dswitchyard%2Capp.kubernetes.io%2Fcomponent%3Dproxy"))).toBe(true);
   });
 
