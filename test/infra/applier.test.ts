@@ -238,4 +238,29 @@ describe("provisioner against the API server fixture", () => {
     await sync(p, withSvc);
     expect(published.length).toBe(count + 1);
   });
+
+  it("re-reads a pending Service when the inputs do not watch its namespace", async () => {
+    const p = start({ addressPollMs: 20 });
+    const published: StatusUpdate[][] = [];
+    const sink = p.statusSink({ publish: (u) => published.push([...u]) });
+    sink.publish([
+      {
+        kind: "Gateway",
+        target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "default", name: "eg" },
+        status: { conditions: [{ type: "Programmed", status: "True", reason: "Programmed", message: "ok" }], listeners: [] },
+      },
+    ]);
+    await sync(p, inputs(gatewayYaml("default", "eg")));
+    const name = proxyName("default", "eg");
+    const svc = api.get("v1", "Service", name, NS)!;
+    api.apply({ ...svc, status: { loadBalancer: { ingress: [{ hostname: "lb.example.com" }] } } });
+    const addresses = () => (published.at(-1)?.[0] as Extract<StatusUpdate, { kind: "Gateway" }> | undefined)?.status.addresses;
+    await waitFor(() => addresses()?.length === 1, "the polled address is published");
+    expect(addresses()).toEqual([{ type: "Hostname", value: "lb.example.com" }]);
+    // Once the address is known the polling stops.
+    const reads = () => api.requests.filter((r) => r.method === "GET" && r.path === `/api/v1/namespaces/${NS}/services/${name}`).length;
+    const n = reads();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(reads()).toBe(n);
+  });
 });

@@ -30,6 +30,7 @@ import type { StatusSink } from "../../watch/source.ts";
 import { DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE } from "../certgen.ts";
 import { serviceAddresses, type GatewayAddress, type ObservedService } from "./addresses.ts";
 import { Applier } from "./applier.ts";
+import { Backoff } from "../../watch/kubernetes/backoff.ts";
 import { desiredState, type DesiredState } from "./desired.ts";
 import { kubeObjectClient, type ObjectClient } from "./object-client.ts";
 import { proxyNamespaceOf, type ProxyNamespaceMode } from "./render.ts";
@@ -68,6 +69,12 @@ export interface ProvisionerOptions {
   retryInitialMs?: number;
   retryMaxMs?: number;
   resyncMs?: number;
+  /**
+   * While a proxy Service has no address and the inputs do not show it (they
+   * do not watch its namespace), the leader re-reads it: first after this
+   * long (default 5 s), doubling to 60 s.
+   */
+  addressPollMs?: number;
 }
 
 export interface Provisioner {
@@ -125,8 +132,57 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
     }
   };
 
+  const client = opts.client ?? kubeObjectClient(opts.kubeConfig);
+  /** Gateways whose Service the last ResourceSet held; those need no polling. */
+  let seenInInputs = new Set<string>();
+  let pollTimer: NodeJS.Timeout | undefined;
+  let polling = false;
+  let stopped = false;
+  const pollBackoff = new Backoff({ initialMs: opts.addressPollMs ?? 5_000, maxMs: 60_000, jitter: 0.1 });
+
+  /** Gateways with a rendered Service that has no address yet and that the inputs cannot tell us about. */
+  const pendingAddresses = (): { key: string; namespace: string; name: string }[] => {
+    const out = [];
+    for (const g of desired.gateways.values()) {
+      const svc = g.objects?.find((o) => o.kind === "Service");
+      if (!svc || seenInInputs.has(g.key)) continue;
+      if (serviceAddresses(services.get(g.key)).length === 0) out.push({ key: g.key, namespace: svc.metadata.namespace, name: svc.metadata.name });
+    }
+    return out;
+  };
+
+  const schedulePoll = () => {
+    if (stopped || polling || pollTimer || !opts.leader.isLeader) return;
+    if (pendingAddresses().length === 0) {
+      pollBackoff.reset();
+      return;
+    }
+    pollTimer = setTimeout(() => void poll(), pollBackoff.next());
+    pollTimer.unref?.();
+  };
+
+  const poll = async () => {
+    pollTimer = undefined;
+    polling = true;
+    try {
+      for (const p of pendingAddresses()) {
+        if (stopped || !opts.leader.isLeader) break;
+        try {
+          const svc = await client.read("v1", "Service", p.namespace, p.name);
+          if (svc && desired.gateways.has(p.key)) services.set(p.key, svc as ObservedService);
+        } catch (err) {
+          log.debug({ err, gateway: p.key }, "reading the proxy Service failed");
+        }
+      }
+      republishIfChanged();
+    } finally {
+      polling = false;
+      schedulePoll();
+    }
+  };
+
   const applier = new Applier({
-    client: opts.client ?? kubeObjectClient(opts.kubeConfig),
+    client,
     logger: log,
     registry: opts.registry,
     isLeader: () => opts.leader.isLeader,
@@ -134,6 +190,7 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
     onServiceApplied: (key, svc: KubernetesObject) => {
       services.set(key, svc as ObservedService);
       republishIfChanged();
+      schedulePoll();
     },
     qps: opts.qps,
     burst: opts.burst,
@@ -141,7 +198,11 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
     retryMaxMs: opts.retryMaxMs,
     resyncMs: opts.resyncMs,
   });
-  opts.leader.on("started-leading", () => applier.leaderChanged(true));
+  opts.leader.on("started-leading", () => {
+    applier.leaderChanged(true);
+    pollBackoff.reset();
+    schedulePoll();
+  });
   opts.leader.on("stopped-leading", () => applier.leaderChanged(false));
   if (opts.leader.isLeader) applier.leaderChanged(true);
 
@@ -151,15 +212,20 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
         desired = desiredState(result, rs, renderOpts);
         for (const key of [...services.keys()]) if (!desired.gateways.has(key)) services.delete(key);
         // The inputs may watch the proxies' namespace: the informer's copy is the freshest.
+        seenInInputs = new Set();
         for (const g of desired.gateways.values()) {
           const svc = g.objects?.find((o) => o.kind === "Service");
           if (!svc) continue;
           const seen = rs.get("Service", `${proxyNamespaceOf(g.gateway, renderOpts)}/${svc.metadata.name}`);
-          if (seen) services.set(g.key, seen as ObservedService);
+          if (seen) {
+            services.set(g.key, seen as ObservedService);
+            seenInInputs.add(g.key);
+          }
         }
         for (const g of desired.gateways.values()) if (g.problem) log.debug({ gateway: g.key, problem: g.problem }, "not provisioning");
         applier.setDesired(desired);
         republishIfChanged();
+        schedulePoll();
       } catch (err) {
         log.error({ err }, "provisioner sync failed");
       }
@@ -175,6 +241,8 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
     },
     idle: () => applier.idle(),
     async stop() {
+      stopped = true;
+      clearTimeout(pollTimer);
       applier.stop();
       await applier.idle();
     },

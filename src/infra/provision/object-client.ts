@@ -8,6 +8,8 @@ export interface ObjectClient {
   apply(obj: KubernetesObject): Promise<KubernetesObject>;
   /** Every object of a kind with these labels; all namespaces when namespace is undefined. */
   list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector: string): Promise<KubernetesObject[]>;
+  /** Reads one object; undefined when it does not exist. */
+  read(apiVersion: string, kind: string, namespace: string, name: string): Promise<KubernetesObject | undefined>;
   /** Deletes (background propagation); a missing object is not an error. */
   delete(apiVersion: string, kind: string, namespace: string, name: string): Promise<void>;
 }
@@ -35,6 +37,14 @@ export function kubeObjectClient(kc: KubeConfig, opts: { fieldManager?: string; 
         if (!cont) return out;
       }
       throw new Error(`listing ${kind} did not end after 1000 pages`);
+    },
+    async read(apiVersion, kind, namespace, name) {
+      try {
+        return await deadline(api.read({ apiVersion, kind, metadata: { name, namespace } }), timeoutMs, "read");
+      } catch (err) {
+        if (statusCode(err) === 404) return undefined;
+        throw err;
+      }
     },
     async delete(apiVersion, kind, namespace, name) {
       try {
