@@ -39,7 +39,9 @@ function manifests(backends: Backend[]): K8sObject[] {
         parentRefs: [{ name: "gw" }],
         hostnames: [AUTHORITY],
         rules: [
-          { matches: [{ method: { service: "pkg.Echo", method: "Ping" } }], backendRefs: [{ name: "exact", port: 9000 }] },
+          // Session persistence rides along as an optional per-route filter config: Envoy
+          // applies it, and the proxyless client must still accept and route.
+          { matches: [{ method: { service: "pkg.Echo", method: "Ping" } }], backendRefs: [{ name: "exact", port: 9000 }], sessionPersistence: { type: "Header" } },
           { matches: [{ method: { service: "pkg.Echo" } }], backendRefs: [{ name: "service", port: 9000 }] },
           { matches: [{ method: { method: "Status" } }], backendRefs: [{ name: "method", port: 9000 }] },
           { matches: [{ method: { type: "RegularExpression", service: "pkg\\.v[0-9]+\\.Echo", method: "Get.*" } }], backendRefs: [{ name: "regex", port: 9000 }] },
@@ -74,12 +76,14 @@ describe("GRPCRoute through grpc-js-xds", () => {
   const backends: Backend[] = [];
   let xds: XdsHarness;
   let client: RpcClient;
+  let withSession: string[] = [];
 
   beforeAll(async () => {
     for (const [name, host] of BACKENDS) backends.push(await startBackend(name, host, PATHS));
     const result = translate(buildResourceSet(manifests(backends)), { controllerName: DEFAULT_CONTROLLER_NAME });
     const gw = result.gateways.find((g) => g.key === "default/gw");
     if (!gw) throw new Error("no snapshot for default/gw");
+    withSession = gw.resources.routes.flatMap((rc) => rc.virtualHosts.flatMap((v) => v.routes)).filter((r) => Object.keys(r.typedPerFilterConfig).includes("envoy.filters.http.stateful_session")).map((r) => r.name);
     xds = await serveSnapshot(clientSnapshot(gw.resources, AUTHORITY, ROUTE_CONFIG), "default/gw");
     client = new RpcClient(AUTHORITY);
   });
@@ -134,8 +138,10 @@ describe("GRPCRoute through grpc-js-xds", () => {
     expect(a).toBeLessThanOrEqual(240);
   });
 
-  it("the client accepted every resource (no NACK)", () => {
+  it("the client accepted every resource (no NACK), session-persistence config included", () => {
     expect(xds.events.filter((e) => e.kind === "nack")).toEqual([]);
+    expect(xds.events.some((e) => e.kind === "ack" && e.type === "route")).toBe(true);
+    expect(withSession).toEqual(["grpcroute/default/echo/rule/0/match/0"]);
   });
 
   it("pkg.EchoOther reached the catch-all rule, never the pkg.Echo service rule", () => {
