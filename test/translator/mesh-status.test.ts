@@ -185,6 +185,12 @@ spec: {type: ExternalName, externalName: example.com}
     ]);
   });
 
+  it("meshServices: routed keeps only the Service ports mesh routes attach to (and their views)", () => {
+    const r = run(SERVICES + route("c", "client", "[{group: '', kind: Service, name: echo, namespace: app, port: 80}]"), { meshServices: "routed" });
+    expect(r.mesh?.listeners.map((l) => l.name)).toEqual(["echo.app.svc.cluster.local:80", "mesh/ns/client/echo.app.svc.cluster.local:80"]);
+    expect(r.mesh?.clusters.map((c) => c.name)).toEqual(["service/app/echo/80"]);
+  });
+
   it("mesh: false leaves Service parents to another mesh: no entries, no snapshot", () => {
     const r = run(SERVICES + route("r", "app", "[{group: '', kind: Service, name: echo}]"), { mesh: false });
     expect(r.mesh).toBeUndefined();

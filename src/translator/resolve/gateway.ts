@@ -1,5 +1,6 @@
 // Gateway: validation of its listeners and addresses, and its status.
 import type { Gateway } from "../../api/gateway-api.ts";
+import { gatewayParameters } from "../../api/proxy-parameters.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import { condition, ListenerReason, sortConditions } from "./conditions.ts";
@@ -29,20 +30,23 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
   } else {
     const addr = checkAddresses(gw);
     if (addr) g.accepted = addr;
-    const params = gw.spec?.infrastructure?.parametersRef;
-    if (g.accepted.ok && params) {
-      const found = params.group === "" && params.kind === "ConfigMap" && rs.get("ConfigMap", `${namespace}/${params.name}`);
-      if (!found) g.accepted = { ok: false, reason: "InvalidParameters", message: `infrastructure.parametersRef ${params.kind}/${params.name} is not supported or does not exist` };
-    }
+    // A ConfigMap in the Gateway's namespace whose data are valid proxy parameters.
+    const params = gatewayParameters(rs, gw);
+    if (g.accepted.ok && !params.ok) g.accepted = { ok: false, reason: "InvalidParameters", message: params.message };
   }
   const specs = Array.isArray(gw.spec?.listeners) ? gw.spec.listeners : [];
+  const names = new Set<string>();
   specs.forEach((spec, index) => {
     if (!spec || typeof spec !== "object") return;
+    // Listener names are the status list's key; the API server rejects duplicates, so keep the first.
+    const lname = String(spec.name ?? `listener-${index}`);
+    if (names.has(lname)) return;
+    names.add(lname);
     const l: ResolvedListener = {
       gateway: g,
       spec,
       index,
-      name: String(spec.name ?? `listener-${index}`),
+      name: lname,
       port: spec.port,
       protocol: String(spec.protocol ?? ""),
       hostname: typeof spec.hostname === "string" && spec.hostname !== "" ? spec.hostname.toLowerCase() : undefined,

@@ -49,7 +49,8 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
   const refProblems: Verdict[] = [];
   const invalidRules: string[] = [];
   const entries: RouteEntry[] = [];
-  rules.forEach((rule: HTTPRouteRule, ri) => {
+  rules.forEach((raw: HTTPRouteRule, ri) => {
+    const rule: HTTPRouteRule = raw && typeof raw === "object" ? raw : {};
     const matches = Array.isArray(rule?.matches) && rule.matches.length > 0 ? rule.matches : [{}];
     const irMatches: IrMatch[] = [];
     let problem: string | undefined;

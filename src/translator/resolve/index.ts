@@ -3,7 +3,7 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
 import { INVALID_BACKEND_CLUSTER, filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
 import type { IrCluster, IrGateway, IrListener, IrProtocol, IrRoute, IrVirtualHost } from "../ir.ts";
-import { attachRoute, type ParentAttachment } from "./attach.ts";
+import { attachRoute, type AttachableRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";
 import { condition, RouteReason, sortConditions } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
@@ -13,7 +13,7 @@ import type { CompiledRoute, RouteEntry } from "./httproute.ts";
 import { LISTENER_PROTOCOLS } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
-import { ROUTE_KINDS } from "./route-kinds.ts";
+import { ROUTE_KINDS, type RouteKindHandler } from "./route-kinds.ts";
 import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
@@ -52,7 +52,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
       applyL7Conflicts(conflicts, handler.kind, route, parents);
       if (parents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
-      const compiled = handler.compile(route, { rs, clusters });
+      const compiled = safeCompile(handler, route, rs, clusters);
       const seen = new Set<ResolvedListener>();
       for (const p of parents) {
         for (const a of p.attachments) {
@@ -220,3 +220,19 @@ function virtualHosts(
   void INVALID_BACKEND_CLUSTER;
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/**
+ * Last line of defence for "never throws on user input": a resolver bug on one
+ * route makes that route unusable (with a status saying so) instead of
+ * failing the whole translation. Tests assert this never triggers.
+ */
+function safeCompile(handler: RouteKindHandler, route: AttachableRoute, rs: ResourceSet, clusters: ClusterCache): ReturnType<RouteKindHandler["compile"]> {
+  try {
+    return handler.compile(route, { rs, clusters });
+  } catch (e) {
+    const message = `${TRANSLATOR_ERROR}: ${e instanceof Error ? e.message : String(e)}`;
+    return { entries: [], resolvedRefs: { ok: true, reason: RouteReason.ResolvedRefs, message: "" }, invalidRules: [message], unusable: true };
+  }
+}
+
+export const TRANSLATOR_ERROR = "translator error";

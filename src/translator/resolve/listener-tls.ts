@@ -52,10 +52,10 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
     pairs.push({ name: sname, certificateChain: pem.value.cert, privateKey: pem.value.key });
     secrets.push(sname);
   }
-  // Only a listener whose every certificate is valid puts them in its Gateway's snapshot.
-  for (const p of pairs) l.gateway.secrets.set(p.name, p);
   l.tls = { certificateSecrets: secrets };
   applyFrontendValidation(rs, l);
+  // Only a listener that will serve puts its certificates in its Gateway's snapshot.
+  if (l.accepted.ok && l.resolvedRefs.ok) for (const p of pairs) l.gateway.secrets.set(p.name, p);
 }
 
 function fail(l: ResolvedListener, reason: string, message: string): void {
