@@ -13,6 +13,12 @@ export interface TranslatorOptions {
    * false leaves them to another mesh (docs/mesh.md).
    */
   mesh?: boolean;
+  /**
+   * Which Service ports the mesh snapshot holds once any route has a Service
+   * parent: "all" (default; every ClusterIP Service port is an xds:/// target)
+   * or "routed" (only the ports mesh routes attach to; smaller snapshots).
+   */
+  meshServices?: "all" | "routed";
   /** DNS suffix of Service names in mesh targets (`<svc>.<ns>.svc.<clusterDomain>`). Default "cluster.local". */
   clusterDomain?: string;
 }

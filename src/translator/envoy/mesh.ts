@@ -9,6 +9,7 @@
 //   invalid-backend cluster answered with 500 (gRPC has no direct_response;
 //   its calls fail with UNAVAILABLE).
 import { create } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
 import type { XdsResources } from "../../api/xds.ts";
 import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
@@ -21,13 +22,21 @@ import { ROUTER_FILTER } from "./listener.ts";
 import { statPrefix } from "./names.ts";
 import { emitRouteConfiguration } from "./route.ts";
 
-export function emitMeshListener(name: string, routeConfigName: string): Listener {
-  const hcm = pack(HttpConnectionManagerSchema, {
-    statPrefix: statPrefix(name),
+/**
+ * The api_listener's connection manager depends only on the route
+ * configuration it reads (stats are named after it too), so listeners that
+ * share one (a consumer view's aliases of the producer view) share its bytes.
+ */
+function meshHcm(routeConfigName: string): Any {
+  return pack(HttpConnectionManagerSchema, {
+    statPrefix: statPrefix(routeConfigName),
     routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName } },
     // gRPC clients accept only filters they implement, with the router last.
     httpFilters: [{ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } }],
   });
+}
+
+export function emitMeshListener(name: string, hcm: Any): Listener {
   return create(ListenerSchema, { name, apiListener: { apiListener: hcm } });
 }
 
@@ -51,7 +60,12 @@ function meshRoute(r: IrRoute): IrRoute {
 
 export function emitMesh(ir: IrMesh): XdsResources {
   const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
-  for (const l of ir.listeners) out.listeners.push(emitMeshListener(l.name, l.routeConfigName));
+  const hcms = new Map<string, Any>();
+  for (const l of ir.listeners) {
+    let hcm = hcms.get(l.routeConfigName);
+    if (!hcm) hcms.set(l.routeConfigName, (hcm = meshHcm(l.routeConfigName)));
+    out.listeners.push(emitMeshListener(l.name, hcm));
+  }
   for (const rc of ir.routeConfigs) {
     // One catch-all virtual host: the listener already picked the Service port.
     const facade: IrListener = {

@@ -16,6 +16,12 @@
 //   reach). `hostnames` is ignored, as GEP-1426 asks.
 // - GRPCRoute wins over HTTPRoute on the same Service port and view; the
 //   HTTPRoute parent is Accepted=False/Conflicted where that leaves it nothing.
+// - Scope: once any route has a Service parent, every ClusterIP Service port
+//   gets a listener (plain xds:/// targets work), or with meshServices
+//   "routed" only the ports routes attach to. A consumer namespace's view
+//   repeats every listener under its prefix (aliases of the producer route
+//   configurations where it has no consumer route), so the listener count is
+//   (1 + namespaces with consumer routes) x Service ports.
 // Rules are compiled by the same compilers Gateways use (httproute.ts, grpcroute.ts).
 import type { BackendObjectReference, GRPCRoute, HTTPRoute, ParentReference, RouteParentStatus } from "../../api/gateway-api.ts";
 import type { Condition } from "../../api/meta.ts";
@@ -116,6 +122,9 @@ export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResol
     }
   }
 
+  const routedOnly = opts.meshServices === "routed";
+  const routed = new Set<string>();
+  for (const list of byKey.values()) for (const a of list) routed.add(`${a.service}|${a.port}`);
   const ir: IrMesh = { listeners: [], routeConfigs: [], clusters: new Map() };
   const viewList: (string | undefined)[] = [undefined, ...[...views].sort()];
   for (const svc of rs.list("Service")) {
@@ -124,6 +133,7 @@ export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResol
     const key = `${ns}/${svc.metadata.name}`;
     const host = meshServiceHost(ns, svc.metadata.name, clusterDomain);
     for (const sp of tcpPorts(svc)) {
+      if (routedOnly && !routed.has(`${key}|${sp.port}`)) continue;
       const producerListener = meshListenerName(host, sp.port);
       for (const view of viewList) {
         const name = meshListenerName(host, sp.port, view);
