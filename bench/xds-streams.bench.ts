@@ -18,6 +18,7 @@ import { startXdsServer } from "../src/xds/server.ts";
 import { silentLogger } from "../src/observability/log.ts";
 import { createRegistry } from "../src/observability/metrics.ts";
 import { apiListener, edsCluster, endpoints, routeConfig } from "../test/xds/fixtures.ts";
+import { responseHeader } from "../test/xds/wire-peek.ts";
 
 const STREAMS = Number(process.env.XDS_BENCH_STREAMS ?? 1000);
 const ROUNDS = Number(process.env.XDS_BENCH_ROUNDS ?? 15);
@@ -150,7 +151,7 @@ function envoyLike(client: grpc.Client, id: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let synced = false;
     call.on("data", (b: Buffer) => {
-      const res = fromBinary(DiscoveryResponseSchema, b);
+      const res = responseHeader(b);
       send(res.typeUrl, res.versionInfo, res.nonce);
       if (res.typeUrl === TYPE_URL.route && !synced) {
         synced = true;

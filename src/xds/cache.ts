@@ -5,9 +5,9 @@ import type { Message } from "@bufbuild/protobuf";
 import { Gauge, type Registry } from "prom-client";
 import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { silentLogger, type Logger } from "../observability/log.ts";
-import { RESOURCES_FIELD, RESOURCE_TYPES, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
+import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
 import { contentHash } from "./resource.ts";
-import { validateResources, type ValidationFailure } from "./validate/index.ts";
+import { validateMessage, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
 
 export type { ValidationFailure };
 
@@ -41,7 +41,11 @@ export interface Snapshot {
 export type SnapshotListener = (key: string, snapshot: Snapshot | undefined) => void;
 
 export interface SnapshotCacheOptions {
-  /** Validation before serving. Defaults to validateResources (Envoy's PGV rules, src/xds/validate/). */
+  /**
+   * Replaces validation before serving. The default checks Envoy's PGV rules
+   * (src/xds/validate/) on changed resources only, with the same result as
+   * validateResources(). Tests pass `noValidation` to inject invalid resources.
+   */
   validate?: ValidateFn;
   logger?: Logger;
   /** Where the validation-failure gauge is registered. */
@@ -60,12 +64,13 @@ function nameFailure(type: ResourceType, name: string, message: string): Validat
 export class SnapshotCache {
   readonly #snapshots = new Map<string, Snapshot>();
   readonly #listeners = new Set<SnapshotListener>();
-  readonly #validate: ValidateFn;
+  /** A replacement validation; undefined: the incremental PGV validation. */
+  readonly #validate: ValidateFn | undefined;
   readonly #logger: Logger;
   readonly #failuresGauge: Gauge | undefined;
 
   constructor(opts: SnapshotCacheOptions = {}) {
-    this.#validate = opts.validate ?? validateResources;
+    this.#validate = opts.validate;
     this.#logger = (opts.logger ?? silentLogger()).child({ component: "xds-cache" });
     if (opts.registry) {
       this.#failuresGauge = new Gauge({
@@ -84,18 +89,20 @@ export class SnapshotCache {
    */
   setSnapshot(key: string, resources: XdsResources): Snapshot {
     const previous = this.#snapshots.get(key);
-    const { served, failures } = this.#validate(resources);
+    const encoded = new Map<Message, EncodedResource>();
+    const { served, failures } = this.#validate
+      ? this.#validate(resources)
+      : this.#validateChanged(resources, previous, encoded);
     const allFailures = [...failures];
     const types = {} as Record<ResourceType, TypeSet>;
     const kept = emptyResources();
     for (const type of RESOURCE_TYPES) {
       const field = RESOURCES_FIELD[type];
       const byName = new Map<string, EncodedResource>();
-      const list = served[field] as Message[];
       const keptList = kept[field] as Message[];
-      for (const msg of list) {
+      for (const msg of served[field] as Message[]) {
         const name = resourceName(type, msg);
-        // The validator refuses these too; this guards the cache when validation is bypassed.
+        // The validator refuses these too; this guards the cache when validation is replaced.
         if (name === "") {
           allFailures.push(nameFailure(type, name, "an xDS resource needs a name"));
           continue;
@@ -104,7 +111,7 @@ export class SnapshotCache {
           allFailures.push(nameFailure(type, name, `another ${type} is already named ${JSON.stringify(name)}`));
           continue;
         }
-        byName.set(name, encodeResource(type, msg, previous?.types[type].byName.get(name)));
+        byName.set(name, encoded.get(msg) ?? encodeResource(type, msg, previous?.types[type].byName.get(name)));
         keptList.push(msg);
       }
       // Sorted by name so that the set version does not depend on input order.
@@ -125,6 +132,37 @@ export class SnapshotCache {
     this.#logger.debug({ snapshot: key, version }, "snapshot updated");
     this.#emit(key, snapshot);
     return snapshot;
+  }
+
+  /**
+   * The default validation, incremental: the PGV rules run only on resources
+   * whose content hash is new (a resource's own violations depend on its
+   * content alone); the withholding of dependants runs on the whole snapshot.
+   * Equivalent to validateResources(). Fills `encoded` with every encoding made.
+   */
+  #validateChanged(
+    resources: XdsResources,
+    previous: Snapshot | undefined,
+    encoded: Map<Message, EncodedResource>,
+  ): { served: XdsResources; failures: ValidationFailure[] } {
+    const own: FailureInput[] = [];
+    for (const type of RESOURCE_TYPES) {
+      const seen = new Set<string>();
+      for (const msg of resources[RESOURCES_FIELD[type]] as Message[]) {
+        const name = resourceName(type, msg);
+        if (name === "" || seen.has(name)) {
+          const message = name === "" ? "an xDS resource needs a name" : `another ${type} is already named ${JSON.stringify(name)}`;
+          own.push({ ...nameFailure(type, name, message), resource: msg });
+          continue;
+        }
+        seen.add(name);
+        const enc = encodeResource(type, msg, previous?.types[type].byName.get(name));
+        encoded.set(msg, enc);
+        enc.violations ??= validateMessage(SCHEMA[type], msg);
+        if (enc.violations.length > 0) own.push({ type, name, violations: enc.violations, resource: msg });
+      }
+    }
+    return withholdDependants(resources, own);
   }
 
   /** Stop serving `key`. Connected streams keep what they have and get nothing new. */

@@ -9,6 +9,7 @@ import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.
 import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { TYPE_URL, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { concat, lengthDelimited, stringField } from "./wire.ts";
+import type { Violation } from "./validate/index.ts";
 
 export const SCHEMA: Record<ResourceType, DescMessage> = {
   listener: ListenerSchema,
@@ -61,6 +62,8 @@ export class EncodedResource {
   /** `resources` (field 2) entry of a DiscoveryResponse. */
   readonly sotwField: Uint8Array;
   #deltaField: Uint8Array | undefined;
+  /** Its own validate.rules violations, computed once per content version. */
+  violations: Violation[] | undefined;
 
   constructor(type: ResourceType, name: string, message: Message, value: Uint8Array, version: string) {
     this.type = type;

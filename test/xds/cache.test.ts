@@ -5,7 +5,8 @@ import { SnapshotCache, noValidation } from "../../src/xds/cache.ts";
 import { createRegistry } from "../../src/observability/metrics.ts";
 import { MESH_SNAPSHOT_KEY, emptyResources } from "../../src/api/xds.ts";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
-import { chain, edsCluster, merge } from "./fixtures.ts";
+import { chain, edsCluster, merge, routeConfig } from "./fixtures.ts";
+import { validateResources } from "../../src/xds/validate/index.ts";
 
 describe("SnapshotCache", () => {
   it("keeps the version when the content is the same, whatever the order", () => {
@@ -94,5 +95,33 @@ describe("SnapshotCache", () => {
     expect(snap.types.cluster.byName.size).toBe(1);
     expect(cache.failures("ns/gw").map((f) => [f.type, f.name])).toContainEqual(["cluster", "a-cluster"]);
     expect(cache.failures("ns/gw").map((f) => [f.type, f.name])).toContainEqual(["cluster", ""]);
+  });
+
+  it("validates incrementally with the same outcome as validateResources, as content changes", () => {
+    const cache = new SnapshotCache();
+    const snapshots = [];
+    const base = merge(chain("a"), chain("b"), chain("c"));
+    snapshots.push(base);
+    const badB = merge(chain("a"), chain("b"), chain("c"));
+    badB.clusters[1]!.connectTimeout = create(DurationSchema, { seconds: -5n });
+    snapshots.push(badB);
+    // b fixed, a's routes lose their domains (repeated.min_items), so the a listener is withheld too.
+    const badA = merge(chain("a"), chain("b"), chain("c"));
+    badA.routes[0] = routeConfig("a-routes", [], [["/", "a-cluster"]]);
+    snapshots.push(badA, base, badB);
+    const failedPerRound: number[] = [];
+    for (const r of snapshots) {
+      const snap = cache.setSnapshot("ns/gw", r);
+      failedPerRound.push(snap.failures.length);
+      const expected = validateResources(r);
+      const key = (f: { type: string; name: string }) => `${f.type}/${f.name}`;
+      expect(snap.failures.map(key).sort()).toEqual(expected.failures.map(key).sort());
+      expect([...snap.types.cluster.byName.keys()]).toEqual(expected.served.clusters.map((c) => c.name).sort());
+      expect([...snap.types.listener.byName.keys()]).toEqual(expected.served.listeners.map((l) => l.name).sort());
+      expect([...snap.types.route.byName.keys()]).toEqual(expected.served.routes.map((l) => l.name).sort());
+      expect([...snap.types.endpoint.byName.keys()]).toEqual(expected.served.endpoints.map((e) => e.clusterName).sort());
+    }
+    // bad cluster + its endpoints; bad routes + their listener; none; bad cluster again.
+    expect(failedPerRound).toEqual([0, 2, 2, 0, 2]);
   });
 });
