@@ -79,7 +79,12 @@ function routes(): K8sObject[] {
         parentRefs: [svcParent("web")],
         rules: [
           { matches: [{ path: { type: "PathPrefix", value: "/test.Web" } }], backendRefs: [{ name: "v2", port: PORT }] },
-          { matches: [{ path: { type: "Exact", value: "/test.Web/V1" } }], backendRefs: [{ name: "v1", port: PORT }] },
+          // CORS means nothing to gRPC; its per-route config must not make the client reject the table.
+          {
+            matches: [{ path: { type: "Exact", value: "/test.Web/V1" } }],
+            filters: [{ type: "CORS", cors: { allowOrigins: ["https://app.example"] } }],
+            backendRefs: [{ name: "v1", port: PORT }],
+          },
         ],
       },
     } as K8sObject,
@@ -192,7 +197,7 @@ describe("GAMMA mesh routing with grpc-js-xds", () => {
     expect(counts.get("v1")).toBeLessThanOrEqual(140);
   });
 
-  it("HTTPRoute with a Service parent: Exact beats PathPrefix, and the prefix matches whole segments only", async () => {
+  it("HTTPRoute with a Service parent: Exact beats PathPrefix, the prefix matches whole segments only, CORS is ignored", async () => {
     const c = meshClient("web");
     expect(await call(c, "/test.Web/V1")).toBe("v1");
     expect(await call(c, "/test.Web/Other")).toBe("v2");

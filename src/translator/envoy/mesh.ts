@@ -7,9 +7,14 @@
 // - PathPrefix "/p" -> safe_regex `^/p(/.*)?$` (gRPC has no path_separated_prefix);
 // - a direct 500 (rule without valid backends) -> the never-sent
 //   invalid-backend cluster answered with 500 (gRPC has no direct_response;
-//   its calls fail with UNAVAILABLE).
+//   its calls fail with UNAVAILABLE);
+// - per-route filter configs (CORS, session persistence) are wrapped in an
+//   optional FilterConfig: Envoy applies them, a gRPC client, which runs none
+//   of those filters, ignores them instead of rejecting the route table.
 import { create } from "@bufbuild/protobuf";
-import type { Any } from "@bufbuild/protobuf/wkt";
+import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
+import { FilterConfigSchema } from "../../gen/envoy/config/route/v3/route_components_pb.js";
+import type { RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
 import type { XdsResources } from "../../api/xds.ts";
 import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
@@ -58,6 +63,17 @@ function meshRoute(r: IrRoute): IrRoute {
   return { ...r, match: meshMatch(r.match), action: meshAction(r.action) };
 }
 
+function optionalFilterConfigs(rc: RouteConfiguration): RouteConfiguration {
+  for (const vh of rc.virtualHosts) {
+    for (const r of vh.routes) {
+      for (const [name, config] of Object.entries(r.typedPerFilterConfig)) {
+        r.typedPerFilterConfig[name] = anyPack(FilterConfigSchema, create(FilterConfigSchema, { config, isOptional: true }));
+      }
+    }
+  }
+  return rc;
+}
+
 export function emitMesh(ir: IrMesh): XdsResources {
   const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   const hcms = new Map<string, Any>();
@@ -77,7 +93,7 @@ export function emitMesh(ir: IrMesh): XdsResources {
       virtualHosts: [{ name: rc.name, domains: ["*"], routes: rc.routes.map(meshRoute) }],
       l4Routes: [],
     };
-    out.routes.push(emitRouteConfiguration(facade));
+    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade)));
   }
   const clusters = [...ir.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const c of clusters) {
