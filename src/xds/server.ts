@@ -127,7 +127,8 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     onClose(stream) {
       if (!streams.delete(stream)) return;
       metrics.streams.dec({ protocol: stream.protocol });
-      if (stream.key !== undefined) byKey.get(stream.key)?.delete(stream);
+      const set = stream.key !== undefined ? byKey.get(stream.key) : undefined;
+      if (set?.delete(stream) && set.size === 0 && stream.key !== undefined) byKey.delete(stream.key);
       logger.debug({ stream: stream.id, node: stream.nodeId }, "stream closed");
     },
     onAck(event) {

@@ -54,6 +54,7 @@ export function emptySet(typeUrl: string): ResponseSet {
 const wildcardSets = new WeakMap<TypeSet, ResponseSet>();
 const namedSets = new WeakMap<TypeSet, Map<string, ResponseSet>>();
 const unions = new WeakMap<ResponseSet, WeakMap<ResponseSet, ResponseSet>>();
+const changes = new WeakMap<ResponseSet, WeakMap<ResponseSet, ResponseSet>>();
 
 /** Everything of the type: what a wildcard subscriber gets. */
 export function wildcardSet(typeSet: TypeSet): ResponseSet {
@@ -119,6 +120,26 @@ export function retainingSet(
     unions.set(desired, bySent);
   }
   bySent.set(sent, s);
+  return s;
+}
+
+/**
+ * RDS/EDS/SDS: the resources of `desired` that the client (holding `held`)
+ * lacks or holds at another version. SotW needs only these for types other
+ * than LDS/CDS; version_info is that of the whole `desired` state.
+ */
+export function changedSet(desired: ResponseSet, held: ResponseSet): ResponseSet {
+  let byHeld = changes.get(desired);
+  let s = byHeld?.get(held);
+  if (s) return s;
+  const byName = new Map<string, EncodedResource>();
+  for (const [name, r] of desired.byName) if (held.byName.get(name)?.version !== r.version) byName.set(name, r);
+  s = byName.size === desired.size ? desired : new ResponseSet(desired.typeUrl, byName, desired.version);
+  if (!byHeld) {
+    byHeld = new WeakMap();
+    changes.set(desired, byHeld);
+  }
+  byHeld.set(held, s);
   return s;
 }
 

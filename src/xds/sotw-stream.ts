@@ -6,10 +6,14 @@ import type { Snapshot } from "./cache.ts";
 import { acquireNames, namesSig, releaseNames } from "./name-sets.ts";
 import { isFullStateType, type EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
-import { ResponseSet, emptySet, namedSet, retainingSet, wildcardSet } from "./sotw-sets.ts";
+import { ResponseSet, changedSet, emptySet, namedSet, retainingSet, wildcardSet } from "./sotw-sets.ts";
 
 class SotwTypeState extends TypeStateBase {
-  /** The last set sent (shared between streams). For RDS/EDS/SDS, pruned to the names still subscribed. */
+  /**
+   * What the client holds (a set shared between streams): for LDS/CDS the
+   * last full-state response; for RDS/EDS/SDS everything sent, pruned to the
+   * names still subscribed.
+   */
   sent: ResponseSet | undefined;
   /** The client once sent a non-empty name list: an empty list no longer means wildcard. */
   everNamed = false;
@@ -102,8 +106,9 @@ export class SotwStream extends BaseStream<SotwTypeState> {
       if (ts.mustRespond || !ts.sent || next.version !== ts.sent.version) this.#write(ts, next);
       return;
     }
-    // RDS/EDS/SDS: names that do not exist yet are sent when they appear.
-    if (hasNews(desired, ts.sent) || (ts.mustRespond && desired.size > 0)) this.#write(ts, desired);
+    // RDS/EDS/SDS: only what the client lacks (missing ones are not deletions
+    // for these types); names that do not exist yet are sent when they appear.
+    if (hasNews(desired, ts.sent)) this.#write(ts, ts.sent ? changedSet(desired, ts.sent) : desired, desired);
     else ts.mustRespond = false;
   }
 
@@ -118,9 +123,10 @@ export class SotwStream extends BaseStream<SotwTypeState> {
     return new Map([...(ts.sent?.byName.values() ?? [])].map((r) => [r.name, r.version]));
   }
 
-  #write(ts: SotwTypeState, set: ResponseSet): void {
+  /** Send `set`; afterwards the client holds `held` (by default, `set`). */
+  #write(ts: SotwTypeState, set: ResponseSet, held: ResponseSet = set): void {
     const nonce = this.nextNonce();
-    ts.sent = set;
+    ts.sent = held;
     this.send(ts, set.withNonce(nonce), set.version, nonce);
   }
 }

@@ -103,7 +103,8 @@ describe("stale nonces", () => {
     // The same request with the current nonce counts.
     c.send({ typeUrl: RDS, versionInfo: r2.versionInfo, responseNonce: r2.nonce, resourceNames: ["a-routes", "b-routes"] });
     const r3 = await c.expect(RDS);
-    expect(names(r3)).toEqual(["a-routes", "b-routes"]);
+    // Only what the client lacks: a-routes is unchanged.
+    expect(names(r3)).toEqual(["b-routes"]);
   });
 });
 
@@ -164,6 +165,26 @@ describe("wildcard and named subscriptions", () => {
     const c = h.sotw(KEY);
     c.send({ typeUrl: CDS, resourceNames: ["c-cluster", "a-cluster"] });
     expect(names(await c.expect(CDS))).toEqual(["a-cluster", "c-cluster"]);
+  });
+});
+
+describe("what changed, to whom it concerns", () => {
+  it("RDS/EDS responses carry only the changed resources, with the version of the whole state", async () => {
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
+    const c = h.sotw(KEY);
+    const other = h.sotw(KEY, "other");
+    c.send({ typeUrl: EDS, resourceNames: ["a-cluster", "b-cluster"] });
+    const r1 = await c.expect(EDS);
+    expect(names(r1)).toEqual(["a-cluster", "b-cluster"]);
+    c.ack(r1, ["a-cluster", "b-cluster"]);
+    other.send({ typeUrl: EDS, resourceNames: ["a-cluster"] });
+    other.ack(await other.expect(EDS), ["a-cluster"]);
+    const snap = h.cache.setSnapshot(KEY, merge(chain("a"), chain("b", [["127.0.0.8", 8]])));
+    const r2 = await c.expect(EDS);
+    expect(names(r2)).toEqual(["b-cluster"]);
+    expect(r2.versionInfo).toBe(snap.types.endpoint.version);
+    // The stream that did not ask for b-cluster gets nothing.
+    expect(await other.drain()).toEqual([]);
   });
 });
 
