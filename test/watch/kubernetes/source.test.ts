@@ -164,6 +164,18 @@ describe("kubernetes source", () => {
     expect(fixture.requests.filter((r) => r.path.includes("/httproutes?limit=")).length).toBe(listsBefore);
   });
 
+  it("server-side watch timeouts: the watch resumes from where it was, without relisting", async () => {
+    const { source } = await setup({ fixture: { watchTimeoutMs: 100 } });
+    await source.start();
+    const watchesOf = () => fixture.requests.filter((r) => r.watch && r.path.includes("/httproutes?"));
+    const listsOf = () => fixture.requests.filter((r) => r.path.includes("/httproutes?limit="));
+    await waitFor(() => watchesOf().length >= 4, "three server-side timeouts and reconnects");
+    expect(listsOf()).toHaveLength(1);
+    fixture.apply(route("after-timeouts"));
+    await waitFor(() => source.current().get("HTTPRoute", "default/after-timeouts") !== undefined, "the route");
+    expect(listsOf()).toHaveLength(1);
+  });
+
   it("a silently hanging watch is resumed after the idle timeout and delivers what it missed", async () => {
     const { source } = await setup({ timing: { watchIdleTimeoutMs: 400 } });
     await source.start();
