@@ -240,7 +240,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
   protected reconcile(snap: Snapshot): void {
     // Types we do not serve are answered at once; they order nothing.
     for (const ts of this.types.values()) {
-      if (ts.type === undefined && !ts.inFlight) this.sendUpdates(ts, snap);
+      if (ts.type === undefined && !ts.inFlight && !this.#blocked) this.sendUpdates(ts, snap);
     }
     let waiting = false;
     for (const stage of STAGES) {
