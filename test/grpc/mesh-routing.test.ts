@@ -66,6 +66,8 @@ function routes(): K8sObject[] {
               { name: "v2", port: PORT, weight: 50 },
             ],
           },
+          // A rule whose only backend does not exist: its calls fail, the other rules keep working.
+          { matches: [{ method: { service: "test.Echo", method: "Gone" } }], backendRefs: [{ name: "gone", port: PORT }] },
           { backendRefs: [{ name: "echo", port: PORT }] },
         ],
       },
@@ -122,8 +124,9 @@ function meshClient(svc: string, clientNamespace?: string): grpc.Client {
 
 const identity = (b: Buffer): Buffer => b;
 
-function call(c: grpc.Client, path: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<string> {
-  const md = new grpc.Metadata({ waitForReady: true });
+function call(c: grpc.Client, path: string, headers: Record<string, string> = {}, timeoutMs = 10_000, waitForReady = true): Promise<string> {
+  // waitForReady: queue while the xDS config is still arriving instead of failing fast.
+  const md = new grpc.Metadata({ waitForReady });
   for (const [k, v] of Object.entries(headers)) md.set(k, v);
   return new Promise((resolve, reject) => {
     c.makeUnaryRequest<Buffer, Buffer>(path, identity, identity, Buffer.alloc(0), md, { deadline: Date.now() + timeoutMs }, (err, res) =>
@@ -132,9 +135,10 @@ function call(c: grpc.Client, path: string, headers: Record<string, string> = {}
   });
 }
 
+/** For a channel whose config has arrived (an earlier call succeeded): fail fast instead of waiting. */
 async function failureCode(c: grpc.Client, path: string): Promise<grpc.status | undefined> {
   try {
-    await call(c, path, {}, 5_000);
+    await call(c, path, {}, 5_000, false);
     return undefined;
   } catch (e) {
     return (e as grpc.ServiceError).code;
@@ -176,11 +180,13 @@ describe("GAMMA mesh routing with grpc-js-xds", () => {
     expect(acks.some((e) => e.kind === "ack" && e.typeUrl === TYPE_URL.listener)).toBe(true);
   });
 
-  it("GRPCRoute with a Service parent: exact method, header match, and the rule without matches", async () => {
+  it("GRPCRoute with a Service parent: exact method, header match, the rule without matches, a rule without backends", async () => {
     const c = meshClient("echo");
     expect(await call(c, "/test.Echo/One")).toBe("v1");
     expect(await call(c, "/test.Echo/Two", { "x-version": "v2" })).toBe("v2");
     expect(await call(c, "/test.Echo/Two")).toBe("echo");
+    expect(await failureCode(c, "/test.Echo/Gone")).toBe(grpc.status.UNAVAILABLE);
+    expect(await call(c, "/test.Echo/One")).toBe("v1");
   });
 
   it("GRPCRoute with a Service parent: a 50/50 weight split reaches both versions", async () => {

@@ -5,9 +5,11 @@
 // (route.ts, cluster.ts, endpoint.ts); only two spellings change, so that a
 // gRPC client accepts them and Envoy behaves the same:
 // - PathPrefix "/p" -> safe_regex `^/p(/.*)?$` (gRPC has no path_separated_prefix);
-// - a direct 500 (rule without valid backends) -> the never-sent
-//   invalid-backend cluster answered with 500 (gRPC has no direct_response;
-//   its calls fail with UNAVAILABLE);
+// - a direct 500 (rule without valid backends) -> the invalid-backend
+//   cluster (gRPC has no direct_response). Unlike in Gateway snapshots that
+//   cluster is sent, with no endpoints: a gRPC client waits for every
+//   cluster a route table names, so a missing one would stall the whole
+//   table; an empty one fails just those calls with UNAVAILABLE (Envoy: 503);
 // - per-route filter configs (CORS, session persistence) are wrapped in an
 //   optional FilterConfig: Envoy applies them, a gRPC client, which runs none
 //   of those filters, ignores them instead of rejecting the route table.
@@ -24,7 +26,7 @@ import { emitCluster } from "./cluster.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { emitEndpoints } from "./endpoint.ts";
 import { ROUTER_FILTER } from "./listener.ts";
-import { statPrefix } from "./names.ts";
+import { INVALID_BACKEND_CLUSTER, statPrefix } from "./names.ts";
 import { emitRouteConfiguration } from "./route.ts";
 
 /**
@@ -63,6 +65,10 @@ function meshRoute(r: IrRoute): IrRoute {
   return { ...r, match: meshMatch(r.match), action: meshAction(r.action) };
 }
 
+function usesInvalidBackend(r: IrRoute): boolean {
+  return r.action.kind === "direct" || (r.action.kind === "forward" && r.action.invalidWeight > 0);
+}
+
 function optionalFilterConfigs(rc: RouteConfiguration): RouteConfiguration {
   for (const vh of rc.virtualHosts) {
     for (const r of vh.routes) {
@@ -95,7 +101,11 @@ export function emitMesh(ir: IrMesh): XdsResources {
     };
     out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade)));
   }
-  const clusters = [...ir.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const irClusters = [...ir.clusters.values()];
+  if (ir.routeConfigs.some((rc) => rc.routes.some(usesInvalidBackend))) {
+    irClusters.push({ name: INVALID_BACKEND_CLUSTER, protocol: "http1", localities: [] });
+  }
+  const clusters = irClusters.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const c of clusters) {
     out.clusters.push(emitCluster(c));
     out.endpoints.push(emitEndpoints(c));
