@@ -93,6 +93,14 @@ describe("serve --source kubernetes wiring", () => {
     await waitFor(() => JSON.stringify(gatewayStatus()?.addresses) === JSON.stringify([{ type: "IPAddress", value: "203.0.113.50" }]), "status.addresses written");
     expect(gatewayStatus()?.conditions?.find((c) => c.type === "Programmed")).toMatchObject({ status: "True" });
 
+    // Someone deletes the proxy Service: the informer sees it, and it is applied again at once.
+    const uid = api.get("v1", "Service", name, NS)?.metadata.uid;
+    api.remove("v1", "Service", name, NS);
+    await waitFor(() => {
+      const again = api?.get("v1", "Service", name, NS);
+      return again !== undefined && again.metadata.uid !== uid;
+    }, "the deleted Service is re-created");
+
     // The Gateway goes away: so does its proxy.
     api.remove(GW, "Gateway", "eg", "default");
     await waitFor(() => api?.get("apps/v1", "Deployment", name, NS) === undefined, "the proxy Deployment is deleted");

@@ -111,6 +111,13 @@ export class Applier {
     }
   }
 
+  /** Forgets that these objects were applied (they were seen deleted), so the next pass applies them again. */
+  invalidate(objects: readonly InfraObject[]): void {
+    let any = false;
+    for (const o of objects) any = this.applied.delete(objectId(o)) || any;
+    if (any) this.kick();
+  }
+
   /** Resolves when no pass is running or due (retries pending count as idle). For tests and shutdown. */
   idle(): Promise<void> {
     if (!this.running) return Promise.resolve();

@@ -33,7 +33,7 @@ import { Applier } from "./applier.ts";
 import { Backoff } from "../../watch/kubernetes/backoff.ts";
 import { desiredState, type DesiredState } from "./desired.ts";
 import { kubeObjectClient, type ObjectClient } from "./object-client.ts";
-import { proxyNamespaceOf, type ProxyNamespaceMode } from "./render.ts";
+import { proxyNamespaceOf, type InfraObject, type ProxyNamespaceMode } from "./render.ts";
 import { decorateStatuses, type GatewayObservation } from "./status.ts";
 import { canonicalJson } from "../../watch/kubernetes/canonical-json.ts";
 
@@ -135,6 +135,8 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
   const client = opts.client ?? kubeObjectClient(opts.kubeConfig);
   /** Gateways whose Service the last ResourceSet held; those need no polling. */
   let seenInInputs = new Set<string>();
+  /** Our Services and ConfigMaps the last ResourceSet held (kind/namespace/name). */
+  let inInputs = new Set<string>();
   let pollTimer: NodeJS.Timeout | undefined;
   let polling = false;
   let stopped = false;
@@ -213,17 +215,26 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
         for (const key of [...services.keys()]) if (!desired.gateways.has(key)) services.delete(key);
         // The inputs may watch the proxies' namespace: the informer's copy is the freshest.
         seenInInputs = new Set();
+        const gone: InfraObject[] = [];
+        const nowInInputs = new Set<string>();
         for (const g of desired.gateways.values()) {
-          const svc = g.objects?.find((o) => o.kind === "Service");
-          if (!svc) continue;
-          const seen = rs.get("Service", `${proxyNamespaceOf(g.gateway, renderOpts)}/${svc.metadata.name}`);
-          if (seen) {
-            services.set(g.key, seen as ObservedService);
-            seenInInputs.add(g.key);
+          for (const o of g.objects ?? []) {
+            if (o.kind !== "Service" && o.kind !== "ConfigMap") continue;
+            const id = `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+            const seen = rs.get(o.kind, `${o.metadata.namespace}/${o.metadata.name}`);
+            if (seen) nowInInputs.add(id);
+            // Seen before and gone now: someone deleted it; apply it again without waiting for the resync.
+            else if (inInputs.has(id)) gone.push(o);
+            if (seen && o.kind === "Service") {
+              services.set(g.key, seen as ObservedService);
+              seenInInputs.add(g.key);
+            }
           }
         }
+        inInputs = nowInInputs;
         for (const g of desired.gateways.values()) if (g.problem) log.debug({ gateway: g.key, problem: g.problem }, "not provisioning");
         applier.setDesired(desired);
+        applier.invalidate(gone);
         republishIfChanged();
         schedulePoll();
       } catch (err) {
