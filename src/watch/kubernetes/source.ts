@@ -2,6 +2,8 @@
 // informer per kind (per namespace when filtered) and turns their caches into
 // a ResourceSet. It reports synced only after every informer listed once, and
 // while the API server is unreachable it keeps serving the last ResourceSet.
+// Discovery runs again periodically: a CRD installed, upgraded or removed
+// later starts, moves or stops its informers without a restart.
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { Registry } from "prom-client";
 import type { K8sObject } from "../../api/meta.ts";
@@ -25,6 +27,8 @@ export interface KubernetesSourceOptions {
   timing?: Partial<InformerTiming>;
   /** Timeout of discovery requests. */
   discoveryTimeoutMs?: number;
+  /** How often discovery runs again after the first sync (default 60 s; 0: never). */
+  rediscoverIntervalMs?: number;
   /** Shared HTTP client; made from kubeConfig when absent. */
   client?: KubeClient;
 }
@@ -51,8 +55,13 @@ class KubeSource implements KubernetesSource {
   private readonly timing: InformerTiming;
   private readonly metrics: SourceMetrics;
   private readonly namespaces: ReadonlySet<string>;
-  private informers: ResourceInformer[] = [];
+  /** Active informers per kind, with the resource (version) they watch. */
+  private readonly groups = new Map<Kind, KindGroup>();
+  /** Informers for a kind being (re)started after rediscovery; swapped in once synced. */
+  private readonly pending = new Map<Kind, KindGroup>();
   private discovery: DiscoveryResult | undefined;
+  private readonly loggedMissing = new Set<Kind>();
+  private rediscoverTimer: NodeJS.Timeout | undefined;
   private readonly listeners: (() => void)[] = [];
   private snapshot: ResourceSet = EMPTY_RESOURCE_SET;
   private dirty = true;
@@ -83,7 +92,13 @@ class KubeSource implements KubernetesSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.abortStart?.();
-    await Promise.all(this.informers.map((i) => i.stop()));
+    clearTimeout(this.rediscoverTimer);
+    const all = [...this.groups.values(), ...this.pending.values()].flatMap((g) => g.informers);
+    await Promise.all(all.map((i) => i.stop()));
+  }
+
+  private get informers(): ResourceInformer[] {
+    return [...this.groups.values()].flatMap((g) => g.informers);
   }
 
   current(): ResourceSet {
@@ -97,7 +112,8 @@ class KubeSource implements KubernetesSource {
   }
 
   watched(): readonly { kind: Kind; apiVersion: string }[] {
-    return (this.discovery?.watched ?? []).map((w) => ({ kind: w.kind, apiVersion: apiVersionOf(w.group, w.version) }));
+    const resources = this.groups.size > 0 ? [...this.groups.values()].map((g) => g.resource) : (this.discovery?.watched ?? []);
+    return resources.map((w) => ({ kind: w.kind, apiVersion: apiVersionOf(w.group, w.version) }));
   }
 
   missingKinds(): readonly Kind[] {
@@ -122,11 +138,8 @@ class KubeSource implements KubernetesSource {
 
   private async run(): Promise<void> {
     this.discovery = await this.discoverWithRetry();
-    for (const info of this.discovery.missing) {
-      if (info.experimental) this.log.info({ kind: info.kind }, "Gateway API CRD not installed; this feature is off");
-      else this.log.warn({ kind: info.kind }, "standard Gateway API CRD not installed; install the Gateway API CRDs");
-    }
-    this.informers = this.discovery.watched.flatMap((r) => this.informersFor(r));
+    this.logMissing(this.discovery);
+    for (const r of this.discovery.watched) this.groups.set(r.kind, { resource: r, informers: this.informersFor(r) });
     if (this.stopped) throw new Error("kubernetes source stopped before it synced");
     const started = Date.now();
     await Promise.all(this.informers.map((i) => i.start()));
@@ -134,6 +147,75 @@ class KubeSource implements KubernetesSource {
     this.metrics.synced.set(1);
     this.dirty = true;
     this.log.info({ informers: this.informers.length, objects: this.current().size, ms: Date.now() - started }, "all informers synced");
+    this.scheduleRediscovery();
+  }
+
+  private logMissing(result: DiscoveryResult): void {
+    for (const info of result.missing) {
+      if (this.loggedMissing.has(info.kind)) continue;
+      this.loggedMissing.add(info.kind);
+      if (info.experimental) this.log.info({ kind: info.kind }, "Gateway API CRD not installed; this feature is off");
+      else this.log.warn({ kind: info.kind }, "standard Gateway API CRD not installed; install the Gateway API CRDs");
+    }
+  }
+
+  private scheduleRediscovery(): void {
+    const every = this.opts.rediscoverIntervalMs ?? 60_000;
+    if (!every || this.stopped) return;
+    this.rediscoverTimer = setTimeout(() => void this.rediscover().finally(() => this.scheduleRediscovery()), every);
+  }
+
+  /** Starts informers for kinds that appeared or moved to another version, stops those of kinds that went away. */
+  private async rediscover(): Promise<void> {
+    let result: DiscoveryResult;
+    try {
+      result = await discoverResources(this.client, { timeoutMs: this.opts.discoveryTimeoutMs ?? this.timing.listTimeoutMs });
+    } catch (err) {
+      this.log.debug({ err: errorMessage(err) }, "rediscovery failed; trying again later");
+      return;
+    }
+    if (this.stopped) return;
+    this.discovery = result;
+    this.logMissing(result);
+    const wanted = new Map(result.watched.map((r) => [r.kind, r]));
+    for (const [kind, group] of this.groups) {
+      if (wanted.has(kind)) continue;
+      this.log.warn({ kind }, "Gateway API CRD removed; no longer watching it");
+      this.groups.delete(kind);
+      void Promise.all(group.informers.map((i) => i.stop()));
+      this.markDirty();
+    }
+    for (const [kind, resource] of wanted) {
+      this.loggedMissing.delete(kind); // installed now: log again if it goes away
+      const active = this.groups.get(kind);
+      const starting = this.pending.get(kind);
+      if (active?.resource.version === resource.version) {
+        if (starting) void this.cancelPending(kind, starting);
+        continue;
+      }
+      if (starting?.resource.version === resource.version) continue;
+      if (starting) void this.cancelPending(kind, starting);
+      const apiVersion = apiVersionOf(resource.group, resource.version);
+      this.log.info({ kind, apiVersion, was: active ? apiVersionOf(active.resource.group, active.resource.version) : undefined }, "watching a newly discovered Gateway API version");
+      const group: KindGroup = { resource, informers: this.informersFor(resource) };
+      this.pending.set(kind, group);
+      Promise.all(group.informers.map((i) => i.start())).then(
+        () => {
+          if (this.stopped || this.pending.get(kind) !== group) return;
+          this.pending.delete(kind);
+          const old = this.groups.get(kind);
+          this.groups.set(kind, group);
+          if (old) void Promise.all(old.informers.map((i) => i.stop()));
+          this.markDirty();
+        },
+        () => undefined, // stopped before it synced
+      );
+    }
+  }
+
+  private async cancelPending(kind: Kind, group: KindGroup): Promise<void> {
+    this.pending.delete(kind);
+    await Promise.all(group.informers.map((i) => i.stop()));
   }
 
   private informersFor(resource: WatchedResource): ResourceInformer[] {
@@ -196,21 +278,26 @@ class KubeSource implements KubernetesSource {
 
   private rebuild(): void {
     const objects: K8sObject[] = [];
-    const perKind = new Map<string, number>();
-    for (const inf of this.informers) {
-      const info = this.discovery?.watched.find((w) => w.kind === inf.kind);
-      if (!info) continue;
-      const apiVersion = apiVersionOf(info.group, info.version);
-      for (const o of inf.list()) {
-        if (info.kind === "Namespace" && this.namespaces.size > 0 && !this.namespaces.has(o.metadata?.name ?? "")) continue;
-        objects.push(withType(o, info.kind, apiVersion));
+    for (const { resource, informers } of this.groups.values()) {
+      const apiVersion = apiVersionOf(resource.group, resource.version);
+      let n = 0;
+      for (const inf of informers) {
+        for (const o of inf.list()) {
+          if (resource.kind === "Namespace" && this.namespaces.size > 0 && !this.namespaces.has(o.metadata?.name ?? "")) continue;
+          objects.push(withType(o, resource.kind, apiVersion));
+          n++;
+        }
       }
-      perKind.set(info.kind, (perKind.get(info.kind) ?? 0) + inf.list().length);
+      this.metrics.objects.set({ kind: resource.kind }, n);
     }
-    for (const [kind, n] of perKind) this.metrics.objects.set({ kind }, n);
     this.snapshot = buildResourceSet(objects);
     this.dirty = false;
   }
+}
+
+interface KindGroup {
+  resource: WatchedResource;
+  informers: ResourceInformer[];
 }
 
 /** Watch events carry kind and apiVersion; list items got them from the pager. This is the safety net. */

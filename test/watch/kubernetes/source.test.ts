@@ -34,7 +34,7 @@ afterEach(async () => {
   await fixture?.stop();
 });
 
-async function setup(opts: { fixture?: ApiServerFixtureOptions; timing?: Partial<InformerTiming>; namespaces?: string[]; registry?: Registry } = {}) {
+async function setup(opts: { fixture?: ApiServerFixtureOptions; timing?: Partial<InformerTiming>; namespaces?: string[]; registry?: Registry; rediscoverIntervalMs?: number } = {}) {
   fixture = await new ApiServerFixture({ watchTimeoutMs: 5_000, ...opts.fixture }).start();
   const registry = opts.registry ?? createRegistry();
   const changes: number[] = [];
@@ -44,6 +44,7 @@ async function setup(opts: { fixture?: ApiServerFixtureOptions; timing?: Partial
     registry,
     namespaces: opts.namespaces,
     timing: { ...FAST_TIMING, ...opts.timing },
+    rediscoverIntervalMs: opts.rediscoverIntervalMs ?? 0,
   });
   source.onChange(() => changes.push(Date.now()));
   return { source, registry, changes };
@@ -302,5 +303,40 @@ describe("CRD discovery", () => {
     expect(versions.Service).toBe("v1");
     expect(missing).toContain("Gateway");
     expect(missing).toHaveLength(10);
+  });
+});
+
+describe("rediscovery", () => {
+  it("a CRD installed after start is watched, and one removed stops being watched, without a restart", async () => {
+    const { source } = await setup({ rediscoverIntervalMs: 50 });
+    fixture.apply({ apiVersion: GW, kind: "TCPRoute", metadata: { name: "t", namespace: "default" }, spec: {} });
+    await source.start();
+    expect(source.missingKinds()).toContain("BackendLBPolicy");
+    expect(source.current().list("TCPRoute")).toHaveLength(1);
+
+    // Install the v1.1 experimental BackendLBPolicy CRD, with an object.
+    const lb = GATEWAY_API_V1_1_EXPERIMENTAL.find((r) => r.kind === "BackendLBPolicy")!;
+    fixture.resources.push(lb);
+    fixture.apply({ apiVersion: "gateway.networking.k8s.io/v1alpha2", kind: "BackendLBPolicy", metadata: { name: "lb", namespace: "default" }, spec: { targetRefs: [] } });
+    await waitFor(() => source.current().get("BackendLBPolicy", "default/lb") !== undefined, "the new kind's object");
+    expect(source.watched().find((w) => w.kind === "BackendLBPolicy")?.apiVersion).toBe("gateway.networking.k8s.io/v1alpha2");
+    expect(source.missingKinds()).not.toContain("BackendLBPolicy");
+
+    // Remove the TCPRoute CRD.
+    fixture.resources.splice(fixture.resources.findIndex((r) => r.kind === "TCPRoute"), 1);
+    await waitFor(() => source.current().list("TCPRoute").length === 0, "TCPRoutes to go away");
+    expect(source.missingKinds()).toContain("TCPRoute");
+    expect(source.watched().some((w) => w.kind === "TCPRoute")).toBe(false);
+  });
+
+  it("a CRD upgrade that serves a better version moves the informer to it", async () => {
+    const { source } = await setup({ fixture: { resources: GATEWAY_API_V1_1_EXPERIMENTAL.filter((r) => r.kind !== "BackendLBPolicy") }, rediscoverIntervalMs: 50 });
+    fixture.apply({ apiVersion: "gateway.networking.k8s.io/v1alpha2", kind: "TCPRoute", metadata: { name: "t", namespace: "default" }, spec: {} });
+    await source.start();
+    expect(source.current().get("TCPRoute", "default/t")?.apiVersion).toBe("gateway.networking.k8s.io/v1alpha2");
+    const tcp = fixture.resources.find((r) => r.kind === "TCPRoute")!;
+    tcp.versions = ["v1", "v1alpha2"];
+    await waitFor(() => source.current().get("TCPRoute", "default/t")?.apiVersion === GW, "the TCPRoute at v1");
+    expect(source.current().list("TCPRoute")).toHaveLength(1);
   });
 });
