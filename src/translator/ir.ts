@@ -210,6 +210,10 @@ export interface IrCluster {
 export interface IrLocality {
   zone: string;
   endpoints: IrEndpoint[];
+  /** Locality weight; when any locality has one, the cluster balances by locality weight. */
+  weight?: number;
+  /** Envoy priority (0 when absent). */
+  priority?: number;
 }
 
 export interface IrEndpoint {

@@ -10,7 +10,7 @@ import { clientSnapshot, RpcClient, serveSnapshot, startBackend, stopBackend, ty
 
 const AUTHORITY = "grpc.example.com";
 const ROUTE_CONFIG = "default/gw/grpc";
-const PATHS = ["/pkg.Echo/Ping", "/pkg.Echo/Other", "/pkg.EchoOther/Ping", "/any.Svc/Status", "/pkg.v2.Echo/GetThing", "/pkg.Split/Call", "/misc.Svc/Call"];
+const PATHS = ["/pkg.Sticky/Call", "/pkg.Echo/Ping", "/pkg.Echo/Other", "/pkg.EchoOther/Ping", "/any.Svc/Status", "/pkg.v2.Echo/GetThing", "/pkg.Split/Call", "/misc.Svc/Call"];
 const BACKENDS: [string, string][] = [
   ["exact", "127.0.0.2"],
   ["service", "127.0.0.3"],
@@ -52,6 +52,15 @@ function manifests(backends: Backend[]): K8sObject[] {
               { name: "split-a", port: 9000, weight: 50 },
               { name: "split-b", port: 9000, weight: 50 },
             ],
+          },
+          // Persistence over a split: one per-rule cluster with weighted localities.
+          {
+            matches: [{ method: { service: "pkg.Sticky" } }],
+            backendRefs: [
+              { name: "split-a", port: 9000, weight: 50 },
+              { name: "split-b", port: 9000, weight: 50 },
+            ],
+            sessionPersistence: { type: "Header", sessionName: "x-sticky" },
           },
           { backendRefs: [{ name: "fallback", port: 9000 }] },
         ],
@@ -138,10 +147,24 @@ describe("GRPCRoute through grpc-js-xds", () => {
     expect(a).toBeLessThanOrEqual(240);
   });
 
+  it("a split with session persistence (one cluster, weighted localities) still splits 50/50", async () => {
+    // Same bounds as above. The client ignores the session filter (no gRFC A55),
+    // so this checks that the per-rule cluster keeps the weights for new sessions.
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 400; i += 50) {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => client.call("/pkg.Sticky/Call")));
+      for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(["split-a", "split-b"]);
+    const a = counts.get("split-a") ?? 0;
+    expect(a).toBeGreaterThanOrEqual(160);
+    expect(a).toBeLessThanOrEqual(240);
+  });
+
   it("the client accepted every resource (no NACK), session-persistence config included", () => {
     expect(xds.events.filter((e) => e.kind === "nack")).toEqual([]);
     expect(xds.events.some((e) => e.kind === "ack" && e.type === "route")).toBe(true);
-    expect(withSession).toEqual(["grpcroute/default/echo/rule/0/match/0"]);
+    expect(withSession.sort()).toEqual(["grpcroute/default/echo/rule/0/match/0", "grpcroute/default/echo/rule/6/match/0"]);
   });
 
   it("pkg.EchoOther reached the catch-all rule, never the pkg.Echo service rule", () => {

@@ -80,6 +80,77 @@ function accepted(statuses: StatusUpdate[], kind: string, name: string) {
   return entries.map((p) => p.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`).join(","));
 }
 
+const SLICES = ["app", "app2", "zero"]
+  .map(
+    (n, i) => `
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ${n === "app" ? "app-x" : n}, namespace: default}
+spec: {ports: [{name: p, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: ${n}-1, namespace: default, labels: {kubernetes.io/service-name: ${n === "app" ? "app-x" : n}}}
+addressType: IPv4
+ports: [{name: p, port: 8080}]
+endpoints: [{addresses: [10.0.0.${i + 1}], zone: z${i}}]`,
+  )
+  .join("");
+
+describe("session persistence across a weighted split", () => {
+  it("routes to one per-rule cluster: weighted localities, weight-0 backends in priority 1", () => {
+    const { gw } = run(
+      SLICES +
+        `
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: split, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - backendRefs:
+    - {name: app-x, port: 80, weight: 70}
+    - {name: app2, port: 80, weight: 30}
+    - {name: zero, port: 80, weight: 0}
+    sessionPersistence: {}
+`,
+    );
+    const rt = gw.routes[0]?.virtualHosts[0]?.routes[0];
+    expect(rt?.action.case === "route" && rt.action.value.clusterSpecifier).toEqual({ case: "cluster", value: "session/httproute/default/split/rule/0" });
+    const c = gw.clusters.find((x) => x.name === "session/httproute/default/split/rule/0");
+    expect(c?.commonLbConfig?.localityConfigSpecifier.case).toBe("localityWeightedLbConfig");
+    const cla = gw.endpoints.find((e) => e.clusterName === "session/httproute/default/split/rule/0");
+    expect(cla?.endpoints.map((e) => [e.locality?.zone, e.loadBalancingWeight, e.priority])).toEqual([
+      ["service/default/app-x/80", 70, 0],
+      ["service/default/app2/80", 30, 0],
+      ["service/default/zero/80", 1, 1],
+    ]);
+  });
+
+  it("keeps per-Service clusters when backends carry their own filters", () => {
+    const { gw } = run(
+      SLICES +
+        `
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: split, namespace: default}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - backendRefs:
+    - {name: app-x, port: 80, filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x, value: "1"}]}}]}
+    - {name: app2, port: 80}
+    sessionPersistence: {}
+`,
+    );
+    const rt = gw.routes[0]?.virtualHosts[0]?.routes[0];
+    expect(rt?.action.case === "route" && rt.action.value.clusterSpecifier.case).toBe("weightedClusters");
+  });
+});
+
 describe("session persistence wiring", () => {
   it("enables the filter only on the rule's routes, with a per-rule cookie", () => {
     const { gw } = run(route("{}"));

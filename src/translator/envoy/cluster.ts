@@ -1,7 +1,7 @@
 // IR clusters -> Envoy Clusters: EDS over ADS, round robin, and the upstream
 // HTTP protocol picked by the Service port's appProtocol.
 import { create } from "@bufbuild/protobuf";
-import { ClusterSchema, Cluster_DiscoveryType, Cluster_LbPolicy, type Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
+import { ClusterSchema, Cluster_CommonLbConfigSchema, Cluster_DiscoveryType, Cluster_LbPolicy, type Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { HttpProtocolOptionsSchema } from "../../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js";
 import type { IrCluster } from "../ir.ts";
 import { adsConfigSource, duration, pack } from "./common.ts";
@@ -16,6 +16,10 @@ export function emitCluster(c: IrCluster): Cluster {
     connectTimeout: duration(10),
     lbPolicy: c.lb?.policy === "RingHash" ? Cluster_LbPolicy.RING_HASH : Cluster_LbPolicy.ROUND_ROBIN,
   });
+  // Explicit locality weights (session-split.ts): pick localities by weight.
+  if (c.localities.some((l) => l.weight !== undefined)) {
+    cluster.commonLbConfig = create(Cluster_CommonLbConfigSchema, { localityConfigSpecifier: { case: "localityWeightedLbConfig", value: {} } });
+  }
   if (c.protocol === "http2") {
     cluster.typedExtensionProtocolOptions[HTTP_PROTOCOL_OPTIONS] = pack(HttpProtocolOptionsSchema, {
       upstreamProtocolOptions: { case: "explicitHttpConfig", value: { protocolConfig: { case: "http2ProtocolOptions", value: {} } } },

@@ -12,7 +12,8 @@ export function emitEndpoints(c: IrCluster): ClusterLoadAssignment {
       locality: { zone: loc.zone },
       // gRPC clients (gRFC A27) drop localities without a weight; Envoy ignores it
       // unless locality-weighted LB is on. Weight by size keeps endpoints equal.
-      loadBalancingWeight: Math.max(1, loc.endpoints.length),
+      loadBalancingWeight: loc.weight ?? Math.max(1, loc.endpoints.length),
+      ...(loc.priority ? { priority: loc.priority } : {}),
       lbEndpoints: loc.endpoints.map((e) => ({
         hostIdentifier: {
           case: "endpoint" as const,

@@ -8,6 +8,7 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { IrSessionPersistence } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import { routeSession, ruleSession, type RuleSession } from "./rule-session.ts";
+import { sessionSplit } from "./session-split.ts";
 import { RouteReason } from "./conditions.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
@@ -65,7 +66,7 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
     const fr = resolveFilters(rule?.filters, false);
     if (!problem && !fr.ok) problem = fr.message;
     const ruleId = typeof rule?.name === "string" && rule.name !== "" ? rule.name : ri;
-    const backends = problem ? undefined : resolveBackends(rule?.backendRefs, clusters, kind, ns, refProblems);
+    let backends = problem ? undefined : resolveBackends(rule?.backendRefs, clusters, kind, ns, refProblems);
     if (!problem && backends && typeof backends === "string") problem = backends;
     const mirrors: IrMirror[] = [];
     const used: IrCluster[] = [];
@@ -93,6 +94,8 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
       const ruleIdentity = { routeKind: kind, namespace: ns, name: route.metadata.name, ruleIndex: ri, ...(typeof ruleId === "string" ? { ruleName: ruleId } : {}) };
       session = ruleSession(rule?.sessionPersistence, ruleIdentity, backends.clusters, rs);
       if (!session.ok) problem = session.message;
+      // Persistence across a weighted split needs one cluster for the rule (session-split.ts).
+      else if (session.resolved) backends = sessionSplit(rule?.backendRefs, clusters, kind, ns, route.metadata.name, ruleId, backends) ?? backends;
     }
     if (problem || !fr.ok || !backends || typeof backends === "string" || !timeouts || typeof timeouts === "string") {
       invalidRules.push(`rule ${ruleId}: ${problem ?? "invalid"}`);
