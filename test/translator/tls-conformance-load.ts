@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CONTROLLER_NAME, type TranslationResult } from "../../src/api/translation.ts";
 import { translate } from "../../src/translator/translate.ts";
+import { validateResources } from "../../src/xds/validate/index.ts";
 import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { loadResourceSet } from "./load.ts";
 
@@ -33,5 +34,10 @@ spec: {controllerName: ${DEFAULT_CONTROLLER_NAME}}
     caConfigMapYaml(INFRA, "mismatch-ca-certificate", PEM.clientCa),
     caConfigMapYaml("gateway-conformance-web-backend", "web-backend-cm", PEM.clientCa),
   ];
-  return translate(loadResourceSet([base, test, ...runtime].join("\n---\n")), { controllerName: DEFAULT_CONTROLLER_NAME });
+  const r = translate(loadResourceSet([base, test, ...runtime].join("\n---\n")), { controllerName: DEFAULT_CONTROLLER_NAME });
+  for (const g of r.gateways) {
+    const { failures } = validateResources(g.resources);
+    if (failures.length > 0) throw new Error(`${g.key}: invalid Envoy resources: ${JSON.stringify(failures)}`);
+  }
+  return r;
 }

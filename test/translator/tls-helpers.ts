@@ -4,6 +4,7 @@ import { DEFAULT_CONTROLLER_NAME, type StatusUpdate, type TranslationResult } fr
 import type { Condition } from "../../src/api/meta.ts";
 import type { XdsResources } from "../../src/api/xds.ts";
 import { translate } from "../../src/translator/translate.ts";
+import { validateResources } from "../../src/xds/validate/index.ts";
 import { loadResourceSet } from "./load.ts";
 
 export const BASE = `apiVersion: gateway.networking.k8s.io/v1
@@ -27,8 +28,14 @@ endpoints:
   conditions: {ready: true}
 `;
 
+/** Translates BASE plus `docs`; every emitted resource must pass Envoy's validate.rules. */
 export function run(...docs: string[]): TranslationResult {
-  return translate(loadResourceSet([BASE, ...docs].join("\n---\n")), { controllerName: DEFAULT_CONTROLLER_NAME });
+  const r = translate(loadResourceSet([BASE, ...docs].join("\n---\n")), { controllerName: DEFAULT_CONTROLLER_NAME });
+  for (const g of r.gateways) {
+    const { failures } = validateResources(g.resources);
+    if (failures.length > 0) throw new Error(`${g.key}: invalid Envoy resources: ${JSON.stringify(failures)}`);
+  }
+  return r;
 }
 
 export function statusOf<K extends StatusUpdate["kind"]>(r: TranslationResult, kind: K, key: string): StatusUpdate & { kind: K } {
