@@ -298,7 +298,8 @@ export function pkiSecrets(pki: Pki, opts: { namespace?: string; proxyNamespace?
     const l = labels("xds-client");
     if (c.snapshotKey !== MESH_SNAPSHOT_KEY) {
       const [gwNs, gwName] = c.snapshotKey.split("/") as [string, string];
-      l["gateway.networking.k8s.io/gateway-name"] = gwName.slice(0, 63);
+      // A label value: at most 63 characters, ending alphanumeric.
+      l["gateway.networking.k8s.io/gateway-name"] = gwName.slice(0, 63).replace(/[^a-z0-9]+$/, "");
       l["switchyard.dev/gateway-namespace"] = gwNs;
     }
     out.push({
