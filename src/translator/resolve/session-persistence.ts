@@ -61,7 +61,30 @@ function unsupported(message: string): SessionResolution {
  *    Max-Age) cannot carry a gateway-tracked lifetime.
  *  - absoluteTimeout with Header: header state has no expiry at all.
  */
-export function resolveSessionPersistence(sp: SessionPersistence, origin: SessionOrigin): SessionResolution {
+/** null (JSON's "unset") and undefined are the same; any other non-string is refused. */
+function optString(v: unknown, field: string): string | undefined | { bad: string } {
+  if (v === undefined || v === null) return undefined;
+  return typeof v === "string" ? v : { bad: `sessionPersistence.${field} must be a string` };
+}
+
+export function resolveSessionPersistence(input: SessionPersistence, origin: SessionOrigin): SessionResolution {
+  const fields = {
+    type: optString(input?.type, "type"),
+    sessionName: optString(input?.sessionName, "sessionName"),
+    absoluteTimeout: optString(input?.absoluteTimeout, "absoluteTimeout"),
+    idleTimeout: optString(input?.idleTimeout, "idleTimeout"),
+    lifetimeType: optString(input?.cookieConfig?.lifetimeType, "cookieConfig.lifetimeType"),
+  };
+  for (const v of Object.values(fields)) if (typeof v === "object") return unsupported(v.bad);
+  const str = (v: string | undefined | { bad: string }): string | undefined => (typeof v === "string" ? v : undefined);
+  const cookieConfig = input?.cookieConfig !== undefined && input?.cookieConfig !== null ? input.cookieConfig : undefined;
+  const sp: SessionPersistence = {};
+  const [t, n, a, i, l] = [str(fields.type), str(fields.sessionName), str(fields.absoluteTimeout), str(fields.idleTimeout), str(fields.lifetimeType)];
+  if (t !== undefined) sp.type = t;
+  if (n !== undefined) sp.sessionName = n;
+  if (a !== undefined) sp.absoluteTimeout = a;
+  if (i !== undefined) sp.idleTimeout = i;
+  if (cookieConfig !== undefined) sp.cookieConfig = l !== undefined ? { lifetimeType: l } : {};
   const rawType = sp.type ?? "Cookie";
   if (rawType !== "Cookie" && rawType !== "Header") return unsupported(`sessionPersistence.type ${JSON.stringify(rawType)} is not supported`);
   const type: "Cookie" | "Header" = rawType === "Header" ? "Header" : "Cookie";
