@@ -7,6 +7,8 @@ import { HttpConnectionManagerSchema, HttpConnectionManager_CodecType } from "..
 import { registry } from "../../src/gen/registry.js";
 import { grpcMatch } from "../../src/translator/resolve/grpc-match.ts";
 import { translate } from "../../src/translator/translate.ts";
+import { DownstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
+import { PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { loadResourceSet } from "./load.ts";
 
 const BASE = `
@@ -161,6 +163,31 @@ spec:
       const hcm = anyUnpack(f.configType.value, HttpConnectionManagerSchema);
       expect(hcm?.codecType).toBe(HttpConnectionManager_CodecType.AUTO);
     }
+  });
+});
+
+describe("GRPCRoute on HTTPS", () => {
+  it("an HTTPS listener serving a GRPCRoute negotiates h2 through ALPN", () => {
+    const yaml =
+      BASE.replace("  - {name: alt, port: 8080, protocol: HTTP}", "  - {name: tls, port: 443, protocol: HTTPS, hostname: grpc.example.com, tls: {certificateRefs: [{name: rsa}]}}") +
+      "---\n" +
+      tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey) +
+      `
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: r, namespace: default}
+spec:
+  parentRefs: [{name: gw, sectionName: tls}]
+  rules: [{backendRefs: [{name: b, port: 9000}]}]
+`;
+    const r = translate(loadResourceSet(yaml), { controllerName: DEFAULT_CONTROLLER_NAME });
+    expect(accepted(r.statuses, "GRPCRoute", "r")).toEqual(["tls: True Accepted"]);
+    const l = r.gateways[0]?.resources.listeners.find((x) => x.name === "default/gw/tls");
+    const ts = l?.filterChains[0]?.transportSocket;
+    if (ts?.configType.case !== "typedConfig") throw new Error("no TLS on the HTTPS chain");
+    const ctx = anyUnpack(ts.configType.value, DownstreamTlsContextSchema);
+    expect(ctx?.commonTlsContext?.alpnProtocols[0]).toBe("h2");
   });
 });
 
