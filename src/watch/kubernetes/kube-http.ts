@@ -35,11 +35,15 @@ export class KubeApiError extends Error {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DISPATCHER_TTL_MS = 10 * 60_000;
+
+type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly defaultTimeoutMs: number;
+  private pool: { dispatcher: Dispatcher; since: number } | undefined;
 
   constructor(kubeConfig: KubeConfig, opts: { timeoutMs?: number } = {}) {
     this.kubeConfig = kubeConfig;
@@ -52,6 +56,8 @@ export class KubeClient {
     if (!cluster) throw new Error("kubeconfig has no current cluster");
     const ctx = new RequestContext(cluster.server + req.path, req.method);
     await this.kubeConfig.applySecurityAuthentication(ctx);
+    const dispatcher = ctx.getDispatcher();
+    if (dispatcher) ctx.setDispatcher(this.reuseDispatcher(dispatcher));
     ctx.setHeaderParam("Accept", "application/json");
     if (req.body !== undefined) {
       ctx.setHeaderParam("Content-Type", req.contentType ?? "application/json");
@@ -70,6 +76,24 @@ export class KubeClient {
       }
     }
     return { status: res.httpStatusCode, body };
+  }
+
+  /**
+   * client-node makes a new connection pool (undici Agent) for every request to
+   * a TLS API server, so every lease renewal and status write would pay a TLS
+   * handshake. We keep one for a while; it is replaced now and then so that
+   * rotated client certificates in a kubeconfig are picked up.
+   */
+  private reuseDispatcher(fresh: Dispatcher): Dispatcher {
+    const now = performance.now();
+    if (this.pool && now - this.pool.since < DISPATCHER_TTL_MS) {
+      void fresh.close().catch(() => undefined);
+      return this.pool.dispatcher;
+    }
+    const old = this.pool?.dispatcher;
+    this.pool = { dispatcher: fresh, since: now };
+    void old?.close().catch(() => undefined); // waits for requests in flight
+    return fresh;
   }
 
   /** Like request(), but throws KubeApiError unless the status is 2xx. */

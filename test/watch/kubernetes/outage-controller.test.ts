@@ -3,9 +3,9 @@
 // writes stop, and when it comes back (with its history compacted, as after a
 // restart) the cache converges to the edits made meanwhile.
 // The issue's "2-minute outage" is scaled down, in failed rounds rather than
-// seconds: with the default restart backoff (1 s doubling to 60 s) two minutes
-// cut off is about 7 failed restarts per informer (1+2+4+8+16+32+60 s), so the
-// outage here lasts until every informer has failed 7 times (backoff 20-200 ms).
+// seconds: with the default restart backoff (1 s doubling to 30 s) two minutes
+// cut off is about 8 failed restarts per informer (1+2+4+8+16+30+30+30 s), so
+// the outage here lasts until every informer has failed 8 times (backoff 20-200 ms).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -64,7 +64,7 @@ it("an API-server outage leaves the proxies' config untouched, and recovery conv
   const errorsOf = (kind: string) => metricValue(registry, "switchyard_kube_informer_errors_total", { kind });
   const errors0 = await Promise.all(kinds.map(errorsOf));
   const allFailed = async (n: number) => (await Promise.all(kinds.map(errorsOf))).every((e, i) => e - errors0[i]! >= n);
-  await waitFor(() => allFailed(7), "every informer to fail 7 times", 20_000);
+  await waitFor(() => allFailed(8), "every informer to fail 8 times", 20_000);
   expect(plane.cache.getSnapshot(key)).toBe(before);
   expect(cacheChanges).toEqual([]);
   expect(plane.controller.ready).toBe(true);

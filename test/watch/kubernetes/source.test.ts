@@ -197,7 +197,7 @@ describe("kubernetes source", () => {
     expect(await metricValue(registry, "switchyard_kube_informer_restarts_total")).toBeGreaterThan(0);
   });
 
-  it("an API-server outage (2 minutes scaled down to 7 failed restarts per informer, as the default backoff gives) keeps the last ResourceSet; recovery converges", async () => {
+  it("an API-server outage (2 minutes scaled down to 8 failed restarts per informer, as the default backoff gives) keeps the last ResourceSet; recovery converges", async () => {
     const { source, registry, changes } = await setup();
     fixture.apply(route("r1"));
     fixture.apply(service("web"));
@@ -207,8 +207,8 @@ describe("kubernetes source", () => {
 
     await fixture.goDown();
     const kinds = source.watched().map((w) => w.kind);
-    const allFailed = async () => (await Promise.all(kinds.map((kind) => metricValue(registry, "switchyard_kube_informer_errors_total", { kind })))).every((e) => e >= 7);
-    await waitFor(allFailed, "every informer to fail 7 times", 15_000);
+    const allFailed = async () => (await Promise.all(kinds.map((kind) => metricValue(registry, "switchyard_kube_informer_errors_total", { kind })))).every((e) => e >= 8);
+    await waitFor(allFailed, "every informer to fail 8 times", 15_000);
     // While down: same ResourceSet object, still synced, nothing published.
     expect(source.current()).toBe(last);
     expect(source.synced).toBe(true);
