@@ -29,6 +29,8 @@ export interface ControllerOptions {
   debounceMs?: number;
   /** Upper bound on how long steady churn may delay a translation. */
   maxDelayMs?: number;
+  /** Called after each published translation, e.g. to provision proxies. */
+  onTranslated?: (result: TranslationResult, rs: ResourceSet) => void;
 }
 
 export class Controller {
@@ -112,6 +114,11 @@ export class Controller {
     this.metrics.translations.inc({ result: "ok" });
     this.publish(result);
     this.result = result;
+    try {
+      this.opts.onTranslated?.(result, rs);
+    } catch (err) {
+      logger.error({ err }, "post-translation hook failed");
+    }
     logger.debug({ gateways: result.gateways.length, statuses: result.statuses.length }, "translated");
     this.wakeIdle();
   }

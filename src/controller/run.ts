@@ -9,7 +9,7 @@ import { translate } from "../translator/translate.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
 import { SnapshotCache } from "../xds/cache.ts";
 import { startXdsServer } from "../xds/server.ts";
-import { Controller } from "./controller.ts";
+import { Controller, type ControllerOptions } from "./controller.ts";
 import { StatusStore } from "./status-store.ts";
 
 export interface ControlPlaneOptions {
@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   logger: Logger;
   registry?: Registry;
   debounceMs?: number;
+  /** Called after each published translation (the provisioner uses it). */
+  onTranslated?: ControllerOptions["onTranslated"];
 }
 
 export interface ControlPlane {
@@ -49,6 +51,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     logger: logger.child({ component: "controller" }),
     registry,
     debounceMs: opts.debounceMs,
+    onTranslated: opts.onTranslated,
   });
   const xds = await startXdsServer({ cache, host: opts.xds.host, port: opts.xds.port, logger, registry, credentials: opts.xds.credentials });
   const admin = await startAdminServer({
