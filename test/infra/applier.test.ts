@@ -204,7 +204,7 @@ describe("provisioner against the API server fixture", () => {
   });
 
   it("Gateway status.addresses come from the proxy Service, and change when its load balancer does", async () => {
-    const p = start();
+    const p = start({ addressPollMs: 20 });
     const published: StatusUpdate[][] = [];
     const sink = p.statusSink({ publish: (u) => published.push([...u]) });
     const rs = inputs(gatewayYaml("default", "eg"));
@@ -230,13 +230,22 @@ describe("provisioner against the API server fixture", () => {
     const count = published.length;
     await sync(p, withSvc);
     expect(published.length).toBe(count + 1);
-    const ready = published.at(-1)?.[0] as Extract<StatusUpdate, { kind: "Gateway" }>;
-    expect(ready.status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.7" }]);
-    expect(ready.status.conditions?.[0]).toMatchObject({ status: "True", reason: "Programmed" });
+    const addressed = published.at(-1)?.[0] as Extract<StatusUpdate, { kind: "Gateway" }>;
+    expect(addressed.status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.7" }]);
     expect(p.addressesFor("default/eg")).toEqual([{ type: "IPAddress", value: "203.0.113.7" }]);
+    // The Deployment has no available replica yet.
+    expect(addressed.status.conditions?.[0]).toMatchObject({ status: "False", reason: "NoResources" });
     // Nothing changed: no republish.
     await sync(p, withSvc);
     expect(published.length).toBe(count + 1);
+
+    // Envoy becomes ready; the leader re-reads the Deployment and the Gateway is Programmed.
+    const dep = api.get("apps/v1", "Deployment", name, NS)!;
+    api.apply({ ...dep, status: { replicas: 1, availableReplicas: 1, readyReplicas: 1 } });
+    const last = () => published.at(-1)?.[0] as Extract<StatusUpdate, { kind: "Gateway" }>;
+    await waitFor(() => last().status.conditions?.[0]?.status === "True", "Programmed=True once a replica is available");
+    expect(last().status.conditions?.[0]).toMatchObject({ reason: "Programmed" });
+    expect(last().status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.7" }]);
   });
 
   it("re-reads a pending Service when the inputs do not watch its namespace", async () => {

@@ -61,6 +61,20 @@ describe("decorateGatewayStatus", () => {
     expect(programmed(out)).toMatchObject({ status: "False", reason: "Invalid" });
   });
 
+  it("a Deployment with no available replica: Programmed=False NoResources, after address problems", () => {
+    const down = { metadata: { name: "envoy-x" }, spec: { replicas: 2 }, status: {} };
+    const out = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]), deployment: down });
+    expect(programmed(out)).toMatchObject({ status: "False", reason: "NoResources", message: "The proxy Deployment envoy-x has no available replicas" });
+    expect(out.status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.5" }]);
+    const pending = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb(), deployment: down });
+    expect(programmed(pending)).toMatchObject({ reason: "AddressNotAssigned" });
+    const up = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]), deployment: { ...down, status: { availableReplicas: 1 } } });
+    expect(programmed(up)).toMatchObject({ status: "True" });
+    // Scaled to zero on purpose: not a missing resource.
+    const zero = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]), deployment: { spec: { replicas: 0 } } });
+    expect(programmed(zero)).toMatchObject({ status: "True" });
+  });
+
   it("decorateStatuses touches only Gateways it knows", () => {
     const route: StatusUpdate = { kind: "HTTPRoute", target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "default", name: "r" }, parents: [] };
     const u = update();

