@@ -9,7 +9,8 @@ import { validateResources } from "../../src/xds/validate/index.ts";
 import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { loadResourceSet } from "./load.ts";
 
-export const CONFORMANCE = join(import.meta.dirname, "../../../shared/gateway-api/v1.6.1/conformance");
+// The copy of the v1.6.1 conformance manifests kept in the repository (see its NOTICE.md).
+export const CONFORMANCE = join(import.meta.dirname, "../conformance/manifests");
 const INFRA = "gateway-conformance-infra";
 
 export function conformance(file: string): TranslationResult {
