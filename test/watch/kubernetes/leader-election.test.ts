@@ -1,6 +1,7 @@
 // Lease-based leader election, and status writing by the leader only, with two
 // instances against the loopback API-server fixture. Durations are short:
-// lease 1000 ms, renew deadline 600 ms, retry period 100 ms.
+// lease 1000 ms, renew deadline 600 ms, retry period 100 ms. Upper bounds
+// carry SLACK for timers delayed on a loaded machine.
 import { afterEach, describe, expect, it } from "vitest";
 import type { StatusUpdate } from "../../../src/api/translation.ts";
 import { silentLogger } from "../../../src/observability/log.ts";
@@ -13,6 +14,7 @@ import { FAST_TIMING, waitFor } from "./helpers.ts";
 
 const LEASE = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
 const LEASE_PATH = "/apis/coordination.k8s.io/v1/namespaces/sys/leases/sy";
+const SLACK = 300;
 
 let fixture: ApiServerFixture;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -81,7 +83,7 @@ describe("leader election", () => {
     // a renewed at most one retry period before the crash, so b must wait at least ~leaseDuration - retryPeriod,
     // and takes over within leaseDuration plus about two (jittered) retry periods.
     expect(failover).toBeGreaterThanOrEqual(LEASE.leaseDurationMs - LEASE.retryPeriodMs * 1.2 - 20);
-    expect(failover).toBeLessThan(LEASE.leaseDurationMs + 2.4 * LEASE.retryPeriodMs + 150);
+    expect(failover).toBeLessThan(LEASE.leaseDurationMs + 2.4 * LEASE.retryPeriodMs + SLACK);
     const lease = fixture.get("coordination.k8s.io/v1", "Lease", "sy", "sys") as unknown as { spec: { holderIdentity: string; leaseTransitions: number } };
     expect(lease.spec).toMatchObject({ holderIdentity: "b", leaseTransitions: 1 });
   });
@@ -96,7 +98,7 @@ describe("leader election", () => {
     await a.elector.stop();
     expect((fixture.get("coordination.k8s.io/v1", "Lease", "sy", "sys") as unknown as { spec: { holderIdentity?: string } }).spec.holderIdentity).toBeUndefined();
     await waitFor(() => b.elector.isLeader, "b leads", 3_000, onLeading(b));
-    expect(b.started[0]! - stoppedAt).toBeLessThan(LEASE.retryPeriodMs * 1.2 + 150);
+    expect(b.started[0]! - stoppedAt).toBeLessThan(LEASE.retryPeriodMs * 1.2 + SLACK);
   });
 
   it("a partitioned leader steps down within the renew deadline, before anyone else takes over", async () => {
@@ -109,7 +111,7 @@ describe("leader election", () => {
     fixture.addFault({ token: "a", action: { type: "hang" } });
     await waitFor(() => b.elector.isLeader, "b leads", 3_000, onLeading(b));
     expect(a.stopped).toHaveLength(1);
-    expect(a.stopped[0]! - cutAt).toBeLessThanOrEqual(LEASE.renewDeadlineMs + 50);
+    expect(a.stopped[0]! - cutAt).toBeLessThanOrEqual(LEASE.renewDeadlineMs + SLACK / 2);
     expect(a.stopped[0]!).toBeLessThan(b.started[0]!);
     expect(a.elector.isLeader).toBe(false);
   });
@@ -191,7 +193,7 @@ describe("two controller instances", () => {
     leader.leader.on("stopped-leading", () => (stepDown = performance.now()));
     for (const k of [x, y]) k.statusSink.publish([update("two")]);
     await waitFor(() => ourMessage() === "two", "the new leader's write", 4_000);
-    expect(takeover - cutAt).toBeLessThan(LEASE.leaseDurationMs + 2.4 * LEASE.retryPeriodMs + 150);
+    expect(takeover - cutAt).toBeLessThan(LEASE.leaseDurationMs + 2.4 * LEASE.retryPeriodMs + SLACK);
     expect(leader.leader.isLeader).toBe(false);
     expect(stepDown).toBeGreaterThan(0);
     expect(stepDown).toBeLessThan(takeover);
