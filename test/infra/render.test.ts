@@ -136,6 +136,8 @@ describe("renderGatewayInfra", () => {
       parameters: { replicas: 5, logLevel: "debug" },
     });
     expect((byKind(objs, "Deployment").spec as { replicas: number }).replicas).toBe(5);
+    // Without a replicas parameter the field is left to the API default (and to an HPA).
+    expect(byKind(renderGatewayInfra(gateway(), BASE_OPTIONS), "Deployment").spec).not.toHaveProperty("replicas");
     expect(container(objs).image).toBe("mirror.example/envoy:1");
     expect(container(objs).args.join(" ")).toContain("--log-level debug");
     expect(serviceSpec(objs).type).toBe("ClusterIP");

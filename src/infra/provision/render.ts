@@ -166,7 +166,8 @@ export function renderGatewayInfra(gw: Gateway, opts: RenderOptions): InfraObjec
     kind: "Deployment",
     metadata: meta(),
     spec: {
-      replicas: p.replicas ?? 1,
+      // Unset unless a parameter says: the API defaults it to 1 and an HPA may own it.
+      ...(p.replicas !== undefined ? { replicas: p.replicas } : {}),
       revisionHistoryLimit: 10,
       selector: { matchLabels: selectorLabels(name) },
       // Start the new pod before stopping an old one.
