@@ -21,10 +21,15 @@ export function meshFrontendProblem(svc: Service): string | undefined {
   return undefined;
 }
 
-/** The Service's TCP ports, the ones HTTP and gRPC routes can apply to. */
+/** The Service's TCP ports, the ones HTTP and gRPC routes can apply to (a repeated port number: the first). */
 export function tcpPorts(svc: Service): ServicePort[] {
   const ports = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
-  return ports.filter((p) => p && typeof p.port === "number" && (p.protocol ?? "TCP") === "TCP");
+  const seen = new Set<number>();
+  return ports.filter((p) => {
+    if (!p || typeof p.port !== "number" || !Number.isInteger(p.port) || p.port < 1 || p.port > 65535 || (p.protocol ?? "TCP") !== "TCP" || seen.has(p.port)) return false;
+    seen.add(p.port);
+    return true;
+  });
 }
 
 export type PortSelection =
