@@ -3,7 +3,7 @@
 // assembles each distinct response once.
 import { TYPE_URL, type ResourceType } from "../api/xds.ts";
 import type { TypeSet } from "./cache.ts";
-import { setVersion, type EncodedResource } from "./resource.ts";
+import { setVersion, typeOfUrl, type EncodedResource } from "./resource.ts";
 import { concat, stringField } from "./wire.ts";
 
 export class ResponseSet {
@@ -42,11 +42,12 @@ export class ResponseSet {
 const EMPTY = new Map<string, EncodedResource>();
 const emptySets = new Map<string, ResponseSet>();
 
+/** An empty response set; shared only for the types we serve (clients choose the others). */
 export function emptySet(typeUrl: string): ResponseSet {
   let s = emptySets.get(typeUrl);
   if (!s) {
     s = new ResponseSet(typeUrl, EMPTY, "");
-    emptySets.set(typeUrl, s);
+    if (typeOfUrl(typeUrl)) emptySets.set(typeUrl, s);
   }
   return s;
 }

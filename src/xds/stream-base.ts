@@ -1,7 +1,7 @@
 // What SotW and Delta streams share: per-type ACK/NACK bookkeeping, nonces,
 // ordered reconciliation with make-before-break barriers, and writes that
 // respect backpressure so a slow client never holds up the others.
-import type * as grpc from "@grpc/grpc-js";
+import * as grpc from "@grpc/grpc-js";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Status } from "../gen/google/rpc/status_pb.js";
 import { TYPE_URL, type ResourceType } from "../api/xds.ts";
@@ -47,6 +47,9 @@ export interface AckEvent {
 }
 
 let nextStreamId = 1;
+
+/** Distinct type URLs one stream may use; more is abuse, not a client. */
+const MAX_TYPES_PER_STREAM = 64;
 
 function shortType(typeUrl: string): string {
   return typeOfUrl(typeUrl) ?? "unknown";
@@ -324,6 +327,10 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     }
     if (typeUrl === "") {
       this.log.debug("request without type_url ignored");
+      return;
+    }
+    if (!this.types.has(typeUrl) && this.types.size >= MAX_TYPES_PER_STREAM) {
+      this.fail(grpc.status.INVALID_ARGUMENT, `more than ${MAX_TYPES_PER_STREAM} resource types on one stream`);
       return;
     }
     this.handleRequest(req, this.typeState(typeUrl));

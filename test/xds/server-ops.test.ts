@@ -78,6 +78,14 @@ describe("limits", () => {
     c.send({ typeUrl: EDS, resourceNames: Array.from({ length: 200 }, (_, i) => `cluster-${i}`) });
     expect((await c.status).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
   });
+
+  it("ends a stream that uses too many resource types", async () => {
+    h = await harness();
+    h.cache.setSnapshot(KEY, chain("a"));
+    const c = h.sotw(KEY);
+    for (let i = 0; i < 65; i++) c.send({ typeUrl: `type.googleapis.com/test.T${i}` });
+    expect((await c.status).code).toBe(grpc.status.INVALID_ARGUMENT);
+  });
 });
 
 describe("authorization hook", () => {
