@@ -117,6 +117,7 @@ describe("provisioner against the API server fixture", () => {
     expect(patches.every((r) => r.path.includes("fieldManager=switchyard") && r.path.includes("force=true"))).toBe(true);
     expect(patches.every((r) => r.status === 201)).toBe(true);
 
+    expect(p.rendered().get("default/eg")?.objects?.map((o) => o.kind)).toEqual(["ServiceAccount", "ConfigMap", "Deployment", "Service"]);
     const before = api.requests.length;
     await sync(p, inputs(gatewayYaml("default", "eg")));
     expect(api.requests.slice(before)).toEqual([]);

@@ -14,9 +14,12 @@
 //   // after every translation (the controller's result and the ResourceSet it translated):
 //   prov.sync(result, rs);
 //   // statuses: wrap the status writer so Gateway status.addresses (and Programmed
-//   // AddressNotAssigned/AddressNotUsable) come from the provisioned Services:
+//   // AddressNotAssigned / AddressNotUsable / NoResources) come from the proxies:
 //   statusSinks: [prov.statusSink(k8s.statusSink)]
+//   // The ResourceSet matters: its Services carry the load balancer addresses when the
+//   // inputs watch the proxy namespace (the default: all namespaces).
 //   prov.addressesFor("ns/name")        // what status.addresses would be; for admin/debug
+//   prov.rendered()                     // Map key -> { objects } or { problem }; for admin/debug
 //   await prov.stop();
 //
 // What it provisions, names, parameters and status rules: docs/provisioning.md.
@@ -30,7 +33,7 @@ import type { StatusSink } from "../../watch/source.ts";
 import { DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE } from "../certgen.ts";
 import type { GatewayAddress } from "./addresses.ts";
 import { Applier } from "./applier.ts";
-import { desiredState } from "./desired.ts";
+import { desiredState, type DesiredGateway, type DesiredState } from "./desired.ts";
 import { kubeObjectClient, type ObjectClient } from "./object-client.ts";
 import { ProxyObserver } from "./observer.ts";
 import type { ProxyNamespaceMode } from "./render.ts";
@@ -38,7 +41,7 @@ import { decorateStatuses } from "./status.ts";
 
 export { renderGatewayInfra, DEFAULT_ENVOY_IMAGE, type InfraObject, type RenderOptions, type ProxyNamespaceMode } from "./render.ts";
 export { proxyName } from "./names.ts";
-export { desiredState } from "./desired.ts";
+export { desiredState, type DesiredGateway, type DesiredState } from "./desired.ts";
 
 /** Structural, so tests and the single-replica mode can pass a plain object. */
 export interface ProvisionerLeadership {
@@ -83,6 +86,8 @@ export interface Provisioner {
   statusSink(inner: StatusSink): StatusSink;
   /** status.addresses for a Gateway key, from the proxy Service as last seen; undefined when not seen. */
   addressesFor(gatewayKey: string): GatewayAddress[] | undefined;
+  /** What the last sync() rendered, per Gateway key (objects, or why none); for the admin API and debugging. */
+  rendered(): ReadonlyMap<string, DesiredGateway>;
   /** Resolves when no apply pass is running; for tests. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -102,6 +107,7 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
   } as const;
 
   const client = opts.client ?? kubeObjectClient(opts.kubeConfig);
+  let last: DesiredState = { gateways: new Map() };
   const sinks: { inner: StatusSink; last: readonly StatusUpdate[] | undefined }[] = [];
   const publishTo = (s: (typeof sinks)[number], updates: readonly StatusUpdate[]) => {
     s.last = updates;
@@ -148,6 +154,7 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
     sync(result, rs) {
       try {
         const desired = desiredState(result, rs, renderOpts);
+        last = desired;
         for (const g of desired.gateways.values()) if (g.problem) log.debug({ gateway: g.key, problem: g.problem }, "not provisioning");
         const gone = observer.update(desired, rs);
         applier.setDesired(desired);
@@ -163,6 +170,7 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
       return { publish: (updates) => publishTo(s, updates) };
     },
     addressesFor: (key) => observer.addressesFor(key),
+    rendered: () => last.gateways,
     idle: () => applier.idle(),
     async stop() {
       observer.stop();
