@@ -4,7 +4,7 @@ import type { K8sObject } from "../api/meta.ts";
 import { buildResourceSet, objectKey } from "../api/resource-set.ts";
 import { mergeOwnedEntries } from "../api/status-merge.ts";
 import { DEFAULT_CONTROLLER_NAME, type StatusUpdate } from "../api/translation.ts";
-import { TYPE_URL, type ResourceType } from "../api/xds.ts";
+import { MESH_SNAPSHOT_KEY, TYPE_URL, type ResourceType } from "../api/xds.ts";
 import { resourcesToJson } from "../api/xds-json.ts";
 import { formatFileError } from "../watch/file/load.ts";
 import { translate } from "../translator/translate.ts";
@@ -54,6 +54,11 @@ export async function runTranslate(argv: string[], out: (s: string) => void): Pr
   for (const g of result.gateways) {
     const json = resourcesToJson(g.resources);
     xds[g.key] = values.type === "all" ? json : { [values.type]: json[values.type as ResourceType] };
+  }
+  // The mesh (GAMMA) snapshot, under the key mesh clients use as node.cluster.
+  if (result.mesh) {
+    const json = resourcesToJson(result.mesh);
+    xds[MESH_SNAPSHOT_KEY] = values.type === "all" ? json : { [values.type]: json[values.type as ResourceType] };
   }
   const doc: Record<string, unknown> = { xds };
   if (values["with-status"]) doc.objects = withStatus(objects, result.statuses, controllerName);
