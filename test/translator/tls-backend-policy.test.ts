@@ -177,3 +177,20 @@ spec:
     expect(statusOf(r, "BackendTLSPolicy", "default/p").ancestors).toEqual([]);
   });
 });
+
+describe("BackendTLSPolicy on an HTTP/2 backend", () => {
+  it("negotiates h2 by ALPN", () => {
+    const r = run(
+      GW,
+      `apiVersion: v1
+kind: Service
+metadata: {name: grpc, namespace: default}
+spec: {ports: [{name: grpc, port: 9000, appProtocol: kubernetes.io/h2c}]}
+`,
+      ROUTE.replace("{name: backend, port: 443}", "{name: grpc, port: 9000}"),
+      policy("v1", "p", `{hostname: grpc.example.com, wellKnownCACertificates: System}`, { target: "grpc" }),
+    );
+    expect(upstream(clusterOf(r, "service/default/grpc/9000"))?.commonTlsContext?.alpnProtocols).toEqual(["h2"]);
+    expect(upstream(clusterOf(r, "service/default/grpc/9000"))?.sni).toBe("grpc.example.com");
+  });
+});

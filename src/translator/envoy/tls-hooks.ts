@@ -40,7 +40,9 @@ export function withTlsHooks(base: ListenerHooks): ListenerHooks {
 
 /** UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy. */
 export function decorateClusterTls(cluster: Cluster, c: IrCluster): void {
-  if (c.tls) cluster.transportSocket = upstreamTlsTransportSocket(c.tls);
+  if (!c.tls) return;
+  const alpn = c.protocol === "http2" ? ["h2"] : c.protocol === "auto" ? ["h2", "http/1.1"] : [];
+  cluster.transportSocket = upstreamTlsTransportSocket(c.tls, alpn);
 }
 
 /** SDS secrets of one Gateway: only those its own listeners and clusters reference. */
