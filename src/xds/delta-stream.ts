@@ -3,7 +3,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { DeltaDiscoveryRequest } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Snapshot, TypeSet } from "./cache.ts";
-import { isFullStateType, type EncodedResource } from "./resource.ts";
+import { deferRemoval, isFullStateType, type EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
 import { concat, stringField } from "./wire.ts";
 
@@ -103,12 +103,22 @@ export class DeltaStream extends BaseStream<DeltaTypeState> {
       if (typeSet?.byName.has(name)) continue;
       if (!ts.sent.has(name) && !ts.reportedAbsent.has(name)) absent.push(name);
     }
+    // Listener removals travel with the additions (see deferRemoval).
+    if (!deferRemoval(ts.type)) {
+      for (const name of ts.sent.keys()) {
+        if (typeSet?.byName.has(name) || absent.includes(name)) continue;
+        absent.push(name);
+      }
+    }
     if (updates.length === 0 && absent.length === 0 && !ts.mustRespond) return;
     for (const r of updates) {
       ts.sent.set(r.name, r.version);
       ts.forceSend.delete(r.name);
     }
-    for (const name of absent) ts.reportedAbsent.add(name);
+    for (const name of absent) {
+      ts.sent.delete(name);
+      if (ts.names.has(name)) ts.reportedAbsent.add(name);
+    }
     this.#write(ts, typeSet?.version ?? "", updates, absent);
   }
 

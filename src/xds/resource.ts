@@ -41,6 +41,16 @@ export function isFullStateType(type: ResourceType | undefined): boolean {
   return type === "listener" || type === "cluster";
 }
 
+/**
+ * Removals of this type wait until the replacements are served (make before
+ * break). Not listeners: a replacement often binds the same address, and
+ * Envoy applies an LDS update's removals before its additions, so both must
+ * travel in one response.
+ */
+export function deferRemoval(type: ResourceType | undefined): boolean {
+  return type !== "listener";
+}
+
 /** The xDS name of a resource: ClusterLoadAssignment is named by cluster_name. */
 export function resourceName(type: ResourceType, msg: Message): string {
   const m = msg as unknown as { name?: string; clusterName?: string };

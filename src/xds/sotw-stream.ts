@@ -4,7 +4,7 @@ import type { DiscoveryRequest } from "../gen/envoy/service/discovery/v3/discove
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Snapshot } from "./cache.ts";
 import { acquireNames, namesSig, releaseNames } from "./name-sets.ts";
-import { isFullStateType, type EncodedResource } from "./resource.ts";
+import { deferRemoval, isFullStateType, type EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
 import { ResponseSet, changedSet, emptySet, namedSet, retainingSet, wildcardSet } from "./sotw-sets.ts";
 
@@ -102,7 +102,9 @@ export class SotwStream extends BaseStream<SotwTypeState> {
       return;
     }
     if (isFullStateType(ts.type)) {
-      const next = ts.sent ? retainingSet(desired, ts.sent, (n) => ts.wildcard || ts.names.has(n)) : desired;
+      // CDS keeps the clusters being replaced until routes no longer use them.
+      const retain = ts.sent && deferRemoval(ts.type);
+      const next = retain && ts.sent ? retainingSet(desired, ts.sent, (n) => ts.wildcard || ts.names.has(n)) : desired;
       if (ts.mustRespond || !ts.sent || next.version !== ts.sent.version) this.#write(ts, next);
       return;
     }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Cluster_LbPolicy } from "../../src/gen/envoy/config/cluster/v3/cluster_pb.js";
 import { StatusSchema } from "../../src/gen/google/rpc/status_pb.js";
 import type { DeltaDiscoveryResponse } from "../../src/gen/envoy/service/discovery/v3/discovery_pb.js";
-import { chain, edsCluster, endpoints, merge, routeConfig } from "./fixtures.ts";
+import { apiListener, chain, edsCluster, endpoints, merge, routeConfig } from "./fixtures.ts";
 import { CDS, EDS, LDS, RDS, harness, type DeltaClient, type Harness } from "./ads-client.ts";
 
 let h: Harness;
@@ -207,6 +207,23 @@ describe("Delta make before break", () => {
     const edsRemoval = await c.next();
     expect(edsRemoval.typeUrl).toBe(EDS);
     expect(edsRemoval.removedResources).toEqual(["a-cluster"]);
+  });
+});
+
+describe("Delta listener replacement", () => {
+  it("removes the old listener in the response that adds the new one", async () => {
+    h.cache.setSnapshot(KEY, chain("old"));
+    const c = h.delta(KEY);
+    c.send({ typeUrl: LDS });
+    c.ack(await c.expect(LDS));
+    const next = chain("old");
+    next.listeners[0] = apiListener("new", "old-routes");
+    h.cache.setSnapshot(KEY, next);
+    const r = await c.expect(LDS);
+    expect(resNames(r)).toEqual(["new"]);
+    expect(r.removedResources).toEqual(["old"]);
+    c.ack(r);
+    expect(await c.drain()).toEqual([]);
   });
 });
 

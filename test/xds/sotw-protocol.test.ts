@@ -2,7 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StatusSchema } from "../../src/gen/google/rpc/status_pb.js";
-import { chain, edsCluster, endpoints, merge, routeConfig } from "./fixtures.ts";
+import { apiListener, chain, edsCluster, endpoints, merge, routeConfig } from "./fixtures.ts";
 import { CDS, EDS, LDS, RDS, harness, names, type Harness, type SotwClient } from "./ads-client.ts";
 
 let h: Harness;
@@ -268,6 +268,21 @@ describe("make before break", () => {
     expect(cds3.typeUrl).toBe(CDS);
     expect(names(cds3)).toEqual(["new-cluster"]);
     c.ack(cds3);
+    expect(await c.drain()).toEqual([]);
+  });
+
+  it("replaces a listener in one LDS response (Envoy removes before it adds, so addresses can be reused)", async () => {
+    h.cache.setSnapshot(KEY, chain("old"));
+    const c = h.sotw(KEY);
+    c.send({ typeUrl: LDS });
+    const r1 = await c.expect(LDS);
+    c.ack(r1);
+    const next = chain("old");
+    next.listeners[0] = apiListener("new", "old-routes");
+    h.cache.setSnapshot(KEY, next);
+    const r2 = await c.expect(LDS);
+    expect(names(r2)).toEqual(["new"]);
+    c.ack(r2);
     expect(await c.drain()).toEqual([]);
   });
 
