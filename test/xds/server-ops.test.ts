@@ -14,7 +14,8 @@ import { NodeMatcherSchema } from "../../src/gen/envoy/type/matcher/v3/node_pb.j
 import { StringMatcherSchema } from "../../src/gen/envoy/type/matcher/v3/string_pb.js";
 import { StatusSchema } from "../../src/gen/google/rpc/status_pb.js";
 import { serviceDefinition } from "../../src/xds/grpc-services.ts";
-import { SnapshotCache, noValidation } from "../../src/xds/cache.ts";
+import { SnapshotCache } from "../../src/xds/cache.ts";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { createLogger } from "../../src/observability/log.ts";
 import { createRegistry } from "../../src/observability/metrics.ts";
 import { emptyResources } from "../../src/api/xds.ts";
@@ -224,5 +225,22 @@ describe("a slow stream", () => {
     expect(slowState?.awaitingAck).toBe(true);
     slow.cancel();
     own.close();
+  });
+});
+
+describe("validation before serving", () => {
+  it("never sends a resource that fails Envoy's rules; the rest of the snapshot goes out", async () => {
+    h = await harness({ cache: new SnapshotCache() });
+    const r = merge(chain("good"), chain("bad"));
+    r.clusters[1]!.connectTimeout = create(DurationSchema, { seconds: -1n });
+    h.cache.setSnapshot(KEY, r);
+    const c = h.sotw(KEY);
+    c.send({ typeUrl: CDS });
+    const cds = await c.expect(CDS);
+    expect(names(cds)).toEqual(["good-cluster"]);
+    c.ack(cds);
+    c.send({ typeUrl: EDS, resourceNames: ["good-cluster", "bad-cluster"] });
+    expect(names(await c.expect(EDS))).toEqual(["good-cluster"]);
+    expect(h.cache.failures(KEY).map((f) => `${f.type}/${f.name}`).sort()).toEqual(["cluster/bad-cluster", "endpoint/bad-cluster"]);
   });
 });
