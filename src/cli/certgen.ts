@@ -24,6 +24,9 @@ Gateway whose configuration it may fetch.
   --key-type ecdsa|rsa    key algorithm (default ecdsa, P-256)
   --days N                leaf validity in days (default 365)
   --overwrite             replace existing files
+  --apply                 create or renew the Secrets in the cluster of the current
+                          kubeconfig instead (server-side apply); the CA Secret there
+                          is reused, and only missing or expiring certificates are issued
 `;
 
 export interface CliIo {
@@ -32,7 +35,7 @@ export interface CliIo {
 }
 
 /** Parses certgen's flags; throws an Error with a user-facing message on bad input. */
-export function parseCertgenArgs(argv: string[]): RunCertgenOptions {
+export function parseCertgenArgs(argv: string[]): RunCertgenOptions & { apply?: boolean } {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -52,6 +55,7 @@ export function parseCertgenArgs(argv: string[]): RunCertgenOptions {
       "key-type": { type: "string" },
       days: { type: "string" },
       overwrite: { type: "boolean" },
+      apply: { type: "boolean" },
     },
   });
   const output = values.output ?? "files";
@@ -65,7 +69,7 @@ export function parseCertgenArgs(argv: string[]): RunCertgenOptions {
     validityDays = Number(values.days);
     if (!Number.isInteger(validityDays) || validityDays <= 0) throw new Error(`--days must be a positive integer, got ${values.days}`);
   }
-  const opts: RunCertgenOptions = { output, keyAlgorithm, server: !values["no-server"] };
+  const opts: RunCertgenOptions & { apply?: boolean } = { output, keyAlgorithm, server: !values["no-server"] };
   if (values.gateway) opts.gateways = values.gateway;
   if (values.mesh) opts.mesh = true;
   if (values["out-dir"]) opts.outDir = values["out-dir"];
@@ -77,6 +81,10 @@ export function parseCertgenArgs(argv: string[]): RunCertgenOptions {
   if (values["ca-key"]) opts.caKeyFile = values["ca-key"];
   if (validityDays !== undefined) opts.validityDays = validityDays;
   if (values.overwrite) opts.overwrite = true;
+  if (values.apply) {
+    if (values["out-dir"] || values["ca-cert"] || values.output) throw new Error("--apply takes no --out-dir, --output or --ca-cert/--ca-key");
+    opts.apply = true;
+  }
   return opts;
 }
 
@@ -86,7 +94,7 @@ export async function certgenCommand(argv: string[], io: CliIo = { stdout: proce
     io.stdout.write(CERTGEN_USAGE);
     return 0;
   }
-  let opts: RunCertgenOptions;
+  let opts: RunCertgenOptions & { apply?: boolean };
   try {
     opts = parseCertgenArgs(argv);
   } catch (err) {
@@ -94,6 +102,18 @@ export async function certgenCommand(argv: string[], io: CliIo = { stdout: proce
     return 2;
   }
   try {
+    if (opts.apply) {
+      // Loaded only here: the file-based paths need no cluster client.
+      const { KubeConfig } = await import("@kubernetes/client-node");
+      const { kubeObjectClient } = await import("../infra/provision/object-client.ts");
+      const { applyPki } = await import("../infra/certgen-apply.ts");
+      const kc = new KubeConfig();
+      kc.loadFromDefault();
+      const applied = await applyPki(kubeObjectClient(kc), opts);
+      for (const s of applied) io.stderr.write(`applied Secret ${s}\n`);
+      if (applied.length === 0) io.stderr.write("all certificates are current\n");
+      return 0;
+    }
     const res = await runCertgen({ ...opts, stdout: io.stdout });
     for (const p of res.written) io.stderr.write(`wrote ${p}\n`);
     return 0;

@@ -21,8 +21,12 @@ describe("certgen CLI", () => {
     expect(o).toMatchObject({ gateways: ["a/b", "c/d"], serverSans: ["x.example"], keyAlgorithm: "rsa-2048", validityDays: 30, server: false, output: "files" });
   });
 
+  it("parses --apply", () => {
+    expect(parseCertgenArgs(["--apply", "--gateway", "a/b", "--namespace", "sys"])).toMatchObject({ apply: true, gateways: ["a/b"], namespace: "sys" });
+  });
+
   it("rejects bad flags with usage and exit code 2", async () => {
-    for (const argv of [["--output", "pem"], ["--days", "0"], ["--key-type", "dsa"], ["--bogus"]]) {
+    for (const argv of [["--output", "pem"], ["--days", "0"], ["--key-type", "dsa"], ["--bogus"], ["--apply", "--out-dir", "x"]]) {
       const t = io();
       expect(await certgenCommand(argv, t.io)).toBe(2);
       expect(t.err()).toMatch(/^certgen: .*\n\nUsage:/);
