@@ -36,7 +36,9 @@ export class SotwStream extends BaseStream<SotwTypeState> {
 
   protected handleRequest(raw: unknown, ts: SotwTypeState): void {
     const req = raw as DiscoveryRequest;
-    if (req.responseNonce !== "") {
+    // A nonce on a type this stream never answered comes from an earlier
+    // stream (a reconnect): it cannot be stale here, so the request counts.
+    if (req.responseNonce !== "" && ts.nonce !== "") {
       // A stale nonce: the client has not seen our latest response for this
       // type yet, so this request carries nothing current. Ignore it.
       if (req.responseNonce !== ts.nonce) {

@@ -325,6 +325,15 @@ describe("reconnect", () => {
   });
 });
 
+describe("reconnect with an old nonce", () => {
+  it("answers a first request that quotes a nonce of an earlier stream", async () => {
+    h.cache.setSnapshot(KEY, chain("a"));
+    const c = h.sotw(KEY);
+    c.send({ typeUrl: CDS, versionInfo: "old", responseNonce: "nonce-from-another-server" });
+    expect(names(await c.expect(CDS))).toEqual(["a-cluster"]);
+  });
+});
+
 describe("types we do not serve", () => {
   it("answers with an empty response, once", async () => {
     h.cache.setSnapshot(KEY, chain("a"));
