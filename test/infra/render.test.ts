@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import type { Gateway } from "../../src/api/gateway-api.ts";
 import { addressRequest, serviceAddresses } from "../../src/infra/provision/addresses.ts";
+import { desiredState, RenderCache } from "../../src/infra/provision/desired.ts";
 import { proxyName } from "../../src/infra/provision/names.ts";
 import { renderGatewayInfra, type InfraObject } from "../../src/infra/provision/render.ts";
-import { BASE_OPTIONS } from "./helpers.ts";
+import { BASE_OPTIONS, oursResult, resourceSetOf } from "./helpers.ts";
 
 function gateway(spec: Partial<Gateway["spec"]> = {}, meta: Partial<Gateway["metadata"]> = {}): Gateway {
   return {
@@ -179,5 +180,34 @@ describe("addresses", () => {
       { type: "IPAddress", value: "10.96.0.10" },
       { type: "IPAddress", value: "fd00::a" },
     ]);
+  });
+});
+
+describe("desiredState with a RenderCache", () => {
+  const input = (port: number) => `
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: { name: switchyard }
+spec: { controllerName: switchyard.dev/gateway-controller }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: a, namespace: default }
+spec: { gatewayClassName: switchyard, listeners: [{ name: http, port: ${port}, protocol: HTTP }] }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: b, namespace: default }
+spec: { gatewayClassName: switchyard, listeners: [{ name: http, port: 80, protocol: HTTP }] }
+`;
+  it("reuses a Gateway's objects while it and its parameters are unchanged, and renders the same as without a cache", () => {
+    const cache = new RenderCache();
+    const rs1 = resourceSetOf(input(80));
+    const first = desiredState(oursResult(rs1), rs1, BASE_OPTIONS, cache);
+    const rs2 = resourceSetOf(input(8080));
+    const second = desiredState(oursResult(rs2), rs2, BASE_OPTIONS, cache);
+    expect(second.gateways.get("default/b")?.objects).toBe(first.gateways.get("default/b")?.objects);
+    expect(second.gateways.get("default/a")?.objects).not.toBe(first.gateways.get("default/a")?.objects);
+    expect(second.gateways.get("default/a")?.objects).toEqual(desiredState(oursResult(rs2), rs2, BASE_OPTIONS).gateways.get("default/a")?.objects);
   });
 });

@@ -175,7 +175,7 @@ export class Applier {
       for (const obj of g.objects ?? []) {
         const id = objectId(obj);
         wanted.add(id);
-        const fp = canonicalJson(obj);
+        const fp = this.fingerprintOf(obj);
         if (this.applied.get(id) === fp) continue;
         if (!(await this.write(() => this.applyOne(g.key, obj, id, fp)))) ok = false;
         if (this.stopped || !this.opts.isLeader()) return false;
@@ -189,6 +189,14 @@ export class Applier {
       else ok = false;
     }
     return ok;
+  }
+
+  /** Rendered objects are reused while their Gateway does not change, so their fingerprints are too. */
+  private readonly fingerprints = new WeakMap<InfraObject, string>();
+  private fingerprintOf(obj: InfraObject): string {
+    let fp = this.fingerprints.get(obj);
+    if (fp === undefined) this.fingerprints.set(obj, (fp = canonicalJson(obj)));
+    return fp;
   }
 
   private async write(op: () => Promise<boolean>): Promise<boolean> {

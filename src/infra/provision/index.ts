@@ -33,7 +33,7 @@ import type { StatusSink } from "../../watch/source.ts";
 import { DEFAULT_CONTROLLER_NAMESPACE, DEFAULT_CONTROLLER_SERVICE } from "../certgen.ts";
 import type { GatewayAddress } from "./addresses.ts";
 import { Applier } from "./applier.ts";
-import { desiredState, type DesiredGateway, type DesiredState } from "./desired.ts";
+import { desiredState, RenderCache, type DesiredGateway, type DesiredState } from "./desired.ts";
 import { kubeObjectClient, type ObjectClient } from "./object-client.ts";
 import { ProxyObserver } from "./observer.ts";
 import type { ProxyNamespaceMode } from "./render.ts";
@@ -108,6 +108,7 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
 
   const client = opts.client ?? kubeObjectClient(opts.kubeConfig);
   let last: DesiredState = { gateways: new Map() };
+  const cache = new RenderCache();
   const sinks: { inner: StatusSink; last: readonly StatusUpdate[] | undefined }[] = [];
   const publishTo = (s: (typeof sinks)[number], updates: readonly StatusUpdate[]) => {
     s.last = updates;
@@ -153,7 +154,7 @@ export function startProvisioner(opts: ProvisionerOptions): Provisioner {
   return {
     sync(result, rs) {
       try {
-        const desired = desiredState(result, rs, renderOpts);
+        const desired = desiredState(result, rs, renderOpts, cache);
         last = desired;
         for (const g of desired.gateways.values()) if (g.problem) log.debug({ gateway: g.key, problem: g.problem }, "not provisioning");
         const gone = observer.update(desired, rs);
