@@ -10,7 +10,7 @@ const name = fc.constantFrom("a", "b", "eg", "svc", "x-1");
 const ns = fc.constantFrom(...NAMESPACES);
 /** Sometimes a sane value, sometimes anything at all. */
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 6, arbitrary: arb }, { weight: 1, arbitrary: fc.anything() as fc.Arbitrary<unknown> });
-const hostname = fc.constantFrom("example.com", "*.example.com", "foo.example.com", "a.b.example.com", "*", "", "BAD_host", "*.com");
+const hostname = fc.constantFrom("example.com", "*.example.com", "foo.example.com", "a.b.example.com", "*", "", "BAD_host", "*.com", "a*.example.com", "10.0.0.1", "Foo.Example.com");
 const path = fc.oneof({ weight: 4, arbitrary: fc.constantFrom("/", "/foo", "/foo/", "/foo/bar", "/v1/.*") }, { weight: 1, arbitrary: fc.constantFrom("foo", "/a?b", "", "(", "/x#y") });
 const header = fc.oneof({ weight: 4, arbitrary: fc.constantFrom("x-a", "X-B") }, { weight: 1, arbitrary: fc.constantFrom("host", ":authority", "bad header", "") });
 

@@ -78,6 +78,8 @@ describe("hostnames", () => {
     expect(routeHostnamesOn("*.example.com", [])).toEqual(["*.example.com"]);
     expect(routeHostnamesOn(undefined, undefined)).toEqual(["*"]);
     expect(routeHostnamesOn("a.example.com", ["b.example.com"])).toEqual([]);
+    // Not Gateway API hostnames (Envoy would NACK the first as a domain): ignored.
+    expect(routeHostnamesOn(undefined, ["a*.example.com", "10.0.0.1", "ok.example.com"])).toEqual(["ok.example.com"]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import { condition, ListenerReason, sortConditions } from "./conditions.ts";
 import type { OurClass } from "./gatewayclass.ts";
+import { validHostnamePattern } from "./hostnames.ts";
 import { markConflicts, validateListener } from "./listeners.ts";
 import { frontendValidationGatewayConditions } from "./frontend-validation.ts";
 import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
@@ -57,6 +58,9 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
       attachedRoutes: 0,
     };
     validateListener(rs, l);
+    if (l.hostname !== undefined && !validHostnamePattern(l.hostname) && l.accepted.ok) {
+      l.accepted = { ok: false, reason: "UnsupportedValue", message: `hostname ${l.hostname} is not a valid hostname` };
+    }
     g.listeners.push(l);
   });
   markConflicts(g.listeners);

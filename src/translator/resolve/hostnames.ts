@@ -2,6 +2,13 @@
 // wildcard `*.example.com` matches one or more labels before `.example.com`,
 // never `example.com` itself; a listener without hostname matches everything.
 
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Gateway API hostname: DNS-1123, optionally with a leading `*.` label; never an IP. */
+export function validHostnamePattern(h: unknown): h is string {
+  return typeof h === "string" && h.length <= 253 && HOSTNAME.test(h.toLowerCase()) && !/^[0-9.]+$/.test(h);
+}
+
 export function isWildcard(h: string): boolean {
   return h.startsWith("*.");
 }
@@ -36,7 +43,8 @@ export function routeHostnamesOn(listenerHost: string | undefined, routeHosts: r
   if (!routeHosts || routeHosts.length === 0) return [listenerHost ? listenerHost.toLowerCase() : "*"];
   const out = new Set<string>();
   for (const h of routeHosts) {
-    if (typeof h !== "string" || h === "") continue;
+    // Hostnames the API server would reject (and Envoy would NACK as a domain) are ignored.
+    if (!validHostnamePattern(h)) continue;
     const i = intersect(listenerHost, h);
     if (i) out.add(i);
   }

@@ -22,7 +22,8 @@ export function validRegex(r: unknown): r is string {
   if (typeof r !== "string" || r.length === 0 || r.length > 1024) return false;
   if (/\(\?[=!<]|\\[1-9]/.test(r)) return false; // lookaround and backreferences are not RE2
   try {
-    new RegExp(r);
+    // RE2 flag groups such as (?i) are fine for Envoy; JavaScript only knows them as flags.
+    new RegExp(r.replace(/^\(\?[imsU]+\)/, ""));
     return true;
   } catch {
     return false;
