@@ -1,7 +1,7 @@
 // State-of-the-World response contents. Streams with the same subscription
 // share one ResponseSet (and its encoded body), so a push to 1,000 Envoys
 // assembles each distinct response once.
-import { TYPE_URL, type ResourceType } from "../api/xds.ts";
+import { TYPE_URL } from "../api/xds.ts";
 import type { TypeSet } from "./cache.ts";
 import { setVersion, typeOfUrl, type EncodedResource } from "./resource.ts";
 import { concat, stringField } from "./wire.ts";
@@ -142,8 +142,4 @@ export function changedSet(desired: ResponseSet, held: ResponseSet): ResponseSet
   }
   byHeld.set(held, s);
   return s;
-}
-
-export function isResourceType(t: ResourceType | undefined): t is ResourceType {
-  return t !== undefined;
 }

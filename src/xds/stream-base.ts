@@ -14,7 +14,8 @@ import { typeOfUrl } from "./resource.ts";
 /**
  * Make-before-break: a stage is sent only when every earlier stage has been
  * ACKed or NACKed. Clusters, then their endpoints and the secrets, then
- * listeners, then routes. Removals go out after all of that, listeners first.
+ * listeners, then routes. Deferred removals (all but listeners, see
+ * deferRemoval) go out after all of that.
  */
 export const STAGES: readonly (readonly ResourceType[])[] = [["cluster"], ["endpoint", "secret"], ["listener"], ["route"]];
 export const REMOVAL_ORDER: readonly ResourceType[] = ["listener", "route", "cluster", "endpoint", "secret"];
