@@ -47,7 +47,7 @@ function service(b: Backend): K8sObject[] {
 
 const svcParent = (name: string, namespace?: string) => ({ group: "", kind: "Service", name, port: PORT, ...(namespace ? { namespace } : {}) });
 
-function routes(): K8sObject[] {
+function routes(oneTo = "v1"): K8sObject[] {
   return [
     // Producer GRPCRoute on `echo`: method, header and a 50/50 split; anything else to echo itself.
     {
@@ -57,7 +57,7 @@ function routes(): K8sObject[] {
       spec: {
         parentRefs: [svcParent("echo")],
         rules: [
-          { matches: [{ method: { service: "test.Echo", method: "One" } }], backendRefs: [{ name: "v1", port: PORT }] },
+          { matches: [{ method: { service: "test.Echo", method: "One" } }], backendRefs: [{ name: oneTo, port: PORT }] },
           { matches: [{ method: { service: "test.Echo", method: "Two" }, headers: [{ name: "x-version", value: "v2" }] }], backendRefs: [{ name: "v2", port: PORT }] },
           {
             matches: [{ method: { service: "test.Echo", method: "Split" } }],
@@ -105,6 +105,13 @@ let server: XdsServer;
 let cache: SnapshotCache;
 let mesh: XdsResources;
 const acks: AckEvent[] = [];
+const ackWaiters: { pred: (e: AckEvent) => boolean; resolve: () => void }[] = [];
+
+/** Resolves on the first ACK matching `pred` (past or future); bounded by the test timeout. */
+function ackOf(pred: (e: AckEvent) => boolean): Promise<void> {
+  if (acks.some(pred)) return Promise.resolve();
+  return new Promise((resolve) => ackWaiters.push({ pred, resolve }));
+}
 const clients: grpc.Client[] = [];
 
 /** A grpc-js-xds channel with its own bootstrap: node.cluster selects the mesh snapshot. */
@@ -154,7 +161,14 @@ beforeAll(async () => {
   const registry = createRegistry();
   cache = new SnapshotCache({ registry }); // the real validation (Envoy's validate.rules)
   server = await startXdsServer({ cache, host: "127.0.0.1", port: 0, logger: silentLogger(), registry });
-  server.onAck((e) => acks.push(e));
+  server.onAck((e) => {
+    acks.push(e);
+    for (const w of [...ackWaiters]) {
+      if (!w.pred(e)) continue;
+      ackWaiters.splice(ackWaiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
   cache.setSnapshot(MESH_SNAPSHOT_KEY, mesh);
   const xds = await import("@grpc/grpc-js-xds");
   xds.register();
@@ -220,5 +234,24 @@ describe("GAMMA mesh routing with grpc-js-xds", () => {
     expect(await call(producer, "/test.Echo/One")).toBe("v1");
     // Services without consumer routes look the same from the consumer namespace.
     expect(await call(meshClient("plain", CLIENT_NS), "/test.Echo/One")).toBe("plain");
+  });
+
+  it("a route change reaches connected clients over RDS alone", async () => {
+    const c = meshClient("echo");
+    expect(await call(c, "/test.Echo/One")).toBe("v1");
+    const before = cache.getSnapshot(MESH_SNAPSHOT_KEY);
+    const next = translate(buildResourceSet([...backends.flatMap(service), ...routes("v2")]), { controllerName: DEFAULT_CONTROLLER_NAME });
+    if (!next.mesh) throw new Error("no mesh snapshot");
+    const mark = acks.length;
+    const snap = cache.setSnapshot(MESH_SNAPSHOT_KEY, next.mesh);
+    // Only the route table changed: listeners, clusters and endpoints keep their versions.
+    expect(snap.types.listener.version).toBe(before?.types.listener.version);
+    expect(snap.types.cluster.version).toBe(before?.types.cluster.version);
+    expect(snap.types.route.version).not.toBe(before?.types.route.version);
+    // A stream's version covers the resources it subscribed to, so wait for any route ACK after the change.
+    await ackOf((e) => acks.indexOf(e) >= mark && e.kind === "ack" && e.typeUrl === TYPE_URL.route);
+    let last = "";
+    for (let i = 0; i < 50 && last !== "v2"; i++) last = await call(c, "/test.Echo/One");
+    expect(last).toBe("v2");
   });
 });
