@@ -43,6 +43,16 @@ describe("Gateway API v1.6.1 conformance manifests", () => {
     expect(FILES.length).toBeGreaterThan(100);
   });
 
+  it("programs every Gateway of base-manifests.yaml (the suite waits for them)", () => {
+    const { result } = translateConformance("httproute-simple-same-namespace.yaml");
+    for (const name of ["same-namespace", "same-namespace-with-https-listener", "all-namespaces", "backend-namespaces"]) {
+      const st = gatewayStatusOf(result, "gateway-conformance-infra", name);
+      checkConds(st?.conditions, [["Accepted", "True", "Accepted"], ["Programmed", "True", "Programmed"]], `Gateway ${name}`);
+      for (const l of st?.listeners ?? []) checkConds(l.conditions, [["Accepted", "True"], ["ResolvedRefs", "True"], ["Programmed", "True"], ["Conflicted", "False"]], `${name}/${l.name}`);
+      expect(result.gateways.some((g) => g.key === `gateway-conformance-infra/${name}` && g.resources.listeners.length > 0)).toBe(true);
+    }
+  });
+
   for (const file of FILES) {
     const exp = expectationFor(file);
     describe(file, () => {
