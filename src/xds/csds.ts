@@ -70,8 +70,10 @@ function perType(
   const updated = ts.sentAtMs > 0 ? timestampFromDate(new Date(ts.sentAtMs)) : undefined;
   for (const [name, version] of [...stream.held(ts)].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const r = ts.type !== undefined ? snap?.types[ts.type].byName.get(name) : undefined;
+    // Secrets (private keys) are never dumped, as Envoy's own config_dump redacts them:
+    // CSDS shares the ADS port, so any client that reaches it could read them.
     const contents =
-      withContents && r && r.version === version
+      withContents && r && r.version === version && r.type !== "secret"
         ? create(AnySchema, { typeUrl: TYPE_URL[r.type], value: anyValue(r.any) })
         : undefined;
     out.push(

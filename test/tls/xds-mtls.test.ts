@@ -18,6 +18,13 @@ import { startXdsServer, type XdsServer } from "../../src/xds/server.ts";
 import { mtlsServerOptions, xdsTlsFilesFromDir } from "../../src/xds/tls-credentials.ts";
 import { secretResource } from "../../src/translator/envoy/secrets.ts";
 import type { AdsStream, ProtoDiscoveryResponse } from "../helpers/proto-ads-client.ts";
+import { create } from "@bufbuild/protobuf";
+import {
+  ClientStatusDiscoveryService,
+  ClientStatusRequestSchema,
+  type ClientStatusResponse,
+} from "../../src/gen/envoy/service/status/v3/csds_pb.js";
+import { serviceDefinition } from "../../src/xds/grpc-services.ts";
 
 const includeDirs = ["envoy-api", "xds", "googleapis", "protoc-gen-validate"].map((d) => join("proto/.deps", d));
 const def = protoLoader.loadSync("envoy/service/discovery/v3/ads.proto", { includeDirs, keepCase: true, longs: String, enums: String });
@@ -119,5 +126,40 @@ describe("ADS over mTLS", () => {
     const { responses, error } = await askForSecret(foreign.clients[0], "default/a", "secret/default/a-cert");
     expect(responses).toEqual([]);
     expect(error?.code).toBe(grpc.status.UNAVAILABLE);
+  });
+});
+
+describe("CSDS on the mTLS port", () => {
+  it("never hands out secrets, not even to a holder of a valid proxy certificate", async () => {
+    // Keep a stream of Gateway B open so that CSDS has its secret to report.
+    const b = client(gw("default/b"));
+    const stream = (b as unknown as { StreamAggregatedResources(): AdsStream }).StreamAggregatedResources();
+    const got = new Promise<void>((resolve) => stream.once("data", () => resolve()));
+    stream.on("error", () => {});
+    stream.write({ node: { id: "envoy-b", cluster: "default/b" }, type_url: TYPE_URL.secret, resource_names: ["secret/default/b-cert"] });
+    await got;
+    try {
+      const a = gw("default/a");
+      const Csds = grpc.makeGenericClientConstructor(serviceDefinition(ClientStatusDiscoveryService), "CSDS");
+      const csds = new Csds(`127.0.0.1:${server.port}`, grpc.credentials.createSsl(Buffer.from(pki.ca.cert), Buffer.from(a.key), Buffer.from(a.cert)), {
+        "grpc.ssl_target_name_override": "localhost",
+      });
+      const res = await new Promise<ClientStatusResponse>((resolve, reject) =>
+        (csds as unknown as { fetchClientStatus(r: unknown, cb: (e: Error | null, r?: ClientStatusResponse) => void): void }).fetchClientStatus(
+          create(ClientStatusRequestSchema),
+          (err, r) => {
+            csds.close();
+            if (err || !r) reject(err ?? new Error("no response"));
+            else resolve(r);
+          },
+        ),
+      );
+      const secrets = res.config.flatMap((c) => c.genericXdsConfigs).filter((g) => g.typeUrl === TYPE_URL.secret);
+      expect(secrets.map((g) => g.name)).toContain("secret/default/b-cert");
+      for (const g of secrets) expect(g.xdsConfig).toBeUndefined();
+    } finally {
+      stream.cancel();
+      b.close();
+    }
   });
 });
