@@ -16,6 +16,7 @@ let server: XdsServer;
 let b1: Backend;
 let b2: Backend;
 let channel: grpc.Client;
+let xdsPort = 0;
 const events: AckEvent[] = [];
 const waiters: { pred: (e: AckEvent) => boolean; resolve: (e: AckEvent) => void }[] = [];
 
@@ -53,6 +54,16 @@ function snapshot(routes: [string, string][], backends: Record<string, Backend>,
   return r;
 }
 
+function record(e: AckEvent): void {
+  events.push(e);
+  for (const w of [...waiters]) {
+    if (w.pred(e)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(e);
+    }
+  }
+}
+
 beforeAll(async () => {
   b1 = await startBackend("b1", "127.0.0.2");
   b2 = await startBackend("b2", "127.0.0.3");
@@ -60,15 +71,8 @@ beforeAll(async () => {
   // Validation is bypassed so that the NACK test can inject what Envoy's rules would refuse.
   cache = new SnapshotCache({ validate: noValidation, registry });
   server = await startXdsServer({ cache, host: "127.0.0.1", port: 0, logger: silentLogger(), registry });
-  server.onAck((e) => {
-    events.push(e);
-    for (const w of [...waiters]) {
-      if (w.pred(e)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(e);
-      }
-    }
-  });
+  xdsPort = server.port;
+  server.onAck(record);
   // The bootstrap is read when the first xds: channel resolves, once per process.
   process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
     xds_servers: [{ server_uri: `127.0.0.1:${server.port}`, channel_creds: [{ type: "insecure" }], server_features: ["xds_v3"] }],
@@ -133,5 +137,18 @@ describe("grpc-js-xds client", () => {
     // grpc-js-xds applies a route change once every cluster it names is
     // resolved, a few events after the RDS ACK: retry a bounded number of RPCs.
     expect(await firstAnswer(channel, "b1", 200)).toBe("b1");
+  });
+
+  it("serves a client that reconnects after a control-plane restart (grpc-js-xds resends its last versions)", async () => {
+    await server.close();
+    // The snapshot changes while the control plane is down.
+    const snap = cache.setSnapshot(KEY, snapshot([["/", "c2"]], { c1: b1, c2: b2 }));
+    const registry = createRegistry();
+    server = await startXdsServer({ cache, host: "127.0.0.1", port: xdsPort, logger: silentLogger(), registry });
+    const mark = events.length;
+    server.onAck(record);
+    // grpc-js-xds reconnects on its own (with backoff) and resubscribes with its last versions.
+    await waitFor((e) => e.kind === "ack" && e.typeUrl === TYPE_URL.route && e.version === snap.types.route.version, mark, 20_000);
+    expect(await firstAnswer(channel, "b2", 200)).toBe("b2");
   });
 });
