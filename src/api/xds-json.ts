@@ -25,13 +25,28 @@ function typeFirst(v: JsonValue): JsonValue {
   return out;
 }
 
-export function resourcesToJson(r: XdsResources): ResourcesJson {
+/** What stands in for a private key when secrets are redacted. */
+export const REDACTED = "[redacted]";
+
+/** Replaces the private key of a TlsCertificate secret, as Envoy's config_dump does. */
+function redactSecret(json: JsonObject): JsonObject {
+  const tls = json["tlsCertificate"];
+  if (!tls || typeof tls !== "object" || Array.isArray(tls) || !("privateKey" in tls)) return json;
+  return { ...json, tlsCertificate: { ...tls, privateKey: { inlineString: REDACTED } } };
+}
+
+/**
+ * `redactSecrets`: hide private keys (for anything a network client can read,
+ * such as the admin API); certificates and CA bundles stay visible.
+ */
+export function resourcesToJson(r: XdsResources, how: { redactSecrets?: boolean } = {}): ResourcesJson {
   const opts = { registry };
+  const secret = (json: JsonObject) => (how.redactSecrets ? redactSecret(json) : json);
   return {
     listener: r.listeners.map((m) => withType(TYPE_URL.listener, toJson(ListenerSchema, m, opts))),
     route: r.routes.map((m) => withType(TYPE_URL.route, toJson(RouteConfigurationSchema, m, opts))),
     cluster: r.clusters.map((m) => withType(TYPE_URL.cluster, toJson(ClusterSchema, m, opts))),
     endpoint: r.endpoints.map((m) => withType(TYPE_URL.endpoint, toJson(ClusterLoadAssignmentSchema, m, opts))),
-    secret: r.secrets.map((m) => withType(TYPE_URL.secret, toJson(SecretSchema, m, opts))),
+    secret: r.secrets.map((m) => secret(withType(TYPE_URL.secret, toJson(SecretSchema, m, opts)))),
   };
 }

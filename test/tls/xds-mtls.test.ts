@@ -163,3 +163,18 @@ describe("CSDS on the mTLS port", () => {
     }
   });
 });
+
+describe("resourcesToJson", () => {
+  it("redacts private keys on request and keeps everything else", async () => {
+    const { resourcesToJson, REDACTED } = await import("../../src/api/xds-json.ts");
+    const r = snapshotWithSecret("secret/default/x");
+    r.secrets.push(secretResource({ name: "ca/configmap/default/ca", trustedCa: "bundle" }));
+    const plain = JSON.stringify(resourcesToJson(r).secret);
+    expect(plain).toContain("key of secret/default/x");
+    const red = resourcesToJson(r, { redactSecrets: true }).secret;
+    expect(JSON.stringify(red)).not.toContain("key of secret/default/x");
+    expect(JSON.stringify(red)).toContain(REDACTED);
+    expect(JSON.stringify(red)).toContain("chain of secret/default/x");
+    expect(JSON.stringify(red)).toContain("bundle");
+  });
+});
