@@ -25,7 +25,7 @@ const ROUNDS = Number(process.env.XDS_BENCH_ROUNDS ?? 15);
 /** Client connections; streams are spread over them. Default: one each, as Envoys have. */
 const CONNECTIONS = Math.min(STREAMS, Number(process.env.XDS_BENCH_CONNECTIONS ?? STREAMS));
 const KEY = "bench/gw";
-const ROUTES = 50;
+const ROUTES = Number(process.env.XDS_BENCH_ROUTES ?? 50);
 
 /** A Gateway-sized snapshot: one listener, one route config of ROUTES routes, ROUTES clusters. */
 function gateway(round: number): XdsResources {
