@@ -6,7 +6,8 @@ import {
   RedirectAction_RedirectResponseCode,
   RouteAction_ClusterNotFoundResponseCode,
   type RedirectActionSchema,
-  type RouteActionSchema,
+  RouteActionSchema,
+  type RouteAction,
   type RouteMatchSchema,
   type RouteSchema,
 } from "../../gen/envoy/config/route/v3/route_components_pb.js";
@@ -22,11 +23,13 @@ import { sessionPerFilterConfig } from "./session.ts";
 export const CORS_FILTER = "envoy.filters.http.cors";
 
 export function emitRouteConfiguration(l: IrListener): RouteConfiguration {
+  // The matches of one rule share their IR action; they share its Envoy RouteAction too (never mutated).
+  const actions = new Map<IrRouteAction, RouteAction>();
   return create(RouteConfigurationSchema, {
     name: l.routeConfigName,
     // Gateway API hostnames never carry a port; match Host with or without one.
     ignorePortInHostMatching: true,
-    virtualHosts: l.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map(emitRoute) })),
+    virtualHosts: l.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions)) })),
   });
 }
 
@@ -37,11 +40,11 @@ export function usesCors(l: IrListener): boolean {
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
-export function emitRoute(r: IrRoute): RouteInit {
+export function emitRoute(r: IrRoute, actions?: Map<IrRouteAction, RouteAction>): RouteInit {
   const route: RouteInit = {
     name: r.name,
     match: emitMatch(r.match),
-    action: emitAction(r.action, r.match),
+    action: emitAction(r.action, actions),
     requestHeadersToAdd: headersToAdd(r.requestHeaders),
     requestHeadersToRemove: r.requestHeaders?.remove ?? [],
     responseHeadersToAdd: headersToAdd(r.responseHeaders),
@@ -114,8 +117,7 @@ function prefixRegex(p: Extract<IrPathRewrite, { type: "ReplacePrefixMatch" }>):
   return { pattern: { regex: `^${escapeRegex(p.prefix)}/*` }, substitution: "/" };
 }
 
-function emitAction(a: IrRouteAction, m: IrMatch): RouteInit["action"] {
-  void m;
+function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> | undefined): RouteInit["action"] {
   switch (a.kind) {
     case "direct":
       return { case: "directResponse", value: { status: a.status } };
@@ -131,8 +133,14 @@ function emitAction(a: IrRouteAction, m: IrMatch): RouteInit["action"] {
       }
       return { case: "redirect", value: v };
     }
-    case "forward":
-      return { case: "route", value: forward(a) };
+    case "forward": {
+      let value = actions?.get(a);
+      if (!value) {
+        value = create(RouteActionSchema, forward(a));
+        actions?.set(a, value);
+      }
+      return { case: "route", value };
+    }
   }
 }
 
