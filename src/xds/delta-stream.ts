@@ -16,6 +16,10 @@ class DeltaTypeState extends TypeStateBase {
   readonly forceSend = new Set<string>();
   /** Subscribed names already reported as not existing. */
   readonly reportedAbsent = new Set<string>();
+  /** Names in the last response; after a NACK they move to `resend`. */
+  lastSent: readonly string[] = [];
+  /** Re-sent with the next response of the type (the client may not hold them). */
+  readonly resend = new Set<string>();
 
   constructor(typeUrl: string) {
     super(typeUrl);
@@ -111,6 +115,14 @@ export class DeltaStream extends BaseStream<DeltaTypeState> {
       }
     }
     if (updates.length === 0 && absent.length === 0 && !ts.mustRespond) return;
+    if (typeSet && ts.resend.size > 0) {
+      const sending = new Set(updates.map((r) => r.name));
+      for (const name of ts.resend) {
+        const r = typeSet.byName.get(name);
+        if (r && !sending.has(name) && (ts.wildcard || ts.names.has(name))) updates.push(r);
+      }
+    }
+    ts.resend.clear();
     for (const r of updates) {
       ts.sent.set(r.name, r.version);
       ts.forceSend.delete(r.name);
@@ -140,8 +152,13 @@ export class DeltaStream extends BaseStream<DeltaTypeState> {
     return ts.sent;
   }
 
+  protected override onNack(ts: DeltaTypeState): void {
+    for (const name of ts.lastSent) ts.resend.add(name);
+  }
+
   #write(ts: DeltaTypeState, version: string, updates: readonly EncodedResource[], removed: readonly string[]): void {
     const nonce = this.nextNonce();
+    ts.lastSent = updates.map((r) => r.name);
     const chunks: Uint8Array[] = [stringField(1, version)];
     for (const r of updates) chunks.push(r.deltaField);
     chunks.push(stringField(4, ts.typeUrl));

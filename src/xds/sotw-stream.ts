@@ -18,6 +18,8 @@ class SotwTypeState extends TypeStateBase {
   /** The client once sent a non-empty name list: an empty list no longer means wildcard. */
   everNamed = false;
   namesSig = "";
+  /** RDS/EDS/SDS after a NACK: the next response carries every subscribed resource. */
+  resync = false;
 }
 
 export class SotwStream extends BaseStream<SotwTypeState> {
@@ -49,6 +51,10 @@ export class SotwStream extends BaseStream<SotwTypeState> {
     }
     this.#subscribe(ts, req.resourceNames, !ts.requested);
     ts.requested = true;
+  }
+
+  protected override onNack(ts: SotwTypeState): void {
+    ts.resync = true;
   }
 
   protected override dispose(): void {
@@ -112,8 +118,12 @@ export class SotwStream extends BaseStream<SotwTypeState> {
     }
     // RDS/EDS/SDS: only what the client lacks (missing ones are not deletions
     // for these types); names that do not exist yet are sent when they appear.
-    if (hasNews(desired, ts.sent)) this.#write(ts, ts.sent ? changedSet(desired, ts.sent) : desired, desired);
-    else ts.mustRespond = false;
+    if (hasNews(desired, ts.sent)) {
+      this.#write(ts, ts.sent && !ts.resync ? changedSet(desired, ts.sent) : desired, desired);
+      ts.resync = false;
+    } else {
+      ts.mustRespond = false;
+    }
   }
 
   protected sendRemovals(ts: SotwTypeState, snap: Snapshot): void {

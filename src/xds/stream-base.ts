@@ -292,6 +292,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
       ts.nackedAtMs = now;
       ts.nackMessage = errorDetail.message;
       this.ctx.metrics.nacks.inc({ type });
+      this.onNack(ts);
       this.log.warn(
         { node: this.nodeId, snapshot: this.key, typeUrl: ts.typeUrl, version: ts.sentVersion, error: errorDetail.message },
         "client rejected configuration (NACK)",
@@ -351,4 +352,11 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
 
   /** Release shared state when the stream ends. */
   protected dispose(): void {}
+
+  /**
+   * After a NACK the client may hold some, all or none of that response. The
+   * same content is not sent again (that would loop), but the next response
+   * of the type re-sends everything the rejected one carried.
+   */
+  protected onNack(_ts: TS): void {}
 }

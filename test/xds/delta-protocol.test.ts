@@ -136,6 +136,23 @@ describe("Delta nonces", () => {
   });
 });
 
+describe("Delta after a NACK", () => {
+  it("the next response re-sends what the rejected one carried", async () => {
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
+    const c = h.delta(KEY);
+    c.send({ typeUrl: EDS, resourceNamesSubscribe: ["a-cluster", "b-cluster"] });
+    const r1 = await c.expect(EDS);
+    c.send({ typeUrl: EDS, responseNonce: r1.nonce, errorDetail: create(StatusSchema, { message: "rejected" }) });
+    expect(await c.drain()).toEqual([]);
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b", [["127.0.0.4", 4]])));
+    const r2 = await c.expect(EDS);
+    expect(resNames(r2)).toEqual(["a-cluster", "b-cluster"]);
+    c.ack(r2);
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b", [["127.0.0.5", 5]])));
+    expect(resNames(await c.expect(EDS))).toEqual(["b-cluster"]);
+  });
+});
+
 describe("Delta reconnect", () => {
   it("initial_resource_versions: current ones are not resent, changed ones are, vanished ones are removed", async () => {
     const s1 = h.cache.setSnapshot(KEY, merge(chain("a"), chain("b"), chain("c")));

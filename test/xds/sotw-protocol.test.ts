@@ -87,6 +87,24 @@ describe("ACK and NACK", () => {
   });
 });
 
+describe("after a NACK", () => {
+  it("RDS/EDS: the next response re-sends everything the rejected one carried", async () => {
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
+    const c = h.sotw(KEY);
+    c.send({ typeUrl: EDS, resourceNames: ["a-cluster", "b-cluster"] });
+    const r1 = await c.expect(EDS);
+    c.send({ typeUrl: EDS, responseNonce: r1.nonce, resourceNames: ["a-cluster", "b-cluster"], errorDetail: create(StatusSchema, { message: "rejected" }) });
+    expect(await c.drain()).toEqual([]);
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b", [["127.0.0.4", 4]])));
+    const r2 = await c.expect(EDS);
+    expect(names(r2)).toEqual(["a-cluster", "b-cluster"]);
+    c.ack(r2, ["a-cluster", "b-cluster"]);
+    // Back to changed-only once the client has ACKed.
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b", [["127.0.0.5", 5]])));
+    expect(names(await c.expect(EDS))).toEqual(["b-cluster"]);
+  });
+});
+
 describe("stale nonces", () => {
   it("ignores a request whose nonce is not the latest for its type", async () => {
     h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
