@@ -27,6 +27,8 @@ export interface IrGateway {
   clusters: Map<string, IrCluster>;
   /** SDS secrets by name (TLS). */
   secrets: Map<string, IrSecret>;
+  /** Client certificate presented to TLS backends (spec.tls.backend); added to secrets when used. */
+  backendClientCertificate?: IrSecret;
 }
 
 export interface IrSecret {
@@ -122,6 +124,7 @@ export interface IrHeaderOps {
 }
 
 export interface IrRedirect {
+  /** Always set (the listener's scheme when the filter has none). */
   scheme?: string;
   hostname?: string;
   /** Always set: the spec derives it from the scheme or the listener when unset. */

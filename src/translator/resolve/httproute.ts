@@ -240,8 +240,10 @@ function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeout
 /** The redirect's port as the spec derives it when unset, from the scheme or the listener. */
 function finalizeRedirect(raw: RawRedirect, l: ResolvedListener, prefix: string | undefined): IrRedirect {
   const port = raw.port ?? (raw.scheme !== undefined ? (raw.scheme === "https" ? 443 : 80) : l.port);
-  const r: IrRedirect = { statusCode: raw.statusCode, port };
-  if (raw.scheme !== undefined) r.scheme = raw.scheme;
+  // The scheme is always spelled out: Envoy leaves :80 (http) and :443 (https) out of Location only
+  // when a scheme redirect takes place, which is what the spec asks for those ports.
+  const scheme = raw.scheme ?? (l.protocol === "HTTPS" ? "https" : "http");
+  const r: IrRedirect = { statusCode: raw.statusCode, port, scheme };
   if (raw.hostname !== undefined) r.hostname = raw.hostname;
   if (raw.path) {
     const p = pathRewrite(raw.path, prefix);
