@@ -24,3 +24,10 @@ export function portOf(value: string, flag: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag} must be a port number (0-65535), got ${JSON.stringify(value)}`);
   return n;
 }
+
+export function oneOf<const T extends readonly string[]>(value: string, allowed: T, flag: string): T[number] {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} must be ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}, got ${JSON.stringify(value)}`);
+  }
+  return value as T[number];
+}

@@ -1,7 +1,7 @@
 // `switchyard bootstrap`: prints an Envoy bootstrap for one Gateway.
 import { stringify } from "yaml";
 import { bootstrapJson } from "../infra/bootstrap.ts";
-import { envOr, parse, portOf, UsageError } from "./args.ts";
+import { envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
 export const bootstrapUsage = `Usage: switchyard bootstrap --gateway NAMESPACE/NAME [options]
 
@@ -32,7 +32,7 @@ export function runBootstrap(argv: string[], out: (s: string) => void): number {
     return 0;
   }
   if (!values.gateway) throw new UsageError("bootstrap needs --gateway NAMESPACE/NAME");
-  if (values.output !== "yaml" && values.output !== "json") throw new UsageError(`--output must be yaml or json, got ${JSON.stringify(values.output)}`);
+  const output = oneOf(values.output, ["yaml", "json"] as const, "--output");
   let json;
   try {
     json = bootstrapJson({
@@ -45,6 +45,6 @@ export function runBootstrap(argv: string[], out: (s: string) => void): number {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  out(values.output === "json" ? JSON.stringify(json, null, 2) + "\n" : stringify(json, { lineWidth: 0 }));
+  out(output === "json" ? JSON.stringify(json, null, 2) + "\n" : stringify(json, { lineWidth: 0 }));
   return 0;
 }

@@ -4,8 +4,9 @@ import { startControlPlane, type ControlPlaneOptions } from "../controller/run.t
 import { createLogger, type Logger } from "../observability/log.ts";
 import { createRegistry } from "../observability/metrics.ts";
 import { FileSource } from "../watch/file/source.ts";
-import { startKubernetesInputs } from "../watch/kubernetes/index.ts";
-import { envOr, parse, portOf, UsageError } from "./args.ts";
+import { loadKubeConfig, startKubernetesInputs } from "../watch/kubernetes/index.ts";
+import { startProvisioner } from "../infra/provision/index.ts";
+import { envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
 export const serveUsage = `Usage: switchyard serve [options]
 
@@ -20,6 +21,16 @@ Options (each also read from the environment variable shown):
       --lease-namespace NS       kubernetes source: namespace of the leader-election Lease
                                  (POD_NAMESPACE; default the pod's namespace)
       --disable-leader-election  kubernetes source: always write status (a single replica)
+      --disable-provisioning     kubernetes source: do not create an Envoy per Gateway
+      --proxy-namespace MODE     kubernetes source: where proxies run: controller (default) or gateway
+      --envoy-image IMAGE        kubernetes source: default Envoy image of provisioned proxies
+      --proxy-service-type TYPE  kubernetes source: LoadBalancer (default), NodePort or ClusterIP
+      --xds-advertise-host HOST  what provisioned proxies dial (default switchyard.<ns>.svc.<cluster domain>)
+      --xds-advertise-port PORT  (default 18000)
+      --mesh-services all|routed GAMMA: every Service port in the mesh snapshot, or only routed ones
+                                 (default all)
+      --disable-mesh             GAMMA: ignore routes whose parent is a Service
+      --cluster-domain DOMAIN    Service DNS suffix (default cluster.local)
       --controller-name NAME     GatewayClass controllerName to act for
                                  (SWITCHYARD_CONTROLLER_NAME; default ${DEFAULT_CONTROLLER_NAME})
       --xds-address ADDR         xDS bind address (SWITCHYARD_XDS_ADDRESS; default 127.0.0.1)
@@ -37,6 +48,15 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     namespace: { type: "string", multiple: true },
     "lease-namespace": { type: "string" },
     "disable-leader-election": { type: "boolean", default: false },
+    "disable-provisioning": { type: "boolean", default: false },
+    "proxy-namespace": { type: "string", default: "controller" },
+    "envoy-image": { type: "string" },
+    "proxy-service-type": { type: "string" },
+    "xds-advertise-host": { type: "string" },
+    "xds-advertise-port": { type: "string" },
+    "mesh-services": { type: "string", default: "all" },
+    "disable-mesh": { type: "boolean", default: false },
+    "cluster-domain": { type: "string", default: "cluster.local" },
     "controller-name": { type: "string" },
     "xds-address": { type: "string" },
     "xds-port": { type: "string" },
@@ -52,8 +72,10 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   if (source !== "file" && source !== "kubernetes") throw new UsageError(`--source must be file or kubernetes, got ${JSON.stringify(source)}`);
   const logger = createLogger({ level: envOr(values["log-level"], "SWITCHYARD_LOG_LEVEL", "info") });
   const controllerName = envOr(values["controller-name"], "SWITCHYARD_CONTROLLER_NAME", DEFAULT_CONTROLLER_NAME);
+  const meshServices = oneOf(values["mesh-services"], ["all", "routed"] as const, "--mesh-services");
+  const clusterDomain = values["cluster-domain"];
   const common = {
-    translatorOptions: { controllerName },
+    translatorOptions: { controllerName, mesh: !values["disable-mesh"], meshServices, clusterDomain },
     xds: {
       host: envOr(values["xds-address"], "SWITCHYARD_XDS_ADDRESS", "127.0.0.1"),
       port: portOf(envOr(values["xds-port"], "SWITCHYARD_XDS_PORT", "18000"), "--xds-port"),
@@ -85,6 +107,29 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     });
     opts = { ...common, registry, source: k8s.source, statusSinks: [k8s.statusSink] };
     stopInputs = () => k8s.stop();
+    if (!values["disable-provisioning"]) {
+      const proxyNamespace = oneOf(values["proxy-namespace"], ["controller", "gateway"] as const, "--proxy-namespace");
+      const serviceType =
+        values["proxy-service-type"] === undefined
+          ? undefined
+          : oneOf(values["proxy-service-type"], ["LoadBalancer", "NodePort", "ClusterIP"] as const, "--proxy-service-type");
+      const prov = startProvisioner({
+        kubeConfig: loadKubeConfig(values.kubeconfig),
+        leader: k8s.leader,
+        logger: logger.child({ component: "provisioner" }),
+        registry,
+        proxyNamespace,
+        clusterDomain,
+        xdsHost: values["xds-advertise-host"],
+        xdsPort: values["xds-advertise-port"] === undefined ? undefined : portOf(values["xds-advertise-port"], "--xds-advertise-port"),
+        defaults: { image: values["envoy-image"], serviceType },
+      });
+      opts = { ...opts, statusSinks: [prov.statusSink(k8s.statusSink)], onTranslated: (result, rs) => prov.sync(result, rs) };
+      stopInputs = async () => {
+        await prov.stop();
+        await k8s.stop();
+      };
+    }
   }
   const plane = await startControlPlane(opts);
   await waitForSignal(logger);

@@ -8,7 +8,7 @@ import { MESH_SNAPSHOT_KEY, TYPE_URL, type ResourceType } from "../api/xds.ts";
 import { resourcesToJson } from "../api/xds-json.ts";
 import { formatFileError } from "../watch/file/load.ts";
 import { translate } from "../translator/translate.ts";
-import { CommandError, parse, UsageError } from "./args.ts";
+import { CommandError, oneOf, parse, UsageError } from "./args.ts";
 import { readInputs, readStdin } from "./inputs.ts";
 
 export const translateUsage = `Usage: switchyard translate -f FILE|DIR|- [-f ...] [options]
@@ -39,7 +39,7 @@ export async function runTranslate(argv: string[], out: (s: string) => void): Pr
     return 0;
   }
   if (!values.file?.length) throw new UsageError("translate needs at least one -f FILE|DIR|-");
-  if (values.output !== "yaml" && values.output !== "json") throw new UsageError(`--output must be yaml or json, got ${JSON.stringify(values.output)}`);
+  const output = oneOf(values.output, ["yaml", "json"] as const, "--output");
   const types = Object.keys(TYPE_URL) as ResourceType[];
   if (values.type !== "all" && !types.includes(values.type as ResourceType)) {
     throw new UsageError(`--type must be all or one of ${types.join(", ")}, got ${JSON.stringify(values.type)}`);
@@ -62,7 +62,7 @@ export async function runTranslate(argv: string[], out: (s: string) => void): Pr
   }
   const doc: Record<string, unknown> = { xds };
   if (values["with-status"]) doc.objects = withStatus(objects, result.statuses, controllerName);
-  out(values.output === "json" ? JSON.stringify(doc, null, 2) + "\n" : stringify(doc, { lineWidth: 0 }));
+  out(output === "json" ? JSON.stringify(doc, null, 2) + "\n" : stringify(doc, { lineWidth: 0 }));
   return 0;
 }
 
