@@ -1,5 +1,5 @@
 // Requests through the real Envoy of Gateway e2e/eg. Start e2e/kind-up.sh, then
-// `kubectl -n e2e port-forward deployment/envoy-eg 8080:8080` and `npm run e2e`.
+// the port-forward that kind-up.sh prints, and `npm run e2e`.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 

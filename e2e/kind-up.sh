@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Brings up a kind cluster with switchyard and one Gateway's Envoy. Needs docker, kind, kubectl.
+# Brings up a kind cluster with switchyard; switchyard provisions the Envoy of each Gateway.
+# Needs docker, kind, kubectl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLUSTER=${CLUSTER:-switchyard-e2e}
@@ -19,15 +20,14 @@ kubectl apply --server-side -f src/api/crds/v1.1.0/gateway.networking.k8s.io_bac
 docker build -t "$IMAGE" .
 kind load docker-image "$IMAGE" --name "$CLUSTER"
 
-kubectl apply -k deploy/
-kubectl -n switchyard-system set image deployment/switchyard switchyard="$IMAGE"
-kubectl -n switchyard-system rollout status deployment/switchyard --timeout=180s
+kubectl apply -k e2e/deploy
+kubectl -n switchyard-system set image deployment/switchyard-controller switchyard="$IMAGE"
+kubectl -n switchyard-system rollout status deployment/switchyard-controller --timeout=180s
 
-# One Envoy for Gateway e2e/eg, bootstrapped from switchyard's own bootstrap command.
 kubectl create namespace e2e --dry-run=client -o yaml | kubectl apply -f -
-node src/cli/main.ts bootstrap --gateway e2e/eg --xds-host switchyard.switchyard-system.svc.cluster.local \
-  | kubectl -n e2e create configmap envoy-eg-bootstrap --from-file=bootstrap.yaml=/dev/stdin --dry-run=client -o yaml \
-  | kubectl apply -f -
 kubectl apply -f e2e/manifests/
-kubectl -n e2e rollout status deployment/envoy-eg --timeout=180s
-echo "ready: kubectl -n e2e port-forward deployment/envoy-eg 8080:8080"
+# The Envoy of Gateway e2e/eg is provisioned by switchyard next to the Gateway.
+kubectl -n e2e wait --for=condition=Programmed gateway/eg --timeout=180s
+proxy=$(kubectl -n e2e get deployment -l gateway.networking.k8s.io/gateway-name=eg -o name)
+kubectl -n e2e rollout status "$proxy" --timeout=180s
+echo "ready: kubectl -n e2e port-forward $proxy 8080:8080"
