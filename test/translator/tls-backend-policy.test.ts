@@ -7,7 +7,7 @@ import type { Cluster } from "../../src/gen/envoy/config/cluster/v3/cluster_pb.j
 import { SubjectAltNameMatcher_SanType } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js";
 import { UpstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { SYSTEM_CA_BUNDLE, UNMATCHABLE_SAN } from "../../src/translator/envoy/tls.ts";
-import { caConfigMapYaml, PEM } from "../fixtures/certs/fixtures.ts";
+import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { cond, gateway, run, snapshot, statusOf } from "./tls-helpers.ts";
 
 const GW = gateway("eg", `  - {name: http, port: 80, protocol: HTTP}`);
@@ -192,5 +192,42 @@ spec: {ports: [{name: grpc, port: 9000, appProtocol: kubernetes.io/h2c}]}
     );
     expect(upstream(clusterOf(r, "service/default/grpc/9000"))?.commonTlsContext?.alpnProtocols).toEqual(["h2"]);
     expect(upstream(clusterOf(r, "service/default/grpc/9000"))?.sni).toBe("grpc.example.com");
+  });
+});
+
+describe("Gateway spec.tls.backend.clientCertificateRef", () => {
+  const gwWith = (ref: string) => gateway("eg", `  - {name: http, port: 80, protocol: HTTP}`, `  tls:\n    backend:\n      clientCertificateRef: ${ref}`);
+  const CLIENT = tlsSecretYaml("default", "client", PEM.ecdsaCert, PEM.ecdsaKey);
+  const P = policy("v1", "p", `{hostname: backend.example.com, wellKnownCACertificates: System}`);
+
+  it("is presented to TLS backends, and sent only when one uses it", () => {
+    const r = run(gwWith(`{group: "", kind: Secret, name: client}`), ROUTE, CLIENT, P);
+    expect(upstream(clusterOf(r))?.commonTlsContext?.tlsCertificateSdsSecretConfigs.map((s) => s.name)).toEqual(["secret/default/client"]);
+    expect(snapshot(r, "default/eg").secrets.map((s) => s.name)).toEqual(["secret/default/client"]);
+    expect(cond(statusOf(r, "Gateway", "default/eg").status.conditions, "ResolvedRefs")).toMatchObject({ status: "True" });
+    const noTls = run(gwWith(`{group: "", kind: Secret, name: client}`), ROUTE, CLIENT);
+    expect(snapshot(noTls, "default/eg").secrets).toEqual([]);
+  });
+
+  it.each([
+    ["a missing Secret", `{group: "", kind: Secret, name: nope}`, "InvalidClientCertificateRef"],
+    ["another group", `{group: wrong.example.com, kind: Secret, name: client}`, "InvalidClientCertificateRef"],
+    ["another kind", `{group: "", kind: ConfigMap, name: client}`, "InvalidClientCertificateRef"],
+    ["a malformed Secret", `{group: "", kind: Secret, name: malformed}`, "InvalidClientCertificateRef"],
+    ["another namespace without ReferenceGrant", `{group: "", kind: Secret, name: client, namespace: elsewhere}`, "RefNotPermitted"],
+  ])("%s -> Gateway ResolvedRefs=False/%s, still Accepted, and no client certificate", (_what, ref, reason) => {
+    const r = run(
+      gwWith(ref),
+      ROUTE,
+      CLIENT,
+      P,
+      tlsSecretYaml("default", "malformed", "junk", PEM.ecdsaKey),
+      tlsSecretYaml("elsewhere", "client", PEM.ecdsaCert, PEM.ecdsaKey),
+    );
+    const conds = statusOf(r, "Gateway", "default/eg").status.conditions;
+    expect(cond(conds, "ResolvedRefs")).toMatchObject({ status: "False", reason });
+    expect(cond(conds, "Accepted")).toMatchObject({ status: "True", reason: "Accepted" });
+    expect(upstream(clusterOf(r))?.commonTlsContext?.tlsCertificateSdsSecretConfigs).toEqual([]);
+    expect(snapshot(r, "default/eg").secrets).toEqual([]);
   });
 });

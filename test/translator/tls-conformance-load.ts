@@ -29,6 +29,7 @@ metadata: {name: switchyard, generation: 1}
 spec: {controllerName: ${DEFAULT_CONTROLLER_NAME}}
 `,
     ...[...secrets].map((s) => tlsSecretYaml(INFRA, s, PEM.rsaCert, PEM.rsaKey)),
+    tlsSecretYaml(INFRA, "tls-checks-client-certificate", PEM.ecdsaCert, PEM.ecdsaKey),
     caConfigMapYaml(INFRA, "tls-validity-checks-ca-certificate", PEM.clientCa),
     caConfigMapYaml(INFRA, "tls-validity-checks-per-port-ca-certificate", PEM.clientCa),
     caConfigMapYaml(INFRA, "tls-checks-ca-certificate", PEM.backendCa),

@@ -85,6 +85,29 @@ describe("conformance: BackendTLSPolicy", () => {
   });
 });
 
+describe("conformance: Gateway backend client certificate", () => {
+  it("GatewayInvalidTLSBackendConfiguration", () => {
+    const r = conformance("gateway-invalid-tls-backend-configuration.yaml");
+    for (const [gw, reason] of [
+      ["gateway-client-certificate-nonexistent-secret", "InvalidClientCertificateRef"],
+      ["gateway-client-certificate-unsupported-group", "InvalidClientCertificateRef"],
+      ["gateway-client-certificate-unsupported-kind", "InvalidClientCertificateRef"],
+      ["gateway-client-certificate-malformed-secret", "InvalidClientCertificateRef"],
+      ["gateway-client-certificate-missing-reference-grant", "RefNotPermitted"],
+    ] as const) {
+      has(statusOf(r, "Gateway", `${NS}/${gw}`).status.conditions, ["ResolvedRefs", "False", reason], ["Accepted", "True", "Accepted"]);
+    }
+  });
+
+  it("GatewayTLSBackendClientCertificate: the backend connection presents the certificate", () => {
+    const r = conformance("gateway-tls-backend-client-certificate.yaml");
+    has(statusOf(r, "Gateway", `${NS}/gateway-tls-backend-client-certificate`).status.conditions, ["ResolvedRefs", "True"]);
+    const snap = r.gateways.find((g) => g.key === `${NS}/gateway-tls-backend-client-certificate`)?.resources;
+    expect(snap?.secrets.map((s) => s.name)).toContain(`secret/${NS}/tls-checks-client-certificate`);
+    expect(snap?.clusters.find((c) => c.name === `service/${NS}/tls-backend-with-client-cert-validation/443`)?.transportSocket).toBeDefined();
+  });
+});
+
 describe("conformance: TLSRoute", () => {
   it("TLSRouteSimpleSameNamespace, TLSRouteTerminateSimpleSameNamespace, TLSRouteMixedTerminationSameNamespace", () => {
     has(route(conformance("tlsroute-simple-same-namespace.yaml"), "TLSRoute", "gateway-conformance-infra-test"), ["Accepted", "True"], ["ResolvedRefs", "True"]);

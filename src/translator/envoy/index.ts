@@ -28,7 +28,7 @@ export function emitGateway(g: IrGateway): XdsResources {
   }
   for (const c of g.clusters.values()) {
     const cluster = emitCluster(c);
-    decorateClusterTls(cluster, c);
+    decorateClusterTls(cluster, c, g);
     out.clusters.push(cluster);
     out.endpoints.push(emitEndpoints(c));
   }

@@ -38,11 +38,14 @@ export function withTlsHooks(base: ListenerHooks): ListenerHooks {
   };
 }
 
-/** UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy. */
-export function decorateClusterTls(cluster: Cluster, c: IrCluster): void {
+/**
+ * UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy, with the
+ * Gateway's backend client certificate (spec.tls.backend) when it has one.
+ */
+export function decorateClusterTls(cluster: Cluster, c: IrCluster, g?: IrGateway): void {
   if (!c.tls) return;
   const alpn = c.protocol === "http2" ? ["h2"] : c.protocol === "auto" ? ["h2", "http/1.1"] : [];
-  cluster.transportSocket = upstreamTlsTransportSocket(c.tls, alpn);
+  cluster.transportSocket = upstreamTlsTransportSocket(c.tls, alpn, g?.backendClientCertificate?.name);
 }
 
 /** SDS secrets of one Gateway: only those its own listeners and clusters reference. */

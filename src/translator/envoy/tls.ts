@@ -101,7 +101,7 @@ function sanMatchers(tls: IrClusterTls): SubjectAltNameMatcher[] {
  * bundle, and its SANs against subjectAltNames or the hostname. With neither a
  * CA nor the system bundle (an invalid CA), nothing verifies.
  */
-export function upstreamTlsTransportSocket(tls: IrClusterTls, alpn: readonly string[] = []): TransportSocket {
+export function upstreamTlsTransportSocket(tls: IrClusterTls, alpn: readonly string[] = [], clientCertificateSecret?: string): TransportSocket {
   let validation: CommonTlsContext["validationContextType"];
   if (tls.caSecret) {
     validation = {
@@ -126,7 +126,11 @@ export function upstreamTlsTransportSocket(tls: IrClusterTls, alpn: readonly str
   const ctx = create(UpstreamTlsContextSchema, {
     sni: tls.sni,
     // An HTTP/2 cluster must negotiate h2, or a TLS backend may pick HTTP/1.1.
-    commonTlsContext: { validationContextType: validation, alpnProtocols: [...alpn] },
+    commonTlsContext: {
+      validationContextType: validation,
+      alpnProtocols: [...alpn],
+      tlsCertificateSdsSecretConfigs: clientCertificateSecret ? [sdsSecretConfig(clientCertificateSecret)] : [],
+    },
   });
   return create(TransportSocketSchema, {
     name: TLS_TRANSPORT_SOCKET,

@@ -198,6 +198,8 @@ export function applyBackendTlsPolicies(
       } else if (p.caSecret) {
         g.secrets.set(p.caSecret.name, { name: p.caSecret.name, trustedCa: p.caSecret.trustedCa });
       }
+      // The Gateway's client certificate goes to its snapshot only when a TLS backend uses it.
+      if (g.backendClientCertificate) g.secrets.set(g.backendClientCertificate.name, g.backendClientCertificate);
     }
   }
 

@@ -8,6 +8,7 @@ import type { OurClass } from "./gatewayclass.ts";
 import { validHostnamePattern } from "./hostnames.ts";
 import { markConflicts, validateListener } from "./listeners.ts";
 import { frontendValidationGatewayConditions } from "./frontend-validation.ts";
+import { backendClientCertificateConditions, resolveBackendClientCertificate } from "./backend-client-cert.ts";
 import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
 
 const OK_LISTENER: Verdict = { ok: true, reason: ListenerReason.Accepted, message: "Listener is accepted" };
@@ -64,6 +65,7 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
     g.listeners.push(l);
   });
   markConflicts(g.listeners);
+  g.backendClientCertificate = resolveBackendClientCertificate(rs, g);
   // The Gateway is accepted while at least one listener is; any invalid listener is reported.
   if (g.accepted.ok && g.listeners.length > 0 && g.listeners.some((l) => !listenerValid(l))) {
     const noneAccepted = g.listeners.every((l) => !l.accepted.ok);
@@ -117,6 +119,7 @@ export function gatewayStatus(g: ResolvedGateway): StatusUpdate {
         condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
         condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
         ...frontendValidationGatewayConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
+        ...backendClientCertificateConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
       ]),
       listeners,
     },

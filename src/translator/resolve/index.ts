@@ -167,6 +167,7 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
   }
   ir.listeners.sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
   for (const [k, v] of g.secrets) ir.secrets.set(k, v);
+  if (g.backendClientCertificate?.ok) ir.backendClientCertificate = g.backendClientCertificate.secret;
   return ir;
 }
 

@@ -41,6 +41,8 @@ export interface ResolvedGateway {
   accepted: Verdict;
   programmed: Verdict;
   secrets: Map<string, IrSecret>;
+  /** spec.tls.backend.clientCertificateRef, resolved (resolve/backend-client-cert.ts). */
+  backendClientCertificate?: import("./backend-client-cert.ts").BackendClientCertificate;
 }
 
 /**
