@@ -11,7 +11,7 @@ import * as grpc from "@grpc/grpc-js";
 import { fork } from "node:child_process";
 import { AggregatedDiscoveryService } from "../src/gen/envoy/service/discovery/v3/ads_pb.js";
 import { NodeSchema } from "../src/gen/envoy/config/core/v3/base_pb.js";
-import { DiscoveryRequestSchema, DiscoveryResponseSchema } from "../src/gen/envoy/service/discovery/v3/discovery_pb.js";
+import { DeltaDiscoveryRequestSchema, DiscoveryRequestSchema, DiscoveryResponseSchema } from "../src/gen/envoy/service/discovery/v3/discovery_pb.js";
 import { TYPE_URL, emptyResources, type XdsResources } from "../src/api/xds.ts";
 import { SnapshotCache } from "../src/xds/cache.ts";
 import { startXdsServer } from "../src/xds/server.ts";
@@ -25,6 +25,8 @@ const ROUNDS = Number(process.env.XDS_BENCH_ROUNDS ?? 15);
 /** Client connections; streams are spread over them. Default: one each, as Envoys have. */
 const CONNECTIONS = Math.min(STREAMS, Number(process.env.XDS_BENCH_CONNECTIONS ?? STREAMS));
 const KEY = "bench/gw";
+/** `sotw` (default) or `delta`. */
+const PROTOCOL = process.env.XDS_BENCH_PROTOCOL ?? "sotw";
 const ROUTES = Number(process.env.XDS_BENCH_ROUTES ?? 50);
 
 /** A Gateway-sized snapshot: one listener, one route config of ROUTES routes, ROUTES clusters. */
@@ -112,23 +114,27 @@ async function serverMain(): Promise<void> {
 }
 
 // ---- client side (this process) ----
+const raw = (method: string) => ({
+  path: `/envoy.service.discovery.v3.AggregatedDiscoveryService/${method}`,
+  requestStream: true,
+  responseStream: true,
+  requestSerialize: (b: Buffer) => b,
+  requestDeserialize: (b: Buffer) => b,
+  responseSerialize: (b: Buffer) => b,
+  responseDeserialize: (b: Buffer) => b,
+});
 const def = {
-  streamAggregatedResources: {
-    path: "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources",
-    requestStream: true,
-    responseStream: true,
-    requestSerialize: (b: Buffer) => b,
-    requestDeserialize: (b: Buffer) => b,
-    responseSerialize: (b: Buffer) => b,
-    responseDeserialize: (b: Buffer) => b,
-  },
+  streamAggregatedResources: raw("StreamAggregatedResources"),
+  deltaAggregatedResources: raw("DeltaAggregatedResources"),
 } satisfies grpc.ServiceDefinition;
 void AggregatedDiscoveryService;
 const Ads = grpc.makeGenericClientConstructor(def, "ADS");
 
 /** An Envoy-like client: wildcard CDS/LDS, named EDS/RDS, ACKs everything. Resolves when RDS first arrives. */
 function envoyLike(client: grpc.Client, id: number): Promise<void> {
-  const call = (client as unknown as { streamAggregatedResources(): grpc.ClientDuplexStream<Buffer, Buffer> }).streamAggregatedResources();
+  const delta = PROTOCOL === "delta";
+  const c = client as unknown as Record<"streamAggregatedResources" | "deltaAggregatedResources", () => grpc.ClientDuplexStream<Buffer, Buffer>>;
+  const call = delta ? c.deltaAggregatedResources() : c.streamAggregatedResources();
   const edsNames = Array.from({ length: ROUTES }, (_, i) => `svc-${i}`);
   const namesFor: Record<string, string[]> = {
     [TYPE_URL.cluster]: [],
@@ -136,24 +142,35 @@ function envoyLike(client: grpc.Client, id: number): Promise<void> {
     [TYPE_URL.listener]: [],
     [TYPE_URL.route]: ["gw-routes"],
   };
-  const send = (typeUrl: string, versionInfo = "", responseNonce = "", first = false) =>
-    call.write(
-      Buffer.from(
-        toBinary(
-          DiscoveryRequestSchema,
-          create(DiscoveryRequestSchema, {
-            typeUrl,
-            versionInfo,
-            responseNonce,
-            resourceNames: namesFor[typeUrl] ?? [],
-            node: first ? create(NodeSchema, { id: `envoy-${id}`, cluster: KEY }) : undefined,
-          }),
-        ),
-      ),
+  const node = create(NodeSchema, { id: `envoy-${id}`, cluster: KEY });
+  const sotw = (typeUrl: string, versionInfo: string, responseNonce: string, first: boolean) =>
+    toBinary(
+      DiscoveryRequestSchema,
+      create(DiscoveryRequestSchema, {
+        typeUrl,
+        versionInfo,
+        responseNonce,
+        resourceNames: namesFor[typeUrl] ?? [],
+        node: first ? node : undefined,
+      }),
     );
+  // Delta: subscribe once; later requests only ACK.
+  const incremental = (typeUrl: string, responseNonce: string, first: boolean) =>
+    toBinary(
+      DeltaDiscoveryRequestSchema,
+      create(DeltaDiscoveryRequestSchema, {
+        typeUrl,
+        responseNonce,
+        resourceNamesSubscribe: responseNonce === "" ? (namesFor[typeUrl] ?? []) : [],
+        node: first ? node : undefined,
+      }),
+    );
+  const send = (typeUrl: string, versionInfo = "", responseNonce = "", first = false) =>
+    call.write(Buffer.from(delta ? incremental(typeUrl, responseNonce, first) : sotw(typeUrl, versionInfo, responseNonce, first)));
   return new Promise((resolve, reject) => {
     let synced = false;
     call.on("data", (b: Buffer) => {
+      // version_info/system_version_info, type_url and nonce have the same field numbers in both protocols.
       const res = responseHeader(b);
       send(res.typeUrl, res.versionInfo, res.nonce);
       if (res.typeUrl === TYPE_URL.route && !synced) {
@@ -238,7 +255,7 @@ async function main(): Promise<void> {
   const rssPerStream = (after.rss - before.rss) / STREAMS / 1024;
   const heapPerStream = (after.heap - before.heap) / STREAMS / 1024;
   const externalPerStream = (after.external - before.external) / STREAMS / 1024;
-  console.log(`streams: ${STREAMS} over ${CONNECTIONS} connections; initial sync of all: ${connectMs.toFixed(0)} ms`);
+  console.log(`${PROTOCOL} streams: ${STREAMS} over ${CONNECTIONS} connections; initial sync of all: ${connectMs.toFixed(0)} ms`);
   console.log(
     `one-route change -> all ${STREAMS} ACKed: median ${median(times).toFixed(1)} ms, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (${ROUNDS} rounds)`,
   );
