@@ -235,3 +235,27 @@ describe("multiple Gateways", () => {
     ]);
   });
 });
+
+describe("routes on a Gateway that is not accepted", () => {
+  it("are Pending and not programmed", () => {
+    const r = run(
+      CLASS +
+        `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: eg, namespace: default, generation: 2}
+spec:
+  gatewayClassName: sw
+  addresses: [{type: example.com/Custom, value: x}]
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+` +
+        service("svc") +
+        route("r", "  parentRefs: [{name: eg}]\n  rules: [{backendRefs: [{name: svc, port: 80}]}]\n"),
+    );
+    expect(reason(r, "default", "r", "Accepted")).toBe("Pending");
+    expect(r.gateways[0]?.resources.listeners).toEqual([]);
+    const gw = r.statuses.find((s) => s.kind === "Gateway");
+    expect(gw?.kind === "Gateway" && gw.status.conditions?.find((c) => c.type === "Accepted")?.reason).toBe("UnsupportedAddress");
+    expect(gw?.kind === "Gateway" && gw.status.listeners?.[0]?.attachedRoutes).toBe(1);
+  });
+});

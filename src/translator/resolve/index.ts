@@ -105,9 +105,11 @@ function routeStatus(
   const entries = parents.map((p) => {
     const accepted = !p.accepted.ok
       ? condition("Accepted", false, p.accepted.reason, p.accepted.message, gen)
-      : compiled.unusable
-        ? condition("Accepted", false, RouteReason.UnsupportedValue, `No rule is valid: ${compiled.invalidRules.join("; ")}`, gen)
-        : condition("Accepted", true, RouteReason.Accepted, "Route is accepted", gen);
+      : !p.gateway.accepted.ok
+        ? condition("Accepted", false, "Pending", `Gateway ${p.gateway.key} is not accepted: ${p.gateway.accepted.message}`, gen)
+        : compiled.unusable
+          ? condition("Accepted", false, RouteReason.UnsupportedValue, `No rule is valid: ${compiled.invalidRules.join("; ")}`, gen)
+          : condition("Accepted", true, RouteReason.Accepted, "Route is accepted", gen);
     const conds = [accepted, condition("ResolvedRefs", compiled.resolvedRefs.ok, compiled.resolvedRefs.reason, compiled.resolvedRefs.message, gen)];
     if (!compiled.unusable && compiled.invalidRules.length > 0) {
       conds.push(condition(RouteReason.PartiallyInvalid, true, RouteReason.UnsupportedValue, compiled.invalidRules.join("; "), gen));
