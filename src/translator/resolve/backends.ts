@@ -1,7 +1,7 @@
 // Backend references: kind checks, ReferenceGrant, Service port lookup, and
 // the cluster (with endpoints from EndpointSlices) each valid reference becomes.
 import { GATEWAY_GROUP, type BackendObjectReference } from "../../api/gateway-api.ts";
-import type { EndpointSlice, Service, ServicePort } from "../../api/core.ts";
+import type { EndpointSlice, ServicePort } from "../../api/core.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { serviceClusterName } from "../envoy/names.ts";
 import type { IrCluster, IrEndpoint, IrLocality, IrUpstreamProtocol } from "../ir.ts";
@@ -46,7 +46,7 @@ export class ClusterCache {
         name: clusterName,
         service: { namespace: ns, name, port: sp.port },
         protocol: upstreamProtocol(sp.appProtocol),
-        localities: localities(svc, sp, this.rs.endpointSlicesFor(ns, name)),
+        localities: localities(sp, this.rs.endpointSlicesFor(ns, name)),
       };
       this.clusters.set(clusterName, cluster);
     }
@@ -66,7 +66,7 @@ function upstreamProtocol(appProtocol: string | undefined): IrUpstreamProtocol {
   }
 }
 
-function localities(svc: Service, sp: ServicePort, slices: readonly EndpointSlice[]): IrLocality[] {
+function localities(sp: ServicePort, slices: readonly EndpointSlice[]): IrLocality[] {
   const wantName = sp.name ?? "";
   const byZone = new Map<string, Map<string, IrEndpoint>>();
   for (const slice of slices) {
@@ -96,7 +96,6 @@ function localities(svc: Service, sp: ServicePort, slices: readonly EndpointSlic
       }
     }
   }
-  void svc;
   return [...byZone.entries()]
     .filter(([, m]) => m.size > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,7 +1,7 @@
 // The resolve stage: Gateway API objects -> IR + status. Pure.
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
-import { INVALID_BACKEND_CLUSTER, filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
+import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
 import type { IrCluster, IrGateway, IrListener, IrProtocol, IrRoute, IrVirtualHost } from "../ir.ts";
 import { attachRoute, type AttachableRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";
@@ -220,7 +220,6 @@ function virtualHosts(
     });
     hosts.push({ name: virtualHostName(listener, domain), domains: [domain], routes });
   }
-  void INVALID_BACKEND_CLUSTER;
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
