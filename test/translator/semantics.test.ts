@@ -259,3 +259,16 @@ spec:
     expect(gw?.kind === "Gateway" && gw.status.listeners?.[0]?.attachedRoutes).toBe(1);
   });
 });
+
+describe("stability", () => {
+  it("an endpoint change only changes that ClusterLoadAssignment", () => {
+    const base = CLASS + gateway("eg", "[{name: http, port: 80, protocol: HTTP}]") + service("a") + service("b", "default", false) + route("r", "  parentRefs: [{name: eg}]\n  rules: [{backendRefs: [{name: a, port: 80}, {name: b, port: 80}]}]\n");
+    const before = run(base).gateways[0]?.resources;
+    const after = run(base.replace("addresses: [10.9.0.1]", "addresses: [10.9.0.2]")).gateways[0]?.resources;
+    expect(after?.listeners).toEqual(before?.listeners);
+    expect(after?.routes).toEqual(before?.routes);
+    expect(after?.clusters).toEqual(before?.clusters);
+    expect(after?.endpoints[1]).toEqual(before?.endpoints[1]);
+    expect(after?.endpoints[0]).not.toEqual(before?.endpoints[0]);
+  });
+});
