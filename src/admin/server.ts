@@ -69,7 +69,8 @@ export function buildAdminServer(opts: AdminOptions) {
       if (type !== undefined && !TYPES.includes(type as ResourceType)) {
         return reply.code(400).send({ error: `unknown type ${JSON.stringify(type)}; one of ${TYPES.join(", ")}` });
       }
-      const json = resourcesToJson(snap.resources);
+      // Private keys never leave the process; certificates and CAs stay visible.
+      const json = resourcesToJson(snap.resources, { redactSecrets: true });
       const resources = type ? { [type]: json[type as ResourceType] } : json;
       return { key, version: snap.version, resources };
     },

@@ -1,6 +1,7 @@
 // `switchyard bootstrap`: prints an Envoy bootstrap for one Gateway.
 import { stringify } from "yaml";
 import { bootstrapJson } from "../infra/bootstrap.ts";
+import { xdsClusterTransportSocketJson } from "../infra/bootstrap-tls.ts";
 import { envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
 export const bootstrapUsage = `Usage: switchyard bootstrap --gateway NAMESPACE/NAME [options]
@@ -15,6 +16,10 @@ Options:
       --xds-port PORT       switchyard's xDS port (default $SWITCHYARD_XDS_PORT or 18000)
       --node-id ID          node.id (default envoy-<ns>-<name>)
       --delta               use incremental (Delta) xDS
+      --xds-tls-dir DIR     connect over mTLS with DIR/tls.crt, tls.key and ca.crt as Envoy sees
+                            them (the Gateway's certificate from \`switchyard certgen\`)
+      --xds-server-name N   name the xDS server certificate must carry (default
+                            switchyard.switchyard-system.svc; an IP is checked as an IP SAN)
   -o, --output FORMAT       yaml (default) or json
   -h, --help                show this help`;
 
@@ -25,6 +30,8 @@ export function runBootstrap(argv: string[], out: (s: string) => void): number {
     "xds-port": { type: "string" },
     "node-id": { type: "string" },
     delta: { type: "boolean", default: false },
+    "xds-tls-dir": { type: "string" },
+    "xds-server-name": { type: "string" },
     output: { type: "string", short: "o", default: "yaml" },
   });
   if (values.help) {
@@ -41,6 +48,10 @@ export function runBootstrap(argv: string[], out: (s: string) => void): number {
       xdsHost: envOr(values["xds-host"], "SWITCHYARD_XDS_HOST", "127.0.0.1"),
       xdsPort: portOf(envOr(values["xds-port"], "SWITCHYARD_XDS_PORT", "18000"), "--xds-port"),
       delta: values.delta,
+      xdsClusterExtra:
+        values["xds-tls-dir"] || values["xds-server-name"]
+          ? { transportSocket: xdsClusterTransportSocketJson({ certDir: values["xds-tls-dir"], serverName: values["xds-server-name"] }) }
+          : undefined,
     });
   } catch (err) {
     throw new UsageError((err as Error).message);

@@ -6,6 +6,7 @@ import { createRegistry } from "../observability/metrics.ts";
 import { FileSource } from "../watch/file/source.ts";
 import { loadKubeConfig, startKubernetesInputs } from "../watch/kubernetes/index.ts";
 import { startProvisioner } from "../infra/provision/index.ts";
+import { mtlsServerOptions, xdsTlsFilesFromDir } from "../xds/tls-credentials.ts";
 import { envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
 export const serveUsage = `Usage: switchyard serve [options]
@@ -35,6 +36,9 @@ Options (each also read from the environment variable shown):
                                  (SWITCHYARD_CONTROLLER_NAME; default ${DEFAULT_CONTROLLER_NAME})
       --xds-address ADDR         xDS bind address (SWITCHYARD_XDS_ADDRESS; default 127.0.0.1)
       --xds-port PORT            xDS port (SWITCHYARD_XDS_PORT; default 18000; 0 picks one)
+      --xds-tls-dir DIR          serve xDS over mTLS with DIR/tls.crt, tls.key and ca.crt (from
+                                 \`switchyard certgen\`); a proxy's client certificate must name the
+                                 Gateway it asks for (SWITCHYARD_XDS_TLS_DIR; default plaintext)
       --admin-address ADDR       admin bind address (SWITCHYARD_ADMIN_ADDRESS; default 127.0.0.1)
       --admin-port PORT          admin port (SWITCHYARD_ADMIN_PORT; default 19000; 0 picks one)
       --log-level LEVEL          trace, debug, info, warn, error (SWITCHYARD_LOG_LEVEL; default info)
@@ -60,6 +64,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     "controller-name": { type: "string" },
     "xds-address": { type: "string" },
     "xds-port": { type: "string" },
+    "xds-tls-dir": { type: "string" },
     "admin-address": { type: "string" },
     "admin-port": { type: "string" },
     "log-level": { type: "string" },
@@ -74,11 +79,14 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   const controllerName = envOr(values["controller-name"], "SWITCHYARD_CONTROLLER_NAME", DEFAULT_CONTROLLER_NAME);
   const meshServices = oneOf(values["mesh-services"], ["all", "routed"] as const, "--mesh-services");
   const clusterDomain = values["cluster-domain"];
+  const tlsDir = values["xds-tls-dir"] ?? process.env.SWITCHYARD_XDS_TLS_DIR;
+  const xdsTls = tlsDir ? await mtlsServerOptions(xdsTlsFilesFromDir(tlsDir)) : {};
   const common = {
     translatorOptions: { controllerName, mesh: !values["disable-mesh"], meshServices, clusterDomain },
     xds: {
       host: envOr(values["xds-address"], "SWITCHYARD_XDS_ADDRESS", "127.0.0.1"),
       port: portOf(envOr(values["xds-port"], "SWITCHYARD_XDS_PORT", "18000"), "--xds-port"),
+      ...xdsTls,
     },
     admin: {
       host: envOr(values["admin-address"], "SWITCHYARD_ADMIN_ADDRESS", "127.0.0.1"),
@@ -123,6 +131,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
         xdsHost: values["xds-advertise-host"],
         xdsPort: values["xds-advertise-port"] === undefined ? undefined : portOf(values["xds-advertise-port"], "--xds-advertise-port"),
         defaults: { image: values["envoy-image"], serviceType },
+        xdsTls: tlsDir ? {} : undefined,
       });
       opts = { ...opts, statusSinks: [prov.statusSink(k8s.statusSink)], onTranslated: (result, rs) => prov.sync(result, rs) };
       stopInputs = async () => {

@@ -8,7 +8,7 @@ import { createRegistry, type Registry } from "../observability/metrics.ts";
 import { translate } from "../translator/translate.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
 import { SnapshotCache } from "../xds/cache.ts";
-import { startXdsServer } from "../xds/server.ts";
+import { startXdsServer, type AuthorizeFn } from "../xds/server.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
 import { StatusStore } from "./status-store.ts";
 
@@ -19,7 +19,8 @@ export interface ControlPlaneOptions {
   /** Input errors for the admin API (the file source has them). */
   configErrors?: () => readonly object[];
   translatorOptions: TranslatorOptions;
-  xds: { host: string; port: number; credentials?: ServerCredentials };
+  /** `authorize` decides which snapshot a stream may read; with mTLS it checks the client certificate's identity. */
+  xds: { host: string; port: number; credentials?: ServerCredentials; authorize?: AuthorizeFn };
   admin: { host: string; port: number };
   logger: Logger;
   registry?: Registry;
@@ -53,7 +54,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     debounceMs: opts.debounceMs,
     onTranslated: opts.onTranslated,
   });
-  const xds = await startXdsServer({ cache, host: opts.xds.host, port: opts.xds.port, logger, registry, credentials: opts.xds.credentials });
+  const xds = await startXdsServer({ cache, logger, registry, ...opts.xds });
   const admin = await startAdminServer({
     host: opts.admin.host,
     port: opts.admin.port,

@@ -2,12 +2,28 @@ import { afterAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
 import { buildAdminServer, type AdminState } from "../../src/admin/server.ts";
 import { ListenerSchema } from "../../src/gen/envoy/config/listener/v3/listener_pb.js";
+import { SecretSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { emptyResources } from "../../src/api/xds.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { createRegistry } from "../../src/observability/metrics.ts";
 
 let ready = false;
-const resources = { ...emptyResources(), listeners: [create(ListenerSchema, { name: "default/eg/http" })] };
+const resources = {
+  ...emptyResources(),
+  listeners: [create(ListenerSchema, { name: "default/eg/http" })],
+  secrets: [
+    create(SecretSchema, {
+      name: "secret/default/cert",
+      type: {
+        case: "tlsCertificate",
+        value: {
+          certificateChain: { specifier: { case: "inlineString", value: "CERT" } },
+          privateKey: { specifier: { case: "inlineString", value: "THE-PRIVATE-KEY" } },
+        },
+      },
+    }),
+  ],
+};
 const state: AdminState = {
   ready: () => ready,
   snapshots: {
@@ -34,7 +50,7 @@ describe("admin server", () => {
 
   it("lists snapshots with versions and counts", async () => {
     const res = await app.inject("/api/snapshots");
-    expect(res.json()).toEqual([{ key: "default/eg", version: "v1", counts: { listener: 1, route: 0, cluster: 0, endpoint: 0, secret: 0 } }]);
+    expect(res.json()).toEqual([{ key: "default/eg", version: "v1", counts: { listener: 1, route: 0, cluster: 0, endpoint: 0, secret: 1 } }]);
   });
 
   it("serves one Gateway's resources as proto3 JSON with @type", async () => {
@@ -43,6 +59,12 @@ describe("admin server", () => {
     expect(res.json().resources.listener).toEqual([{ "@type": "type.googleapis.com/envoy.config.listener.v3.Listener", name: "default/eg/http" }]);
     const onlyRoutes = await app.inject("/api/snapshots/default/eg?type=route");
     expect(Object.keys(onlyRoutes.json().resources)).toEqual(["route"]);
+  });
+
+  it("never shows private keys, but shows certificates", async () => {
+    const res = await app.inject("/api/snapshots/default/eg?type=secret");
+    expect(res.body).not.toContain("THE-PRIVATE-KEY");
+    expect(res.json().resources.secret[0].tlsCertificate.certificateChain).toEqual({ inlineString: "CERT" });
   });
 
   it("answers 404 for an unknown Gateway and 400 for an unknown type", async () => {

@@ -24,19 +24,19 @@ export interface ProtoDiscoveryRequest {
 
 export type AdsStream = grpc.ClientDuplexStream<ProtoDiscoveryRequest, ProtoDiscoveryResponse>;
 
-export function adsClient(address: string): { stream(): AdsStream; close(): void } {
+export function adsClient(address: string, credentials = grpc.credentials.createInsecure()): { stream(): AdsStream; close(): void } {
   const def = protoLoader.loadSync("envoy/service/discovery/v3/ads.proto", { includeDirs, keepCase: true, longs: String, enums: String });
   const pkg = grpc.loadPackageDefinition(def) as unknown as {
     envoy: { service: { discovery: { v3: { AggregatedDiscoveryService: grpc.ServiceClientConstructor } } } };
   };
-  const client = new pkg.envoy.service.discovery.v3.AggregatedDiscoveryService(address, grpc.credentials.createInsecure());
+  const client = new pkg.envoy.service.discovery.v3.AggregatedDiscoveryService(address, credentials);
   return {
     stream: () => (client as unknown as { StreamAggregatedResources(): AdsStream }).StreamAggregatedResources(),
     close: () => client.close(),
   };
 }
 
-/** Sends `req` and resolves with the next response of that type. */
+/** Sends `req` and resolves with the next response of that type; rejects if the stream fails first. */
 export function request(stream: AdsStream, req: ProtoDiscoveryRequest, timeoutMs = 5000): Promise<ProtoDiscoveryResponse> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -49,6 +49,10 @@ export function request(stream: AdsStream, req: ProtoDiscoveryRequest, timeoutMs
       stream.off("data", onData);
       resolve(res);
     };
+    stream.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     stream.on("data", onData);
     stream.write(req);
   });
