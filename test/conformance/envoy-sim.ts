@@ -1,0 +1,95 @@
+// A small model of how Envoy picks a virtual host and route from a
+// RouteConfiguration, enough to check the traffic expectations of the
+// conformance tests without an Envoy binary: domain precedence (exact, then
+// longest `*.suffix`, then `*`), port ignored, first matching route wins.
+import type { HeaderMatcher } from "../../src/gen/envoy/config/route/v3/route_components_pb.js";
+import type { Route } from "../../src/gen/envoy/config/route/v3/route_components_pb.js";
+import type { RouteConfiguration } from "../../src/gen/envoy/config/route/v3/route_pb.js";
+import type { StringMatcher } from "../../src/gen/envoy/type/matcher/v3/string_pb.js";
+
+export interface SimRequest {
+  host: string;
+  path: string;
+  method?: string;
+  headers?: Record<string, string>;
+}
+
+function pickVirtualHost(rc: RouteConfiguration, host: string) {
+  const h = host.toLowerCase().replace(/:\d+$/, "");
+  const exact = rc.virtualHosts.find((vh) => vh.domains.includes(h));
+  if (exact) return exact;
+  let best: (typeof rc.virtualHosts)[number] | undefined;
+  let bestLen = -1;
+  for (const vh of rc.virtualHosts) {
+    for (const d of vh.domains) {
+      if (d.startsWith("*") && d !== "*" && h.endsWith(d.slice(1)) && h.length > d.length - 1 && d.length > bestLen) {
+        best = vh;
+        bestLen = d.length;
+      }
+    }
+  }
+  return best ?? rc.virtualHosts.find((vh) => vh.domains.includes("*"));
+}
+
+function full(re: string, s: string): boolean {
+  return new RegExp(`^(?:${re})$`).test(s);
+}
+
+function stringMatches(m: StringMatcher | undefined, v: string | undefined): boolean {
+  if (v === undefined || !m) return false;
+  switch (m.matchPattern.case) {
+    case "exact":
+      return v === m.matchPattern.value;
+    case "prefix":
+      return v.startsWith(m.matchPattern.value);
+    case "safeRegex":
+      return full(m.matchPattern.value.regex, v);
+    default:
+      return false;
+  }
+}
+
+function headerMatches(hm: HeaderMatcher, req: SimRequest): boolean {
+  const v = hm.name === ":method" ? (req.method ?? "GET") : Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === hm.name)?.[1];
+  const ok = hm.headerMatchSpecifier.case === "stringMatch" ? stringMatches(hm.headerMatchSpecifier.value, v) : v !== undefined;
+  return hm.invertMatch ? !ok : ok;
+}
+
+function routeMatches(r: Route, req: SimRequest): boolean {
+  const [path, query = ""] = req.path.split("?") as [string, string?];
+  const m = r.match;
+  if (!m) return false;
+  const ps = m.pathSpecifier;
+  switch (ps.case) {
+    case "prefix":
+      if (!path.startsWith(ps.value)) return false;
+      break;
+    case "path":
+      if (path !== ps.value) return false;
+      break;
+    case "pathSeparatedPrefix":
+      if (path !== ps.value && !path.startsWith(`${ps.value}/`)) return false;
+      break;
+    case "safeRegex":
+      if (!full(ps.value.regex, path)) return false;
+      break;
+    default:
+      return false;
+  }
+  if (!m.headers.every((h) => headerMatches(h, req))) return false;
+  const params = new URLSearchParams(query);
+  return m.queryParameters.every((q) => q.queryParameterMatchSpecifier.case === "stringMatch" && stringMatches(q.queryParameterMatchSpecifier.value, params.get(q.name) ?? undefined));
+}
+
+/** The route Envoy would pick, or undefined for a 404. */
+export function pickRoute(rc: RouteConfiguration, req: SimRequest): Route | undefined {
+  const vh = pickVirtualHost(rc, req.host);
+  return vh?.routes.find((r) => routeMatches(r, req));
+}
+
+/** The single cluster a route forwards to (undefined for weighted/direct/redirect). */
+export function clusterOf(r: Route | undefined): string | undefined {
+  if (r?.action.case !== "route") return undefined;
+  const cs = r.action.value.clusterSpecifier;
+  return cs.case === "cluster" ? cs.value : undefined;
+}

@@ -1,0 +1,85 @@
+// Traffic expectations of a few conformance tests, checked on the route
+// tables translate() produces with a model of Envoy's route selection
+// (envoy-sim.ts): listener isolation, hostname intersection, matching across
+// routes and path match order.
+import { describe, expect, it } from "vitest";
+import { clusterOf, pickRoute, type SimRequest } from "./envoy-sim.ts";
+import { translateConformance } from "./harness.ts";
+
+function table(file: string, gateway: string) {
+  const { result } = translateConformance(file);
+  const g = result.gateways.find((x) => x.key === `gateway-conformance-infra/${gateway}`);
+  const rc = g?.resources.routes[0];
+  if (!rc) throw new Error(`no route table for ${gateway}`);
+  return (req: SimRequest) => {
+    const r = pickRoute(rc, req);
+    return r ? (clusterOf(r) ?? r.name) : 404;
+  };
+}
+
+const V1 = "service/gateway-conformance-infra/infra-backend-v1/8080";
+const V2 = "service/gateway-conformance-infra/infra-backend-v2/8080";
+const V3 = "service/gateway-conformance-infra/infra-backend-v3/8080";
+
+describe("GatewayHTTPListenerIsolation", () => {
+  const send = table("gateway-http-listener-isolation.yaml", "http-listener-isolation");
+  const paths = ["/empty-hostname", "/wildcard-example-com", "/wildcard-foo-example-com", "/abc-foo-example-com"];
+  const cases: [string, string][] = [
+    ["bar.com", "/empty-hostname"],
+    ["foo.example.com", "/wildcard-example-com"],
+    ["bar.foo.example.com", "/wildcard-foo-example-com"],
+    ["abc.foo.example.com", "/abc-foo-example-com"],
+  ];
+  for (const [host, ok] of cases) {
+    it(`${host} is served only by its most specific listener`, () => {
+      for (const p of paths) expect(send({ host, path: p }), `${host}${p}`).toBe(p === ok ? V1 : 404);
+    });
+  }
+});
+
+describe("HTTPRouteMatchingAcrossRoutes", () => {
+  const send = table("httproute-matching-across-routes.yaml", "same-namespace");
+  it("routes by path and headers across two routes", () => {
+    expect(send({ host: "example.com", path: "/" })).toBe(V1);
+    expect(send({ host: "example.net", path: "/" })).toBe(V1);
+    expect(send({ host: "example.com", path: "/example" })).toBe(V1);
+    expect(send({ host: "example.com", path: "/", headers: { Version: "one" } })).toBe(V1);
+    expect(send({ host: "example.com", path: "/v2" })).toBe(V2);
+    expect(send({ host: "example.com", path: "/v2/example" })).toBe(V2);
+    expect(send({ host: "example.com", path: "/", headers: { Version: "two" } })).toBe(V2);
+    expect(send({ host: "example.net", path: "/v2" })).toBe(V1);
+    expect(send({ host: "example.net", path: "/", headers: { Version: "two" } })).toBe(V1);
+  });
+});
+
+describe("HTTPRouteHostnameIntersection", () => {
+  const send = table("httproute-hostname-intersection.yaml", "httproute-hostname-intersection");
+  it("serves each route only on the intersected hostnames", () => {
+    expect(send({ host: "very.specific.com", path: "/s1" })).toBe(V1);
+    expect(send({ host: "non.matching.com", path: "/s1" })).toBe(404);
+    expect(send({ host: "foo.nonmatchingwildcard.io", path: "/s1" })).toBe(404);
+    expect(send({ host: "foo.wildcard.io", path: "/s2" })).toBe(V2);
+    expect(send({ host: "bar.wildcard.io", path: "/s2" })).toBe(V2);
+    expect(send({ host: "foo.bar.wildcard.io", path: "/s2" })).toBe(V2);
+    expect(send({ host: "very.specific.com", path: "/s3" })).toBe(V3);
+    expect(send({ host: "foo.anotherwildcard.io", path: "/s4" })).toBe(V1);
+    expect(send({ host: "foo.bar.anotherwildcard.io", path: "/s4" })).toBe(V1);
+    expect(send({ host: "anotherwildcard.io", path: "/s4" })).toBe(404);
+  });
+});
+
+describe("HTTPRoutePathMatchOrder", () => {
+  const send = table("httproute-path-match-order.yaml", "same-namespace");
+  it("prefers exact paths, then the longest segment prefix", () => {
+    expect(send({ host: "example.com", path: "/match" })).toBe(V1);
+    expect(send({ host: "example.com", path: "/match/exact" })).toBe(V2);
+    expect(send({ host: "example.com", path: "/match/exact/one" })).toBe(V3);
+    expect(send({ host: "example.com", path: "/match/exact/two" })).toBe(V3);
+    expect(send({ host: "example.com", path: "/match/prefix" })).toBe(V1);
+    expect(send({ host: "example.com", path: "/match/prefix/one" })).toBe(V2);
+    expect(send({ host: "example.com", path: "/match/prefix/one/two" })).toBe(V2);
+    expect(send({ host: "example.com", path: "/match/prefix/two" })).toBe(V1);
+    expect(send({ host: "example.com", path: "/match/prefixone" })).toBe(V3);
+    expect(send({ host: "example.com", path: "/matchx" })).toBe(404);
+  });
+});
