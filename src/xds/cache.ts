@@ -56,6 +56,10 @@ function failureKey(f: ValidationFailure): string {
   return JSON.stringify([f.type, f.name, f.violations, f.withheldBecause ?? ""]);
 }
 
+function sameFailures(a: readonly ValidationFailure[], b: readonly ValidationFailure[]): boolean {
+  return a.length === b.length && a.every((f, i) => failureKey(f) === failureKey(b[i]!));
+}
+
 function nameFailure(type: ResourceType, name: string, message: string): ValidationFailure {
   const field = type === "endpoint" ? "cluster_name" : "name";
   return { type, name, violations: [{ field, rule: "resource.name", message }] };
@@ -84,8 +88,9 @@ export class SnapshotCache {
 
   /**
    * Validate, encode and store the resources of `key`. Returns the snapshot now
-   * served; when the content is unchanged this is the previous snapshot object
-   * and no listener is called.
+   * served. When the served content is unchanged no listener is called, and
+   * the previous snapshot object is returned (a copy if only the withheld
+   * resources changed).
    */
   setSnapshot(key: string, resources: XdsResources): Snapshot {
     const previous = this.#snapshots.get(key);
@@ -120,7 +125,13 @@ export class SnapshotCache {
     }
     const version = contentHash(Buffer.from(PUSH_ORDER.map((t) => types[t].version).join("/")));
     this.#reportFailures(key, previous?.failures ?? [], allFailures);
-    if (previous && previous.version === version) return previous;
+    if (previous && previous.version === version) {
+      // Nothing served changed, so nobody is told; but withheld resources may have.
+      if (sameFailures(previous.failures, allFailures)) return previous;
+      const updated: Snapshot = { ...previous, failures: allFailures };
+      this.#snapshots.set(key, updated);
+      return updated;
+    }
     // Keep unchanged type sets identical objects: streams compare them cheaply.
     if (previous) {
       for (const type of RESOURCE_TYPES) {

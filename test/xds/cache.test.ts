@@ -35,6 +35,23 @@ describe("SnapshotCache", () => {
     expect(s2.types.route).toBe(s1.types.route);
   });
 
+  it("updates failures without a push when only withheld resources change", () => {
+    const cache = new SnapshotCache();
+    const changes: string[] = [];
+    cache.onChange((key) => changes.push(key));
+    const s1 = cache.setSnapshot("ns/gw", chain("a"));
+    const r = chain("a");
+    r.clusters.push(edsCluster(""));
+    const s2 = cache.setSnapshot("ns/gw", r);
+    expect(s2.version).toBe(s1.version);
+    expect(changes).toEqual(["ns/gw"]);
+    expect(cache.getSnapshot("ns/gw")?.failures).toHaveLength(1);
+    expect(cache.failures("ns/gw")).toHaveLength(1);
+    cache.setSnapshot("ns/gw", chain("a"));
+    expect(cache.failures("ns/gw")).toHaveLength(0);
+    expect(changes).toEqual(["ns/gw"]);
+  });
+
   it("lists keys, deletes, and tells listeners", () => {
     const cache = new SnapshotCache({ validate: noValidation });
     const seen: [string, boolean][] = [];
