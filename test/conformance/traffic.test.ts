@@ -83,3 +83,66 @@ describe("HTTPRoutePathMatchOrder", () => {
     expect(send({ host: "example.com", path: "/matchx" })).toBe(404);
   });
 });
+
+describe("HTTPRouteHeaderMatching", () => {
+  const send = table("httproute-header-matching.yaml", "same-namespace");
+  const get = (headers: Record<string, string>) => send({ host: "192.0.2.10", path: "/", headers });
+  it("matches all of a rule's headers, case-insensitively by name", () => {
+    expect(get({ Version: "one" })).toBe(V1);
+    expect(get({ Version: "two" })).toBe(V2);
+    expect(get({ Version: "two", Color: "orange" })).toBe(V1);
+    expect(get({ Version: "two", Color: "blue" })).toBe(V2);
+    expect(get({ Color: "orange" })).toBe(404);
+    expect(get({ "Some-Other-Header": "one" })).toBe(404);
+    expect(get({ Color: "blue" })).toBe(V1);
+    expect(get({ Color: "green" })).toBe(V1);
+    expect(get({ Color: "red" })).toBe(V2);
+    expect(get({ Color: "yellow" })).toBe(V2);
+    expect(get({ Color: "purple" })).toBe(404);
+  });
+});
+
+describe("HTTPRouteMethodMatching", () => {
+  const send = table("httproute-method-matching.yaml", "same-namespace");
+  const req = (method: string, path: string, headers: Record<string, string> = {}) => send({ host: "192.0.2.10", path, method, headers });
+  it("matches methods alone, combined with other matches, and in precedence order", () => {
+    expect(req("POST", "/")).toBe(V1);
+    expect(req("GET", "/")).toBe(V2);
+    expect(req("HEAD", "/")).toBe(404);
+    expect(req("GET", "/path1")).toBe(V1);
+    expect(req("PUT", "/", { version: "one" })).toBe(V2);
+    expect(req("POST", "/path2", { version: "two" })).toBe(V3);
+    expect(req("PATCH", "/path3")).toBe(V1);
+    expect(req("DELETE", "/path4", { version: "three" })).toBe(V1);
+    expect(req("PUT", "/")).toBe(404);
+    expect(req("DELETE", "/path4")).toBe(404);
+    expect(req("PATCH", "/path5")).toBe(V1);
+    expect(req("PATCH", "/", { version: "four" })).toBe(V2);
+  });
+});
+
+describe("HTTPRouteQueryParamMatching", () => {
+  const send = table("httproute-query-param-matching.yaml", "same-namespace");
+  const req = (path: string, headers: Record<string, string> = {}) => send({ host: "192.0.2.10", path, headers });
+  it("matches query params (names case-sensitive), alone and combined, in precedence order", () => {
+    expect(req("/?animal=whale")).toBe(V1);
+    expect(req("/?animal=dolphin")).toBe(V2);
+    expect(req("/?animal=dolphin&color=blue")).toBe(V3);
+    expect(req("/?ANIMAL=Whale")).toBe(V3);
+    expect(req("/?animal=whale&otherparam=irrelevant")).toBe(V1);
+    expect(req("/?animal=dolphin&color=yellow")).toBe(V2);
+    expect(req("/?color=blue")).toBe(404);
+    expect(req("/?animal=dog")).toBe(404);
+    expect(req("/?animal=whaledolphin")).toBe(404);
+    expect(req("/")).toBe(404);
+    expect(req("/path1?animal=whale")).toBe(V1);
+    expect(req("/?animal=whale", { version: "one" })).toBe(V2);
+    expect(req("/path2?animal=whale", { version: "two" })).toBe(V3);
+    expect(req("/path3?animal=shark")).toBe(V1);
+    expect(req("/path4?animal=kraken", { version: "three" })).toBe(V1);
+    expect(req("/?animal=shark")).toBe(404);
+    expect(req("/path4?animal=kraken")).toBe(404);
+    expect(req("/path5?animal=hydra")).toBe(V1);
+    expect(req("/?animal=hydra", { version: "four" })).toBe(V3);
+  });
+});
