@@ -93,3 +93,19 @@ export function clusterOf(r: Route | undefined): string | undefined {
   const cs = r.action.value.clusterSpecifier;
   return cs.case === "cluster" ? cs.value : undefined;
 }
+
+/** The path Envoy sends upstream after the route's prefix_rewrite / regex_rewrite. */
+export function rewrittenPath(r: Route | undefined, requestPath: string): string | undefined {
+  if (r?.action.case !== "route") return undefined;
+  const a = r.action.value;
+  const [path, query] = requestPath.split("?") as [string, string?];
+  let out = path;
+  if (a.prefixRewrite !== "") {
+    const ps = r.match?.pathSpecifier;
+    const prefix = ps?.case === "prefix" || ps?.case === "pathSeparatedPrefix" || ps?.case === "path" ? ps.value : "";
+    out = a.prefixRewrite + path.slice(prefix.length);
+  } else if (a.regexRewrite?.pattern) {
+    out = path.replace(new RegExp(a.regexRewrite.pattern.regex, "g"), a.regexRewrite.substitution.replace(/\\(\d)/g, "$$$1"));
+  }
+  return query === undefined ? out : `${out}?${query}`;
+}

@@ -3,7 +3,7 @@
 // (envoy-sim.ts): listener isolation, hostname intersection, matching across
 // routes and path match order.
 import { describe, expect, it } from "vitest";
-import { clusterOf, pickRoute, type SimRequest } from "./envoy-sim.ts";
+import { clusterOf, pickRoute, rewrittenPath, type SimRequest } from "./envoy-sim.ts";
 import { translateConformance } from "./harness.ts";
 
 function table(file: string, gateway: string) {
@@ -144,5 +144,20 @@ describe("HTTPRouteQueryParamMatching", () => {
     expect(req("/path4?animal=kraken")).toBe(404);
     expect(req("/path5?animal=hydra")).toBe(V1);
     expect(req("/?animal=hydra", { version: "four" })).toBe(V3);
+  });
+});
+
+describe("HTTPRouteRewritePath", () => {
+  const { result } = translateConformance("httproute-rewrite-path.yaml");
+  const rc = result.gateways.find((g) => g.key === "gateway-conformance-infra/same-namespace")?.resources.routes[0];
+  const upstream = (path: string) => (rc ? rewrittenPath(pickRoute(rc, { host: "192.0.2.10", path }), path) : undefined);
+  it("rewrites prefixes and full paths with the spec's slash rules", () => {
+    expect(upstream("/prefix/one/two")).toBe("/one/two");
+    expect(upstream("/full/one/two")).toBe("/one");
+    expect(upstream("/full/rewrite-path-and-modify-headers/test")).toBe("/test");
+    expect(upstream("/prefix/rewrite-path-and-modify-headers/one")).toBe("/prefix/one");
+    expect(upstream("/strip-prefix/three")).toBe("/three");
+    expect(upstream("/strip-prefix")).toBe("/");
+    expect(upstream("/strip-prefix/")).toBe("/");
   });
 });
