@@ -44,7 +44,7 @@ function gateway(round: number): XdsResources {
 }
 
 type ToServer = { cmd: "set"; round: number } | { cmd: "rss" } | { cmd: "wait"; typeUrl: string; count: number };
-type Mem = { rss: number; heap: number; external: number };
+type Mem = { rss: number; heap: number; heapTotal: number; external: number };
 type FromServer = { port: number } | Mem | { version: string } | { allAckedMs: number; allSentMs: number };
 
 // ---- baseline: bare grpc-js streams, to tell its memory from ours ----
@@ -70,7 +70,7 @@ async function baselineMain(): Promise<void> {
   process.on("message", () => {
     globalThis.gc?.();
     const mu = process.memoryUsage();
-    process.send?.({ rss: mu.rss, heap: mu.heapUsed, external: mu.external } satisfies FromServer);
+    process.send?.({ rss: mu.rss, heap: mu.heapUsed, heapTotal: mu.heapTotal, external: mu.external } satisfies FromServer);
   });
   process.on("disconnect", () => process.exit(0));
   process.send?.({ port } satisfies FromServer);
@@ -106,7 +106,7 @@ async function serverMain(): Promise<void> {
     } else {
       globalThis.gc?.();
       const mu = process.memoryUsage();
-      process.send?.({ rss: mu.rss, heap: mu.heapUsed, external: mu.external } satisfies FromServer);
+      process.send?.({ rss: mu.rss, heap: mu.heapUsed, heapTotal: mu.heapTotal, external: mu.external } satisfies FromServer);
     }
   });
   process.on("disconnect", () => void server.close().then(() => process.exit(0)));
@@ -201,7 +201,9 @@ async function baseline(): Promise<void> {
   child.send({ cmd: "rss" });
   const after = (await next()) as Mem;
   const per = (k: keyof Mem) => ((after[k] - before[k]) / STREAMS / 1024).toFixed(1);
-  console.log(`baseline (bare grpc-js streams, no xDS state): RSS ${per("rss")} KiB, JS heap ${per("heap")} KiB, external ${per("external")} KiB per stream`);
+  console.log(
+    `baseline (bare grpc-js streams, no xDS state): RSS ${per("rss")} KiB, JS heap ${per("heap")} KiB used / ${per("heapTotal")} KiB committed, external ${per("external")} KiB per stream`,
+  );
   for (const c of clients) c.close();
   child.disconnect();
 }
@@ -260,7 +262,10 @@ async function main(): Promise<void> {
     `one-route change -> all ${STREAMS} ACKed: median ${median(times).toFixed(1)} ms, min ${Math.min(...times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (${ROUNDS} rounds)`,
   );
   console.log(`  of which the server had written all ${STREAMS} responses after: median ${median(sentTimes).toFixed(1)} ms`);
-  console.log(`server memory per idle stream: RSS ${rssPerStream.toFixed(1)} KiB, JS heap ${heapPerStream.toFixed(1)} KiB, external ${externalPerStream.toFixed(1)} KiB`);
+  const heapTotalPerStream = (after.heapTotal - before.heapTotal) / STREAMS / 1024;
+  console.log(
+    `server memory per idle stream: RSS ${rssPerStream.toFixed(1)} KiB, JS heap ${heapPerStream.toFixed(1)} KiB used / ${heapTotalPerStream.toFixed(1)} KiB committed, external ${externalPerStream.toFixed(1)} KiB`,
+  );
   for (const c of clients) c.close();
   child.disconnect();
 }
