@@ -272,3 +272,24 @@ describe("stability", () => {
     expect(after?.endpoints[0]).not.toEqual(before?.endpoints[0]);
   });
 });
+
+describe("hostname precedence", () => {
+  it("tries the most specific hostname's rules first, then falls through to wildcard and catch-all routes", () => {
+    const r = run(
+      CLASS +
+        gateway("eg", "[{name: http, port: 80, protocol: HTTP}]") +
+        service("exact") +
+        service("wild") +
+        service("all") +
+        route("exact", "  parentRefs: [{name: eg}]\n  hostnames: [foo.example.com]\n  rules: [{matches: [{path: {type: PathPrefix, value: /a}}], backendRefs: [{name: exact, port: 80}]}]\n") +
+        route("wild", "  parentRefs: [{name: eg}]\n  hostnames: ['*.example.com']\n  rules: [{matches: [{path: {type: PathPrefix, value: /a/b}}], backendRefs: [{name: wild, port: 80}]}]\n") +
+        route("all", "  parentRefs: [{name: eg}]\n  rules: [{backendRefs: [{name: all, port: 80}]}]\n"),
+    );
+    const rc = r.gateways[0]?.resources.routes[0];
+    const foo = rc?.virtualHosts.find((vh) => vh.domains.includes("foo.example.com"));
+    // The exact hostname's /a comes before the wildcard's longer /a/b: hostname precedence first.
+    expect(foo?.routes.map((x) => x.name)).toEqual(["httproute/default/exact/rule/0/match/0", "httproute/default/wild/rule/0/match/0", "httproute/default/all/rule/0/match/0"]);
+    const wild = rc?.virtualHosts.find((vh) => vh.domains.includes("*.example.com"));
+    expect(wild?.routes.map((x) => x.name)).toEqual(["httproute/default/wild/rule/0/match/0", "httproute/default/all/rule/0/match/0"]);
+  });
+});

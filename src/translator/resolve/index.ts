@@ -206,9 +206,19 @@ function virtualHosts(
       }
     }
   }
+  for (const list of byDomain.values()) list.sort((a, b) => comparePrecedence(a.entry.precedence, b.entry.precedence));
+  // Hostname precedence with fall-through: a request for `foo.example.com` tries the rules of routes
+  // for that exact hostname first, then those for `*.example.com`, then `*` — of the same listener.
+  const wildcards = [...byDomain.keys()].filter((d) => d === "*" || d.startsWith("*.")).sort((a, b) => hostnameRank(b) - hostnameRank(a) || (a < b ? -1 : 1));
   const hosts: IrVirtualHost[] = [];
-  for (const [domain, list] of byDomain) {
-    list.sort((a, b) => comparePrecedence(a.entry.precedence, b.entry.precedence));
+  for (const [domain, own] of byDomain) {
+    let list = own;
+    const fallbacks = wildcards.filter((w) => w !== domain && (w === "*" || covers(w, domain)) && owner(w) === owner(domain));
+    if (fallbacks.length > 0) {
+      const seen = new Set(own.map((x) => x.entry));
+      list = [...own];
+      for (const w of fallbacks) for (const x of byDomain.get(w) ?? []) if (!seen.has(x.entry)) (seen.add(x.entry), list.push(x));
+    }
     const routes: IrRoute[] = list.map(({ entry, listener: l }) => {
       for (const c of entry.clusters) clusters.set(c.name, c);
       const r: IrRoute = { name: entry.name, match: entry.match, action: entry.action(l) };
@@ -238,3 +248,9 @@ function safeCompile(handler: RouteKindHandler, route: AttachableRoute, rs: Reso
 }
 
 export const TRANSLATOR_ERROR = "translator error";
+
+/** Hostname specificity for route precedence: characters of a non-wildcard name first, then length. */
+function hostnameRank(h: string): number {
+  if (h === "*") return 0;
+  return h.startsWith("*.") ? h.length : 1_000 + h.length;
+}
