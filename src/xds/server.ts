@@ -11,6 +11,8 @@
 // the stream may read, or an Error to refuse the stream with PERMISSION_DENIED.
 // Example for mTLS: compare the client certificate's identity with
 // node.cluster and return node.cluster when they match.
+// With a hook configured, CSDS runs it too, per request, on the request's node:
+// a caller sees only the streams of the key it is granted.
 import * as grpc from "@grpc/grpc-js";
 import type { Registry } from "prom-client";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
@@ -44,6 +46,15 @@ export type AuthorizeFn = (identity: StreamIdentity) => string | Error;
 /** The default: trust node.cluster. */
 export const clusterIsKey: AuthorizeFn = (id) => id.node?.cluster ?? "";
 
+/** Runs `authorize`; a throw counts as a refusal. */
+function authorizeIdentity(authorize: AuthorizeFn, identity: StreamIdentity): string | Error {
+  try {
+    return authorize(identity);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 export interface XdsServerOptions {
   cache: SnapshotCache;
   host: string;
@@ -53,6 +64,7 @@ export interface XdsServerOptions {
   registry: Registry;
   /** Defaults to insecure (plaintext). */
   credentials?: grpc.ServerCredentials;
+  /** Also limits CSDS: a caller sees only the nodes of the key it is granted (from its request's node). */
   authorize?: AuthorizeFn;
   /** Most ADS streams served at once; more are refused with RESOURCE_EXHAUSTED. Default 10,000. */
   maxStreams?: number;
@@ -96,13 +108,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     logger,
     metrics,
     admit(stream, node) {
-      const call = (stream as unknown as { call: grpc.ServerDuplexStream<unknown, Buffer> }).call;
-      let key: string | Error;
-      try {
-        key = authorize({ node, authContext: call.getAuthContext(), peer: stream.peer, metadata: call.metadata });
-      } catch (err) {
-        key = err instanceof Error ? err : new Error(String(err));
-      }
+      const key = authorizeIdentity(authorize, { node, authContext: stream.authContext, peer: stream.peer, metadata: stream.metadata });
       if (key instanceof Error) {
         logger.warn({ node: node?.id, cluster: node?.cluster, peer: stream.peer, err: key.message }, "stream refused");
         stream.fail(grpc.status.PERMISSION_DENIED, key.message);
@@ -166,13 +172,38 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     streamAggregatedResources: (call: grpc.ServerDuplexStream<unknown, Buffer>) => open("sotw", call),
     deltaAggregatedResources: (call: grpc.ServerDuplexStream<unknown, Buffer>) => open("delta", call),
   });
+  /**
+   * The streams a CSDS caller may see. With an `authorize` hook the caller is
+   * checked like an ADS stream (its request's node and its certificate) and
+   * sees only the streams of the key it is granted; without one, every stream.
+   */
+  function csdsStreams(
+    req: ClientStatusRequest,
+    call: grpc.ServerUnaryCall<ClientStatusRequest, unknown> | grpc.ServerDuplexStream<ClientStatusRequest, unknown>,
+  ): Iterable<BaseStream> | Error {
+    if (!opts.authorize) return streams;
+    const peer = call.getPeer();
+    const key = authorizeIdentity(opts.authorize, { node: req.node, authContext: call.getAuthContext(), peer, metadata: call.metadata });
+    if (key instanceof Error) {
+      logger.warn({ node: req.node?.id, cluster: req.node?.cluster, peer, err: key.message }, "CSDS request refused");
+      return key;
+    }
+    return byKey.get(key) ?? [];
+  }
+  const refused = (err: Error) => ({ code: grpc.status.PERMISSION_DENIED, details: err.message });
+
   server.addService(serviceDefinition(ClientStatusDiscoveryService), {
-    fetchClientStatus: (
-      call: grpc.ServerUnaryCall<ClientStatusRequest, unknown>,
-      callback: grpc.sendUnaryData<unknown>,
-    ) => callback(null, clientStatus(call.request, streams, opts.cache)),
+    fetchClientStatus: (call: grpc.ServerUnaryCall<ClientStatusRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const visible = csdsStreams(call.request, call);
+      if (visible instanceof Error) callback(refused(visible));
+      else callback(null, clientStatus(call.request, visible, opts.cache));
+    },
     streamClientStatus: (call: grpc.ServerDuplexStream<ClientStatusRequest, unknown>) => {
-      call.on("data", (req: ClientStatusRequest) => call.write(clientStatus(req, streams, opts.cache)));
+      call.on("data", (req: ClientStatusRequest) => {
+        const visible = csdsStreams(req, call);
+        if (visible instanceof Error) call.emit("error", refused(visible));
+        else call.write(clientStatus(req, visible, opts.cache));
+      });
       call.on("end", () => call.end());
     },
   });

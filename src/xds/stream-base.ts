@@ -161,6 +161,15 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     }
   }
 
+  /** The call's auth context (peer certificate under mTLS) and metadata, for `authorize`. */
+  get authContext(): ReturnType<grpc.ServerDuplexStream<unknown, Buffer>["getAuthContext"]> {
+    return this.call.getAuthContext();
+  }
+
+  get metadata(): grpc.Metadata {
+    return this.call.metadata;
+  }
+
   get closed(): boolean {
     return this.#closed;
   }

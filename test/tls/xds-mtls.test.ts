@@ -130,37 +130,67 @@ describe("ADS over mTLS", () => {
 });
 
 describe("CSDS on the mTLS port", () => {
-  it("never hands out secrets, not even to a holder of a valid proxy certificate", async () => {
-    // Keep a stream of Gateway B open so that CSDS has its secret to report.
-    const b = client(gw("default/b"));
-    const stream = (b as unknown as { StreamAggregatedResources(): AdsStream }).StreamAggregatedResources();
-    const got = new Promise<void>((resolve) => stream.once("data", () => resolve()));
-    stream.on("error", () => {});
-    stream.write({ node: { id: "envoy-b", cluster: "default/b" }, type_url: TYPE_URL.secret, resource_names: ["secret/default/b-cert"] });
+  /** Asks CSDS as the holder of `p`'s certificate, naming `cluster` as its node (none when undefined). */
+  function fetchStatus(p: { cert: string; key: string }, cluster: string | undefined) {
+    const Csds = grpc.makeGenericClientConstructor(serviceDefinition(ClientStatusDiscoveryService), "CSDS");
+    const csds = new Csds(`127.0.0.1:${server.port}`, grpc.credentials.createSsl(Buffer.from(pki.ca.cert), Buffer.from(p.key), Buffer.from(p.cert)), {
+      "grpc.ssl_target_name_override": "localhost",
+    });
+    const req = create(ClientStatusRequestSchema, cluster === undefined ? {} : { node: { id: "csds-client", cluster } });
+    return new Promise<{ res?: ClientStatusResponse; error?: grpc.ServiceError }>((resolve) =>
+      (csds as unknown as { fetchClientStatus(r: unknown, cb: (e: grpc.ServiceError | null, r?: ClientStatusResponse) => void): void }).fetchClientStatus(
+        req,
+        (error, res) => {
+          csds.close();
+          resolve(error ? { error } : { res });
+        },
+      ),
+    );
+  }
+  const nodeIds = (res: ClientStatusResponse | undefined) => (res?.config ?? []).map((c) => c.node?.id);
+
+  // Keep a stream of Gateway B open so that CSDS has B's node and secret to report.
+  let b: grpc.Client;
+  let bStream: AdsStream;
+  beforeAll(async () => {
+    b = client(gw("default/b"));
+    bStream = (b as unknown as { StreamAggregatedResources(): AdsStream }).StreamAggregatedResources();
+    const got = new Promise<void>((resolve) => bStream.once("data", () => resolve()));
+    bStream.on("error", () => {});
+    bStream.write({ node: { id: "envoy-b", cluster: "default/b" }, type_url: TYPE_URL.secret, resource_names: ["secret/default/b-cert"] });
     await got;
-    try {
-      const a = gw("default/a");
-      const Csds = grpc.makeGenericClientConstructor(serviceDefinition(ClientStatusDiscoveryService), "CSDS");
-      const csds = new Csds(`127.0.0.1:${server.port}`, grpc.credentials.createSsl(Buffer.from(pki.ca.cert), Buffer.from(a.key), Buffer.from(a.cert)), {
-        "grpc.ssl_target_name_override": "localhost",
-      });
-      const res = await new Promise<ClientStatusResponse>((resolve, reject) =>
-        (csds as unknown as { fetchClientStatus(r: unknown, cb: (e: Error | null, r?: ClientStatusResponse) => void): void }).fetchClientStatus(
-          create(ClientStatusRequestSchema),
-          (err, r) => {
-            csds.close();
-            if (err || !r) reject(err ?? new Error("no response"));
-            else resolve(r);
-          },
-        ),
-      );
-      const secrets = res.config.flatMap((c) => c.genericXdsConfigs).filter((g) => g.typeUrl === TYPE_URL.secret);
-      expect(secrets.map((g) => g.name)).toContain("secret/default/b-cert");
-      for (const g of secrets) expect(g.xdsConfig).toBeUndefined();
-    } finally {
-      stream.cancel();
-      b.close();
-    }
+  });
+  afterAll(() => {
+    bStream?.cancel();
+    b?.close();
+  });
+
+  it("never hands out secrets, not even to the proxy the secret belongs to", async () => {
+    const { res, error } = await fetchStatus(gw("default/b"), "default/b");
+    expect(error).toBeUndefined();
+    expect(nodeIds(res)).toEqual(["envoy-b"]);
+    const secrets = res!.config.flatMap((c) => c.genericXdsConfigs).filter((g) => g.typeUrl === TYPE_URL.secret);
+    expect(secrets.map((g) => g.name)).toEqual(["secret/default/b-cert"]);
+    for (const g of secrets) expect(g.xdsConfig).toBeUndefined();
+  });
+
+  it("shows a certificate for Gateway A only Gateway A's nodes, not B's", async () => {
+    const { res, error } = await fetchStatus(gw("default/a"), "default/a");
+    expect(error).toBeUndefined();
+    expect(nodeIds(res)).not.toContain("envoy-b");
+    expect(nodeIds(res)).toEqual([]);
+  });
+
+  it("refuses a certificate for Gateway A that names Gateway B as its node", async () => {
+    const { res, error } = await fetchStatus(gw("default/a"), "default/b");
+    expect(res).toBeUndefined();
+    expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
+  });
+
+  it("refuses a request without a node: the hook has no key to check", async () => {
+    const { res, error } = await fetchStatus(gw("default/a"), undefined);
+    expect(res).toBeUndefined();
+    expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
   });
 });
 
