@@ -48,7 +48,7 @@ export function attachRoute(
     if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? "Gateway") !== "Gateway") continue;
     const gw = gateways.get(`${ref.namespace ?? routeNs}/${ref.name}`);
     if (!gw) continue;
-    const parentRef = cleanRef(ref);
+    const parentRef = cleanParentRef(ref);
     const candidates = gw.listeners.filter(
       (l) => (ref.sectionName === undefined || ref.sectionName === l.name) && (ref.port === undefined || ref.port === l.port),
     );
@@ -75,7 +75,8 @@ export function attachRoute(
   return out;
 }
 
-function cleanRef(ref: ParentReference): ParentReference {
+/** The parentRef as written, without unknown fields (status echoes it back); Gateway and Service parents alike. */
+export function cleanParentRef(ref: ParentReference): ParentReference {
   const r: ParentReference = { name: ref.name };
   if (ref.group !== undefined) r.group = ref.group;
   if (ref.kind !== undefined) r.kind = ref.kind;

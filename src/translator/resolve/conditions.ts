@@ -1,6 +1,7 @@
 // Condition building and the Gateway API's condition types/reasons, so that
 // every status the translator writes uses the spec's exact spelling.
 import type { Condition, ConditionStatus } from "../../api/meta.ts";
+import type { CompiledRoute } from "./httproute.ts";
 
 export function condition(type: string, status: boolean | ConditionStatus, reason: string, message: string, generation: number | undefined): Condition {
   const c: Condition = {
@@ -16,6 +17,15 @@ export function condition(type: string, status: boolean | ConditionStatus, reaso
 /** Sorts conditions by type so output is stable. */
 export function sortConditions(cs: Condition[]): Condition[] {
   return cs.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+}
+
+/** A route parent's conditions: `accepted` as decided by the caller, ResolvedRefs and PartiallyInvalid from the compiled rules. */
+export function routeParentConditions(accepted: Condition, compiled: CompiledRoute, generation: number | undefined): Condition[] {
+  const conds = [accepted, condition("ResolvedRefs", compiled.resolvedRefs.ok, compiled.resolvedRefs.reason, compiled.resolvedRefs.message, generation)];
+  if (!compiled.unusable && compiled.invalidRules.length > 0) {
+    conds.push(condition(RouteReason.PartiallyInvalid, true, RouteReason.UnsupportedValue, compiled.invalidRules.join("; "), generation));
+  }
+  return sortConditions(conds);
 }
 
 export const ListenerReason = {

@@ -3,7 +3,7 @@
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
 import type { HTTPBackendRef, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
 import { routeName } from "../envoy/names.ts";
-import type { IrBackend, IrCluster, IrCors, IrHeaderOps, IrMatch, IrMirror, IrRedirect, IrRouteAction, IrStringMatch } from "../ir.ts";
+import type { IrBackend, IrCluster, IrCors, IrHeaderOps, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { IrSessionPersistence } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
@@ -28,6 +28,17 @@ export interface RouteEntry {
   /** Session persistence (rule-level or BackendLBPolicy), see rule-session.ts. */
   session?: IrSessionPersistence;
   clusters: IrCluster[];
+}
+
+/** The IR route of an entry served on listener `l`; registers the clusters it uses. */
+export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map<string, IrCluster>): IrRoute {
+  for (const c of entry.clusters) clusters.set(c.name, c);
+  const r: IrRoute = { name: entry.name, match: entry.match, action: entry.action(l) };
+  if (entry.requestHeaders) r.requestHeaders = entry.requestHeaders;
+  if (entry.responseHeaders) r.responseHeaders = entry.responseHeaders;
+  if (entry.cors) r.cors = entry.cors;
+  if (entry.session) r.session = entry.session;
+  return r;
 }
 
 /** A route compiled once, independent of the listeners it attaches to. */

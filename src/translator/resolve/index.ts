@@ -2,14 +2,14 @@
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
 import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
-import type { IrCluster, IrGateway, IrListener, IrProtocol, IrRoute, IrVirtualHost } from "../ir.ts";
+import type { IrCluster, IrGateway, IrListener, IrProtocol, IrVirtualHost } from "../ir.ts";
 import { attachRoute, type AttachableRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";
-import { condition, RouteReason, sortConditions } from "./conditions.ts";
+import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
 import { resolveGatewayClasses } from "./gatewayclass.ts";
 import { covers, specificity } from "./hostnames.ts";
-import type { CompiledRoute, RouteEntry } from "./httproute.ts";
+import { entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
 import { LISTENER_PROTOCOLS } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
@@ -110,11 +110,7 @@ function routeStatus(
         : compiled.unusable
           ? condition("Accepted", false, RouteReason.UnsupportedValue, `No rule is valid: ${compiled.invalidRules.join("; ")}`, gen)
           : condition("Accepted", true, RouteReason.Accepted, "Route is accepted", gen);
-    const conds = [accepted, condition("ResolvedRefs", compiled.resolvedRefs.ok, compiled.resolvedRefs.reason, compiled.resolvedRefs.message, gen)];
-    if (!compiled.unusable && compiled.invalidRules.length > 0) {
-      conds.push(condition(RouteReason.PartiallyInvalid, true, RouteReason.UnsupportedValue, compiled.invalidRules.join("; "), gen));
-    }
-    return { parentRef: p.parentRef, controllerName, conditions: sortConditions(conds) };
+    return { parentRef: p.parentRef, controllerName, conditions: routeParentConditions(accepted, compiled, gen) };
   });
   return {
     kind: kind as "HTTPRoute",
@@ -219,15 +215,7 @@ function virtualHosts(
       list = [...own];
       for (const w of fallbacks) for (const x of byDomain.get(w) ?? []) if (!seen.has(x.entry)) (seen.add(x.entry), list.push(x));
     }
-    const routes: IrRoute[] = list.map(({ entry, listener: l }) => {
-      for (const c of entry.clusters) clusters.set(c.name, c);
-      const r: IrRoute = { name: entry.name, match: entry.match, action: entry.action(l) };
-      if (entry.requestHeaders) r.requestHeaders = entry.requestHeaders;
-      if (entry.responseHeaders) r.responseHeaders = entry.responseHeaders;
-      if (entry.cors) r.cors = entry.cors;
-      if (entry.session) r.session = entry.session;
-      return r;
-    });
+    const routes = list.map(({ entry, listener: l }) => entryRoute(entry, l, clusters));
     hosts.push({ name: virtualHostName(listener, domain), domains: [domain], routes });
   }
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -57,14 +57,3 @@ export function selectServicePorts(rs: ResourceSet, ref: ParentReference, routeN
   }
   return { ok: true, service: svc, namespace: ns, ports };
 }
-
-/** The parentRef as written (status echoes it back). */
-export function cleanParentRef(ref: ParentReference): ParentReference {
-  const r: ParentReference = { name: ref.name };
-  if (ref.group !== undefined) r.group = ref.group;
-  if (ref.kind !== undefined) r.kind = ref.kind;
-  if (ref.namespace !== undefined) r.namespace = ref.namespace;
-  if (ref.sectionName !== undefined) r.sectionName = ref.sectionName;
-  if (ref.port !== undefined) r.port = ref.port;
-  return r;
-}

@@ -24,16 +24,16 @@
 //   (1 + namespaces with consumer routes) x Service ports.
 // Rules are compiled by the same compilers Gateways use (httproute.ts, grpcroute.ts).
 import type { BackendObjectReference, GRPCRoute, HTTPRoute, ParentReference, RouteParentStatus } from "../../api/gateway-api.ts";
-import type { Condition } from "../../api/meta.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { TranslatorOptions } from "../../api/translation.ts";
 import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost } from "../envoy/names.ts";
 import type { IrCluster, IrMesh, IrRoute } from "../ir.ts";
 import { ClusterCache, type BackendResult } from "./backends.ts";
-import { condition, RouteReason, sortConditions } from "./conditions.ts";
+import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { compileGRPCRoute } from "./grpcroute.ts";
-import { compileHTTPRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
-import { cleanParentRef, isServiceParent, meshFrontendProblem, selectServicePorts, tcpPorts } from "./mesh-parents.ts";
+import { compileHTTPRoute, entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
+import { cleanParentRef } from "./attach.ts";
+import { isServiceParent, meshFrontendProblem, selectServicePorts, tcpPorts } from "./mesh-parents.ts";
 import { generationOf, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
 
@@ -210,15 +210,7 @@ function attachedRoutes(list: readonly PortAttachment[], port: number, clusters:
   const entries = list.flatMap((a) => a.entries);
   entries.sort((a, b) => comparePrecedence(a.precedence, b.precedence));
   const facade = servicePortFacade(port);
-  return entries.map((e) => {
-    for (const c of e.clusters) clusters.set(c.name, c);
-    const r: IrRoute = { name: e.name, match: e.match, action: e.action(facade) };
-    if (e.requestHeaders) r.requestHeaders = e.requestHeaders;
-    if (e.responseHeaders) r.responseHeaders = e.responseHeaders;
-    if (e.cors) r.cors = e.cors;
-    if (e.session) r.session = e.session;
-    return r;
-  });
+  return entries.map((e) => entryRoute(e, facade, clusters));
 }
 
 /** No route on this Service port: everything goes to the Service itself, as without a mesh. */
@@ -239,14 +231,8 @@ function routeStatus(r: RouteFacts, controllerName: string): MeshRouteStatus {
   const gen = generationOf(r.route);
   const { compiled } = r;
   const parents = r.parents.map((p) => {
-    const conds: Condition[] = [
-      condition("Accepted", p.accepted.ok, p.accepted.reason, p.accepted.message, gen),
-      condition("ResolvedRefs", compiled.resolvedRefs.ok, compiled.resolvedRefs.reason, compiled.resolvedRefs.message, gen),
-    ];
-    if (!compiled.unusable && compiled.invalidRules.length > 0) {
-      conds.push(condition(RouteReason.PartiallyInvalid, true, RouteReason.UnsupportedValue, compiled.invalidRules.join("; "), gen));
-    }
-    return { parentRef: p.parentRef, controllerName, conditions: sortConditions(conds) };
+    const accepted = condition("Accepted", p.accepted.ok, p.accepted.reason, p.accepted.message, gen);
+    return { parentRef: p.parentRef, controllerName, conditions: routeParentConditions(accepted, compiled, gen) };
   });
   return {
     kind: r.kind,
