@@ -1,7 +1,6 @@
 // DeltaAggregatedResources: the incremental ADS protocol.
 import type * as grpc from "@grpc/grpc-js";
 import type { DeltaDiscoveryRequest } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
-import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Snapshot, TypeSet } from "./cache.ts";
 import { deferRemoval, isFullStateType, type EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
@@ -27,7 +26,7 @@ class DeltaTypeState extends TypeStateBase {
   }
 }
 
-export class DeltaStream extends BaseStream<DeltaTypeState> {
+export class DeltaStream extends BaseStream<DeltaTypeState, DeltaDiscoveryRequest> {
   constructor(call: grpc.ServerDuplexStream<unknown, Buffer>, ctx: StreamContext) {
     super("delta", call, ctx);
   }
@@ -36,13 +35,7 @@ export class DeltaStream extends BaseStream<DeltaTypeState> {
     return new DeltaTypeState(typeUrl);
   }
 
-  protected requestTypeUrl(req: unknown): { typeUrl: string; node: Node | undefined } {
-    const r = req as DeltaDiscoveryRequest;
-    return { typeUrl: r.typeUrl, node: r.node };
-  }
-
-  protected handleRequest(raw: unknown, ts: DeltaTypeState): void {
-    const req = raw as DeltaDiscoveryRequest;
+  protected handleRequest(req: DeltaDiscoveryRequest, ts: DeltaTypeState): void {
     // Unlike SotW, a stale nonce does not void the request: subscription
     // changes are deltas and always count. Only the ACK/NACK needs the nonce.
     if (req.responseNonce !== "" && req.responseNonce === ts.nonce) this.settle(ts, req.errorDetail);

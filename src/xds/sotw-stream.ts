@@ -1,7 +1,6 @@
 // StreamAggregatedResources: the State-of-the-World ADS protocol.
 import type * as grpc from "@grpc/grpc-js";
 import type { DiscoveryRequest } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
-import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Snapshot } from "./cache.ts";
 import { acquireNames, namesSig, releaseNames } from "./name-sets.ts";
 import { deferRemoval, isFullStateType, type EncodedResource } from "./resource.ts";
@@ -22,7 +21,7 @@ class SotwTypeState extends TypeStateBase {
   resync = false;
 }
 
-export class SotwStream extends BaseStream<SotwTypeState> {
+export class SotwStream extends BaseStream<SotwTypeState, DiscoveryRequest> {
   constructor(call: grpc.ServerDuplexStream<unknown, Buffer>, ctx: StreamContext) {
     super("sotw", call, ctx);
   }
@@ -31,13 +30,7 @@ export class SotwStream extends BaseStream<SotwTypeState> {
     return new SotwTypeState(typeUrl);
   }
 
-  protected requestTypeUrl(req: unknown): { typeUrl: string; node: Node | undefined } {
-    const r = req as DiscoveryRequest;
-    return { typeUrl: r.typeUrl, node: r.node };
-  }
-
-  protected handleRequest(raw: unknown, ts: SotwTypeState): void {
-    const req = raw as DiscoveryRequest;
+  protected handleRequest(req: DiscoveryRequest, ts: SotwTypeState): void {
     // A nonce on a type this stream never answered comes from an earlier
     // stream (a reconnect): it cannot be stale here, so the request counts.
     if (req.responseNonce !== "" && ts.nonce !== "") {

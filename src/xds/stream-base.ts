@@ -110,7 +110,13 @@ export class TypeStateBase {
   }
 }
 
-export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
+/** What both protocols' requests carry that the base needs. */
+export interface StreamRequest {
+  typeUrl: string;
+  node?: Node | undefined;
+}
+
+export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req extends StreamRequest = StreamRequest> {
   readonly id = nextStreamId++;
   readonly protocol: "sotw" | "delta";
   readonly connectedSince = new Date();
@@ -133,7 +139,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     this.protocol = protocol;
     this.call = call;
     this.ctx = ctx;
-    call.on("data", (req: unknown) => this.#onData(req));
+    call.on("data", (req: Req) => this.#onData(req));
     call.on("end", () => this.close());
     call.on("cancelled", () => this.#finish());
     call.on("error", (err: Error) => {
@@ -232,8 +238,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
   }
 
   protected abstract newTypeState(typeUrl: string): TS;
-  protected abstract handleRequest(req: unknown, ts: TS): void;
-  protected abstract requestTypeUrl(req: unknown): { typeUrl: string; node: Node | undefined };
+  protected abstract handleRequest(req: Req, ts: TS): void;
   /** Send what phase 1 (additions, updates) needs for one type, if anything. */
   protected abstract sendUpdates(ts: TS, snap: Snapshot): void;
   /** Send the removals (phase 2) of one type. */
@@ -325,9 +330,9 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase> {
     });
   }
 
-  #onData(req: unknown): void {
+  #onData(req: Req): void {
     if (this.#closed) return;
-    const { typeUrl, node } = this.requestTypeUrl(req);
+    const { typeUrl, node } = req;
     if (this.key === undefined) {
       this.node = node;
       this.nodeId = node?.id ?? "";
