@@ -27,40 +27,18 @@
 // Beyond PGV, each resource must have a non-empty name that is unique within
 // its type (rule `resource.name`); a duplicate fails, the first one is served.
 // Everything else in the snapshot still goes out.
-import type { DescMessage, Message } from "@bufbuild/protobuf";
+import type { Message } from "@bufbuild/protobuf";
 import type { ResourceType, XdsResources } from "../../api/xds.ts";
-import { ClusterSchema, type Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
-import { ClusterLoadAssignmentSchema } from "../../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
-import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
-import { SecretSchema } from "../../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
+import type { Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
+import type { RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
+import { RESOURCES_FIELD, SCHEMA, resourceName } from "../resource.ts";
 import { validateMessage } from "./validate-message.ts";
 import { clusterSecrets, listenerRefs, routeClusters } from "./refs.ts";
 import type { ValidationFailure, Violation } from "./types.ts";
 
-const FIELD = {
-  listener: "listeners",
-  route: "routes",
-  cluster: "clusters",
-  endpoint: "endpoints",
-  secret: "secrets",
-} as const satisfies Record<ResourceType, keyof XdsResources>;
-
-const SCHEMA: Record<ResourceType, DescMessage> = {
-  listener: ListenerSchema,
-  route: RouteConfigurationSchema,
-  cluster: ClusterSchema,
-  endpoint: ClusterLoadAssignmentSchema,
-  secret: SecretSchema,
-};
-
 /** Dependency order: what a type may depend on comes before it. */
 const TYPES: readonly ResourceType[] = ["secret", "cluster", "endpoint", "route", "listener"];
-
-export function nameOf(type: ResourceType, m: Message): string {
-  const r = m as unknown as { name?: string; clusterName?: string };
-  return (type === "endpoint" ? r.clusterName : r.name) ?? "";
-}
 
 /** A failure as input to withholdDependants; `resource` pins it to one object when names repeat. */
 export interface FailureInput extends ValidationFailure {
@@ -75,8 +53,8 @@ export function validateResources(resources: XdsResources): { served: XdsResourc
   const own: FailureInput[] = [];
   for (const type of TYPES) {
     const seen = new Set<string>();
-    for (const m of resources[FIELD[type]] as Message[]) {
-      const name = nameOf(type, m);
+    for (const m of resources[RESOURCES_FIELD[type]] as Message[]) {
+      const name = resourceName(type, m);
       const violations: Violation[] = [];
       if (name === "") violations.push({ field: type === "endpoint" ? "cluster_name" : "name", rule: "resource.name", message: "an xDS resource needs a name" });
       else if (seen.has(name)) violations.push({ field: type === "endpoint" ? "cluster_name" : "name", rule: "resource.name", message: `another ${type} is already named ${JSON.stringify(name)}` });
@@ -106,11 +84,11 @@ export function withholdDependants(
   const failedNames: Record<ResourceType, Set<string>> = { listener: new Set(), route: new Set(), cluster: new Set(), endpoint: new Set(), secret: new Set() };
   for (const f of ownFailures) {
     if (f.resource) dropped.add(f.resource);
-    else for (const m of resources[FIELD[f.type]] as Message[]) if (nameOf(f.type, m) === f.name) dropped.add(m);
+    else for (const m of resources[RESOURCES_FIELD[f.type]] as Message[]) if (resourceName(f.type, m) === f.name) dropped.add(m);
     failedNames[f.type].add(f.name);
   }
   // A name counts as failed only if no copy of it is served (duplicates drop the later copy).
-  const servedNames = (type: ResourceType) => new Set((resources[FIELD[type]] as Message[]).filter((m) => !dropped.has(m)).map((m) => nameOf(type, m)));
+  const servedNames = (type: ResourceType) => new Set((resources[RESOURCES_FIELD[type]] as Message[]).filter((m) => !dropped.has(m)).map((m) => resourceName(type, m)));
   for (const type of TYPES) {
     const ok = servedNames(type);
     for (const n of [...failedNames[type]]) if (ok.has(n)) failedNames[type].delete(n);
@@ -118,7 +96,7 @@ export function withholdDependants(
 
   const withhold = (type: ResourceType, m: Message, because: string) => {
     dropped.add(m);
-    const name = nameOf(type, m);
+    const name = resourceName(type, m);
     failedNames[type].add(name);
     failures.push({ type, name, violations: [], withheldBecause: because });
   };
