@@ -17,24 +17,10 @@ export class XdsMetrics {
       labelNames: ["protocol"],
       registers,
     });
-    this.pushes = new Counter({
-      name: "switchyard_xds_pushes_total",
-      help: "Discovery responses sent, per resource type",
-      labelNames: ["type"],
-      registers,
-    });
-    this.acks = new Counter({
-      name: "switchyard_xds_acks_total",
-      help: "Discovery responses ACKed, per resource type",
-      labelNames: ["type"],
-      registers,
-    });
-    this.nacks = new Counter({
-      name: "switchyard_xds_nacks_total",
-      help: "Discovery responses NACKed (rejected by the client), per resource type",
-      labelNames: ["type"],
-      registers,
-    });
+    const perType = (name: string, help: string) => new Counter({ name, help, labelNames: ["type"], registers });
+    this.pushes = perType("switchyard_xds_pushes_total", "Discovery responses sent, per resource type");
+    this.acks = perType("switchyard_xds_acks_total", "Discovery responses ACKed, per resource type");
+    this.nacks = perType("switchyard_xds_nacks_total", "Discovery responses NACKed (rejected by the client), per resource type");
     this.pushToAck = new Histogram({
       name: "switchyard_xds_push_to_ack_seconds",
       help: "Time from sending a discovery response to its ACK or NACK",
