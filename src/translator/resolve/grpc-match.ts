@@ -72,29 +72,3 @@ export function grpcMatch(m: GRPCRouteMatch | undefined): GrpcMatchResult {
   }
   return { ok: false, message: `method match type ${JSON.stringify(type)} is not supported` };
 }
-
-/** GRPCRoute precedence (GRPCRouteRule.matches): service chars, method chars, header count, then age, name, order. */
-export interface GrpcPrecedence {
-  serviceChars: number;
-  methodChars: number;
-  headers: number;
-  /** Exact before regex at equal counts (implementation-specific tie-break). */
-  exact: number;
-  created: string;
-  key: string;
-  rule: number;
-  match: number;
-}
-
-export function compareGrpcPrecedence(a: GrpcPrecedence, b: GrpcPrecedence): number {
-  return (
-    b.serviceChars - a.serviceChars ||
-    b.methodChars - a.methodChars ||
-    b.headers - a.headers ||
-    b.exact - a.exact ||
-    (a.created < b.created ? -1 : a.created > b.created ? 1 : 0) ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
-    a.rule - b.rule ||
-    a.match - b.match
-  );
-}

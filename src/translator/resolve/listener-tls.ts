@@ -2,7 +2,6 @@
 // ReferenceGrant, and a well-formed kubernetes.io/tls Secret. It fills the
 // listener's TLS termination settings; the TLS data path is built elsewhere.
 import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
-import type { Secret } from "../../api/core.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { secretName } from "../envoy/names.ts";
 import { ListenerReason } from "./conditions.ts";
@@ -60,24 +59,4 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
 
 function fail(l: ResolvedListener, reason: string, message: string): void {
   l.resolvedRefs = { ok: false, reason, message };
-}
-
-function decode(secret: Secret, key: string): string | undefined {
-  const s = secret.stringData?.[key];
-  if (typeof s === "string") return s;
-  const b = secret.data?.[key];
-  if (typeof b !== "string") return undefined;
-  if (!/^[A-Za-z0-9+/=\s]*$/.test(b)) return undefined;
-  return Buffer.from(b, "base64").toString("utf8");
-}
-
-/** The PEM certificate and key of a kubernetes.io/tls Secret, when both look valid. */
-export function tlsPair(secret: Secret): { cert: string; key: string } | undefined {
-  if (secret.type !== undefined && secret.type !== "kubernetes.io/tls") return undefined;
-  const cert = decode(secret, "tls.crt");
-  const key = decode(secret, "tls.key");
-  if (!cert || !key) return undefined;
-  if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(cert)) return undefined;
-  if (!/-----BEGIN ([A-Z ]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z ]+ )?PRIVATE KEY-----/.test(key)) return undefined;
-  return { cert, key };
 }
