@@ -4,46 +4,24 @@
 // ends TLS and forwards plaintext (or re-encrypts under a BackendTLSPolicy).
 // Attachment, hostname intersection and parent status are the shared ones
 // (attach.ts); what is here is the backends and the per-listener view.
-import type { L4BackendRef, TLSRoute } from "../../api/gateway-api.ts";
+import type { TLSRoute } from "../../api/gateway-api.ts";
 import { routeName } from "../envoy/names.ts";
-import type { IrBackend, IrCluster, IrL4Route } from "../ir.ts";
+import type { IrL4Route } from "../ir.ts";
 import type { AttachableRoute } from "./attach.ts";
 import type { ClusterCache } from "./backends.ts";
-import { RouteReason } from "./conditions.ts";
 import type { CompiledRoute } from "./httproute.ts";
+import { addL4Backends, emptyL4Backends, l4Order, l4ResolvedRefs } from "./l4routes.ts";
 import type { ResolvedListener } from "./model.ts";
-import type { RouteKindHandler } from "./route-kinds.ts";
+import type { CompiledL4Route, RouteKindHandler } from "./route-kinds.ts";
 
-export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): CompiledRoute & { l4: { routes: IrL4Route[]; clusters: IrCluster[] } } {
+export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): CompiledRoute & { l4: CompiledL4Route } {
   const ns = route.metadata.namespace ?? "default";
-  const problems: { reason: string; message: string }[] = [];
-  const backends: IrBackend[] = [];
-  const used: IrCluster[] = [];
-  let invalidWeight = 0;
+  const acc = emptyL4Backends();
   const rules = Array.isArray(route.spec?.rules) ? route.spec.rules : [];
-  for (const rule of rules) {
-    for (const ref of Array.isArray(rule?.backendRefs) ? (rule.backendRefs as L4BackendRef[]) : []) {
-      if (!ref || typeof ref !== "object") continue;
-      const weight = typeof ref.weight === "number" && Number.isInteger(ref.weight) && ref.weight >= 0 ? ref.weight : 1;
-      const res = clusters.resolve(ref, "TLSRoute", ns);
-      if (!res.ok) {
-        problems.push({ reason: res.reason, message: res.message });
-        invalidWeight += weight;
-        continue;
-      }
-      if (weight === 0) continue;
-      const same = backends.find((b) => b.cluster === res.cluster.name);
-      if (same) same.weight += weight;
-      else backends.push({ cluster: res.cluster.name, weight });
-      if (!used.includes(res.cluster)) used.push(res.cluster);
-    }
-  }
-  const first = problems[0];
+  for (const rule of rules) addL4Backends(acc, rule?.backendRefs, clusters, "TLSRoute", ns);
   return {
     entries: [],
-    resolvedRefs: first
-      ? { ok: false, reason: first.reason, message: problems.map((p) => p.message).join("; ") }
-      : { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" },
+    resolvedRefs: l4ResolvedRefs(acc.problems),
     invalidRules: [],
     unusable: false,
     l4: {
@@ -51,13 +29,13 @@ export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): Compil
         {
           name: routeName("TLSRoute", ns, route.metadata.name, 0, 0),
           hostnames: [],
-          backends,
-          invalidWeight,
+          backends: acc.backends,
+          invalidWeight: acc.invalidWeight,
           // SNI conflicts go to the oldest route, then namespace/name (the spec's tie-break).
-          order: `${route.metadata.creationTimestamp ?? ""}\u0000${ns}/${route.metadata.name}`,
+          order: l4Order(route),
         },
       ],
-      clusters: used,
+      clusters: acc.clusters,
     },
   };
 }
