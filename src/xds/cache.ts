@@ -5,8 +5,7 @@ import type { Message } from "@bufbuild/protobuf";
 import { Gauge, type Registry } from "prom-client";
 import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { silentLogger, type Logger } from "../observability/log.ts";
-import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
-import { contentHash } from "./resource.ts";
+import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, contentHash, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
 import { validateMessage, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
 
 export type { ValidationFailure };
@@ -180,7 +179,8 @@ export class SnapshotCache {
   deleteSnapshot(key: string): boolean {
     const existed = this.#snapshots.delete(key);
     if (existed) {
-      this.#reportFailures(key, this.#failures(key), []);
+      // Drop the key's gauge series: keys come and go with Gateways.
+      for (const type of RESOURCE_TYPES) this.#failuresGauge?.remove({ snapshot: key, type });
       this.#emit(key, undefined);
     }
     return existed;
@@ -196,7 +196,7 @@ export class SnapshotCache {
 
   /** Validation failures of the snapshot `key` (empty if none or no such key). */
   failures(key: string): readonly ValidationFailure[] {
-    return this.#failures(key);
+    return this.#snapshots.get(key)?.failures ?? [];
   }
 
   /** Every key's validation failures, for the admin API. */
@@ -210,10 +210,6 @@ export class SnapshotCache {
   onChange(listener: SnapshotListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
-  }
-
-  #failures(key: string): readonly ValidationFailure[] {
-    return this.#snapshots.get(key)?.failures ?? [];
   }
 
   #emit(key: string, snapshot: Snapshot | undefined): void {

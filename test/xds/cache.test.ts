@@ -102,6 +102,8 @@ describe("SnapshotCache", () => {
     expect(text).toMatch(/switchyard_xds_validation_failures\{snapshot="ns\/gw",type="cluster"\} 1/);
     cache.setSnapshot("ns/gw", chain("x"));
     expect(await registry.metrics()).toMatch(/switchyard_xds_validation_failures\{snapshot="ns\/gw",type="cluster"\} 0/);
+    cache.deleteSnapshot("ns/gw");
+    expect(await registry.metrics()).not.toMatch(/snapshot="ns\/gw"/);
   });
 
   it("refuses unnamed and duplicate resources even when validation is bypassed", () => {
