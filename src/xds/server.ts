@@ -2,8 +2,8 @@
 //
 // Node -> snapshot: a stream is served the snapshot keyed by its first
 // request's `node.cluster` (a Gateway's `namespace/name`, or the mesh key).
-// A key with no snapshot gets nothing (logged once per key) until one is set;
-// a stream never gets another key's resources.
+// A key with no snapshot gets nothing (logged once per key while streams ask
+// for it) until one is set; a stream never gets another key's resources.
 //
 // Authorization hook: pass `authorize` to decide the key from the stream's
 // identity. It runs once per stream, on the first request, with the node and
@@ -134,7 +134,11 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
       if (!streams.delete(stream)) return;
       metrics.streams.dec({ protocol: stream.protocol });
       const set = stream.key !== undefined ? byKey.get(stream.key) : undefined;
-      if (set?.delete(stream) && set.size === 0 && stream.key !== undefined) byKey.delete(stream.key);
+      if (set?.delete(stream) && set.size === 0 && stream.key !== undefined) {
+        byKey.delete(stream.key);
+        // Keys come from clients: forget one nobody asks for, so the set cannot grow without bound.
+        unknownLogged.delete(stream.key);
+      }
       logger.debug({ stream: stream.id, node: stream.nodeId }, "stream closed");
     },
     onAck(event) {

@@ -21,6 +21,7 @@ import { createRegistry } from "../../src/observability/metrics.ts";
 import { emptyResources } from "../../src/api/xds.ts";
 import { chain, edsCluster, merge } from "./fixtures.ts";
 import { CDS, EDS, SotwClient, harness, names, node, type Harness } from "./ads-client.ts";
+import { waitFor } from "../watch/kubernetes/helpers.ts";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -169,7 +170,7 @@ describe("metrics", () => {
     s.cancel();
     await s.status;
     // The server sees the cancellation shortly after; wait for the gauge rather than a fixed time.
-    for (let i = 0; i < 200 && /protocol="sotw"\} 1/.test(await h.registry.metrics()); i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(async () => !/protocol="sotw"\} 1/.test(await h!.registry.metrics()), "the sotw gauge drops");
     expect(await h.registry.metrics()).toMatch(/switchyard_xds_streams_connected\{protocol="sotw"\} 0/);
   });
 });
@@ -188,10 +189,18 @@ describe("unknown Gateway", () => {
     h.cache.setSnapshot(KEY, chain("a"));
     const streams = [h.sotw("default/nope", "n1"), h.sotw("default/nope", "n2"), h.sotw("default/nope", "n3")];
     for (const s of streams) s.send({ typeUrl: CDS });
-    for (let i = 0; i < 200 && h.server.nodes().length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    await waitFor(() => h!.server.nodes().length === 3, "three nodes admitted");
     expect(h.server.nodes()).toHaveLength(3);
     expect(lines.filter((l) => l.includes("does not exist"))).toHaveLength(1);
     for (const s of streams) expect(s.inbox.pending).toEqual([]);
+    // Once every stream of the key has gone the key is forgotten (keys come
+    // from clients, so remembering them all would grow without bound).
+    for (const s of streams) s.cancel();
+    await waitFor(() => h!.server.nodes().length === 0, "all streams closed");
+    const again = h.sotw("default/nope", "n4");
+    again.send({ typeUrl: CDS });
+    await waitFor(() => h!.server.nodes().length === 1, "the new node admitted");
+    expect(lines.filter((l) => l.includes("does not exist"))).toHaveLength(2);
   });
 });
 
