@@ -270,6 +270,7 @@ describe("provisioner against the API server fixture", () => {
     // Once the address is known the polling stops.
     const reads = () => api.requests.filter((r) => r.method === "GET" && r.path === `/api/v1/namespaces/${NS}/services/${name}`).length;
     const n = reads();
+    // A bounded negative wait: no event marks a read that does not happen.
     await new Promise((r) => setTimeout(r, 100));
     expect(reads()).toBe(n);
   });

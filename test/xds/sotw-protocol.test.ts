@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StatusSchema } from "../../src/gen/google/rpc/status_pb.js";
 import { apiListener, chain, edsCluster, endpoints, merge, routeConfig } from "./fixtures.ts";
 import { CDS, EDS, LDS, RDS, harness, names, type Harness, type SotwClient } from "./ads-client.ts";
+import { waitFor } from "../watch/kubernetes/helpers.ts";
 
 let h: Harness;
 beforeEach(async () => {
@@ -14,15 +15,6 @@ afterEach(async () => {
 });
 
 const KEY = "default/gw";
-
-/** Resolves once `pred` holds, checking every few ms for at most `ms`. */
-async function until(pred: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Subscribe wildcard CDS and return the first response, ACKed. */
 async function cdsAcked(c: SotwClient) {
@@ -372,7 +364,7 @@ describe("snapshot keys", () => {
     c.send({ typeUrl: CDS });
     c.send({ typeUrl: LDS });
     // No response at all can be awaited here; wait until the server has both requests.
-    await until(() => h.server.nodes()[0]?.types.length === 2);
+    await waitFor(() => h.server.nodes()[0]?.types.length === 2, "the server holds both requests");
     expect(h.server.nodes()[0]?.types.every((t) => t.lastSentVersion === undefined)).toBe(true);
     expect(c.inbox.pending).toEqual([]);
     expect(await h.registry.metrics()).toMatch(/switchyard_xds_unknown_snapshot_streams_total 1/);
