@@ -48,7 +48,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
   const attached = new Map<ResolvedListener, Attached[]>();
   for (const handler of ROUTE_KINDS) {
     for (const route of handler.list(rs)) {
-      const parents = attachRoute(rs, gateways, route, handler.kind, handler.usesHostnames);
+      const parents = conflicts.parents.get(route) ?? attachRoute(rs, gateways, route, handler.kind, handler.usesHostnames);
       applyL7Conflicts(conflicts, handler.kind, route, parents);
       if (parents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
