@@ -1,47 +1,26 @@
 // The whole controller against the loopback API-server test fixture: informers
 // feed the translation loop, snapshots reach the xDS cache, status reaches the
 // API server, and an edit in the cluster reaches the cache.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
-import { startControlPlane, type ControlPlane } from "../src/controller/run.ts";
-import { silentLogger } from "../src/observability/log.ts";
-import { createRegistry } from "../src/observability/metrics.ts";
-import { startKubernetesInputs, type KubernetesInputs } from "../src/watch/kubernetes/index.ts";
-import { ApiServerFixture } from "./fixtures/apiserver/fixture.ts";
+import type { ControlPlane } from "../src/controller/run.ts";
+import type { KubernetesInputs } from "../src/watch/kubernetes/index.ts";
+import type { ApiServerFixture } from "./fixtures/apiserver/fixture.ts";
 import type { Obj } from "./fixtures/apiserver/store.ts";
-import { FAST_TIMING, waitFor } from "./watch/kubernetes/helpers.ts";
+import { CONTROLLER, startExamplesPlane, type ExamplesPlane } from "./watch/kubernetes/examples-plane.ts";
+import { waitFor } from "./watch/kubernetes/helpers.ts";
 
-const CONTROLLER = "switchyard.dev/gateway-controller";
+let env: ExamplesPlane;
 let api: ApiServerFixture;
 let k8s: KubernetesInputs;
 let plane: ControlPlane;
 
 beforeAll(async () => {
-  api = await new ApiServerFixture().start();
-  for (const file of readdirSync("examples").sort()) {
-    for (const doc of parseAllDocuments(readFileSync(join("examples", file), "utf8"))) api.apply(doc.toJS() as Obj);
-  }
-  const logger = silentLogger();
-  const registry = createRegistry();
-  k8s = startKubernetesInputs({ kubeConfig: api.kubeConfig(), controllerName: CONTROLLER, leaderElection: false, logger, registry, timing: FAST_TIMING });
-  plane = await startControlPlane({
-    source: k8s.source,
-    statusSinks: [k8s.statusSink],
-    translatorOptions: { controllerName: CONTROLLER },
-    xds: { host: "127.0.0.1", port: 0 },
-    admin: { host: "127.0.0.1", port: 0 },
-    logger,
-    registry,
-    debounceMs: 10,
-  });
+  env = await startExamplesPlane();
+  ({ api, k8s, plane } = env);
 });
 
 afterAll(async () => {
-  await plane?.close();
-  await k8s?.stop();
-  await api?.stop();
+  await env?.stop();
 });
 
 function conditions(obj: Obj | undefined): Record<string, string> {

@@ -6,48 +6,28 @@
 // seconds: with the default restart backoff (1 s doubling to 30 s) two minutes
 // cut off is about 8 failed restarts per informer (1+2+4+8+16+30+30+30 s), so
 // the outage here lasts until every informer has failed 8 times (backoff 20-200 ms).
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
-import { startControlPlane, type ControlPlane } from "../../../src/controller/run.ts";
-import { silentLogger } from "../../../src/observability/log.ts";
-import { createRegistry, type Registry } from "../../../src/observability/metrics.ts";
-import { startKubernetesInputs, type KubernetesInputs } from "../../../src/watch/kubernetes/index.ts";
-import { ApiServerFixture } from "../../fixtures/apiserver/fixture.ts";
+import type { ControlPlane } from "../../../src/controller/run.ts";
+import type { Registry } from "../../../src/observability/metrics.ts";
+import type { KubernetesInputs } from "../../../src/watch/kubernetes/index.ts";
+import type { ApiServerFixture } from "../../fixtures/apiserver/fixture.ts";
 import type { Obj } from "../../fixtures/apiserver/store.ts";
-import { FAST_TIMING, metricValue, waitFor } from "./helpers.ts";
+import { CONTROLLER, startExamplesPlane, type ExamplesPlane } from "./examples-plane.ts";
+import { metricValue, waitFor } from "./helpers.ts";
 
-const CONTROLLER = "switchyard.dev/gateway-controller";
+let env: ExamplesPlane;
 let api: ApiServerFixture;
 let k8s: KubernetesInputs;
 let plane: ControlPlane;
 let registry: Registry;
 
 beforeAll(async () => {
-  api = await new ApiServerFixture().start();
-  for (const file of readdirSync("examples").sort()) {
-    for (const doc of parseAllDocuments(readFileSync(join("examples", file), "utf8"))) api.apply(doc.toJS() as Obj);
-  }
-  const logger = silentLogger();
-  registry = createRegistry();
-  k8s = startKubernetesInputs({ kubeConfig: api.kubeConfig(), controllerName: CONTROLLER, leaderElection: false, logger, registry, timing: FAST_TIMING });
-  plane = await startControlPlane({
-    source: k8s.source,
-    statusSinks: [k8s.statusSink],
-    translatorOptions: { controllerName: CONTROLLER },
-    xds: { host: "127.0.0.1", port: 0 },
-    admin: { host: "127.0.0.1", port: 0 },
-    logger,
-    registry,
-    debounceMs: 10,
-  });
+  env = await startExamplesPlane();
+  ({ api, k8s, plane, registry } = env);
 });
 
 afterAll(async () => {
-  await plane?.close();
-  await k8s?.stop();
-  await api?.stop();
+  await env?.stop();
 });
 
 it("an API-server outage leaves the proxies' config untouched, and recovery converges", { timeout: 30_000 }, async () => {
