@@ -86,10 +86,13 @@ let barrierCounter = 0;
 abstract class StreamClient<Res extends { typeUrl: string }> {
   readonly inbox = new Inbox<Res>();
   readonly status: Promise<grpc.StatusObject>;
+  readonly node: Node;
   protected readonly call: grpc.ClientDuplexStream<unknown, Res>;
+  #first = true;
 
-  constructor(call: grpc.ClientDuplexStream<unknown, Res>) {
+  constructor(call: grpc.ClientDuplexStream<unknown, Res>, n: Node) {
     this.call = call;
+    this.node = n;
     this.status = new Promise((resolve) => call.on("status", resolve));
     call.on("data", (r: Res) => this.inbox.push(r));
     call.on("error", (e: Error) => this.inbox.end(e));
@@ -127,6 +130,13 @@ abstract class StreamClient<Res extends { typeUrl: string }> {
 
   protected abstract sendBarrier(typeUrl: string): void;
 
+  /** The node goes only in the first request, as real clients do. */
+  protected firstNode(): Node | undefined {
+    const n = this.#first ? this.node : undefined;
+    this.#first = false;
+    return n;
+  }
+
   close(): void {
     this.call.end();
   }
@@ -137,19 +147,12 @@ abstract class StreamClient<Res extends { typeUrl: string }> {
 }
 
 export class SotwClient extends StreamClient<DiscoveryResponse> {
-  #first = true;
-  readonly node: Node;
-
   constructor(client: grpc.Client, n: Node) {
-    super((client as unknown as { streamAggregatedResources(): grpc.ClientDuplexStream<unknown, DiscoveryResponse> }).streamAggregatedResources());
-    this.node = n;
+    super((client as unknown as { streamAggregatedResources(): grpc.ClientDuplexStream<unknown, DiscoveryResponse> }).streamAggregatedResources(), n);
   }
 
-  /** Send a request; the node goes only in the first one, as real clients do. */
   send(req: Req): void {
-    const msg = create(DiscoveryRequestSchema, { ...req, node: this.#first ? this.node : undefined });
-    this.#first = false;
-    this.call.write(msg);
+    this.call.write(create(DiscoveryRequestSchema, { ...req, node: this.firstNode() }));
   }
 
   /** ACK `res` keeping `names` subscribed. */
@@ -163,18 +166,12 @@ export class SotwClient extends StreamClient<DiscoveryResponse> {
 }
 
 export class DeltaClient extends StreamClient<DeltaDiscoveryResponse> {
-  #first = true;
-  readonly node: Node;
-
   constructor(client: grpc.Client, n: Node) {
-    super((client as unknown as { deltaAggregatedResources(): grpc.ClientDuplexStream<unknown, DeltaDiscoveryResponse> }).deltaAggregatedResources());
-    this.node = n;
+    super((client as unknown as { deltaAggregatedResources(): grpc.ClientDuplexStream<unknown, DeltaDiscoveryResponse> }).deltaAggregatedResources(), n);
   }
 
   send(req: DeltaReq): void {
-    const msg = create(DeltaDiscoveryRequestSchema, { ...req, node: this.#first ? this.node : undefined });
-    this.#first = false;
-    this.call.write(msg);
+    this.call.write(create(DeltaDiscoveryRequestSchema, { ...req, node: this.firstNode() }));
   }
 
   ack(res: DeltaDiscoveryResponse): void {
