@@ -9,44 +9,21 @@ import { grpcMatch } from "../../src/translator/resolve/grpc-match.ts";
 import { translate } from "../../src/translator/translate.ts";
 import { DownstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
+import { classAndGateway, routeParents, translateGw } from "./helpers.ts";
 import { loadResourceSet } from "./load.ts";
 
-const BASE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: sy}
-spec: {controllerName: ${DEFAULT_CONTROLLER_NAME}}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: sy
-  listeners:
-  - {name: http, port: 80, protocol: HTTP}
-  - {name: alt, port: 8080, protocol: HTTP}
----
+const BASE = `${classAndGateway(`  - {name: http, port: 80, protocol: HTTP}
+  - {name: alt, port: 8080, protocol: HTTP}`)}---
 apiVersion: v1
 kind: Service
 metadata: {name: b, namespace: default}
 spec: {ports: [{name: p, port: 9000}]}
 `;
 
-function run(extra: string) {
-  const r = translate(loadResourceSet(BASE + extra), { controllerName: DEFAULT_CONTROLLER_NAME });
-  const gw = r.gateways.find((g) => g.key === "default/gw");
-  if (!gw) throw new Error("no gateway snapshot");
-  return { r, gw: gw.resources };
-}
-
-function parents(statuses: StatusUpdate[], kind: string, name: string) {
-  const s = statuses.find((x) => x.kind === kind && x.target.name === name);
-  if (!s || !("parents" in s)) throw new Error(`no status for ${kind} ${name}`);
-  return s.parents;
-}
+const run = (extra: string) => translateGw(BASE + extra, false);
 
 function accepted(statuses: StatusUpdate[], kind: string, name: string) {
-  return parents(statuses, kind, name).map((p) => {
+  return routeParents(statuses, kind, name).map((p) => {
     const c = p.conditions.find((x) => x.type === "Accepted");
     return `${p.parentRef.sectionName ?? ""}:${p.parentRef.port ?? ""} ${c?.status} ${c?.reason}`;
   });

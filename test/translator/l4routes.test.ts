@@ -2,33 +2,18 @@
 // route kind (attach by port, by sectionName, or both).
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONTROLLER_NAME, type StatusUpdate } from "../../src/api/translation.ts";
+import type { StatusUpdate } from "../../src/api/translation.ts";
 import { TcpProxySchema } from "../../src/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js";
 import { UdpProxyConfigSchema } from "../../src/gen/envoy/extensions/filters/udp/udp_proxy/v3/udp_proxy_pb.js";
 import { RouteSchema as UdpRouteSchema } from "../../src/gen/envoy/extensions/filters/udp/udp_proxy/v3/route_pb.js";
-import { translate } from "../../src/translator/translate.ts";
-import { validateResources } from "../../src/xds/validate/index.ts";
-import { loadResourceSet } from "./load.ts";
+import { classAndGateway, routeParents, translateGw } from "./helpers.ts";
 
-const BASE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: sy}
-spec: {controllerName: ${DEFAULT_CONTROLLER_NAME}}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: sy
-  listeners:
-  - {name: web, port: 80, protocol: HTTP}
+const BASE = `${classAndGateway(`  - {name: web, port: 80, protocol: HTTP}
   - {name: web2, port: 8080, protocol: HTTP}
   - {name: tcp, port: 5000, protocol: TCP}
   - {name: tcp2, port: 5001, protocol: TCP}
   - {name: udp, port: 5300, protocol: UDP}
-  - {name: udp2, port: 5301, protocol: UDP}
----
+  - {name: udp2, port: 5301, protocol: UDP}`)}---
 apiVersion: v1
 kind: Service
 metadata: {name: a, namespace: default}
@@ -54,18 +39,10 @@ ports: [{name: t, port: 7000}, {name: u, port: 7001, protocol: UDP}]
 endpoints: [{addresses: [10.0.0.2]}]
 `;
 
-function run(extra: string) {
-  const r = translate(loadResourceSet(BASE + extra), { controllerName: DEFAULT_CONTROLLER_NAME });
-  const gw = r.gateways.find((g) => g.key === "default/gw");
-  if (!gw) throw new Error("no gateway snapshot");
-  expect(validateResources(gw.resources).failures).toEqual([]);
-  return { r, gw: gw.resources };
-}
+const run = (extra: string) => translateGw(BASE + extra, true);
 
 function conditions(statuses: StatusUpdate[], kind: string, name: string): string[] {
-  const s = statuses.find((x) => x.kind === kind && x.target.name === name);
-  if (!s || !("parents" in s)) throw new Error(`no status for ${kind} ${name}`);
-  return s.parents.map((p) => {
+  return routeParents(statuses, kind, name).map((p) => {
     const c = p.conditions.find((x) => x.type === "Accepted");
     return `${c?.status} ${c?.reason}`;
   });

@@ -4,29 +4,15 @@
 import { equals, fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONTROLLER_NAME, type StatusUpdate } from "../../src/api/translation.ts";
+import type { StatusUpdate } from "../../src/api/translation.ts";
 import { FilterConfigSchema } from "../../src/gen/envoy/config/route/v3/route_components_pb.js";
 import { ListenerSchema } from "../../src/gen/envoy/config/listener/v3/listener_pb.js";
 import { StatefulSessionPerRouteSchema } from "../../src/gen/envoy/extensions/filters/http/stateful_session/v3/stateful_session_pb.js";
 import { CookieBasedSessionStateSchema } from "../../src/gen/envoy/extensions/http/stateful_session/cookie/v3/cookie_pb.js";
 import { STATEFUL_SESSION_FILTER } from "../../src/translator/envoy/session.ts";
-import { translate } from "../../src/translator/translate.ts";
-import { validateResources } from "../../src/xds/validate/index.ts";
-import { loadResourceSet } from "./load.ts";
+import { classAndGateway, translateGw } from "./helpers.ts";
 
-const BASE = `
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: sy}
-spec: {controllerName: ${DEFAULT_CONTROLLER_NAME}}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: sy
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
+const BASE = `${classAndGateway("  - {name: http, port: 80, protocol: HTTP}")}---
 apiVersion: v1
 kind: Service
 metadata: {name: app, namespace: default}
@@ -53,13 +39,7 @@ ${sp ? `    sessionPersistence: ${sp}` : ""}
     backendRefs: [{name: ${backend}, port: 80}]
 `;
 
-function run(extra: string) {
-  const r = translate(loadResourceSet(BASE + extra), { controllerName: DEFAULT_CONTROLLER_NAME });
-  const gw = r.gateways[0];
-  if (!gw) throw new Error("no gateway");
-  expect(validateResources(gw.resources).failures).toEqual([]);
-  return { r, gw: gw.resources };
-}
+const run = (extra: string) => translateGw(BASE + extra, true);
 
 function cookieOf(gw: ReturnType<typeof run>["gw"], routeSuffix: string) {
   const rt = gw.routes.flatMap((rc) => rc.virtualHosts.flatMap((v) => v.routes)).find((x) => x.name.endsWith(routeSuffix));

@@ -8,16 +8,10 @@ import { SubjectAltNameMatcher_SanType } from "../../src/gen/envoy/extensions/tr
 import { UpstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { SYSTEM_CA_BUNDLE, UNMATCHABLE_SAN } from "../../src/translator/envoy/tls.ts";
 import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
-import { cond, gateway, run, snapshot, statusOf } from "./tls-helpers.ts";
+import { cond, gateway, httpRoute, run, snapshot, statusOf } from "./tls-helpers.ts";
 
 const GW = gateway("eg", `  - {name: http, port: 80, protocol: HTTP}`);
-const ROUTE = `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: default}
-spec:
-  parentRefs: [{name: eg}]
-  rules: [{backendRefs: [{name: backend, port: 443}]}]
-`;
+const ROUTE = httpRoute(443);
 const CA = caConfigMapYaml("default", "backend-ca", PEM.backendCa);
 
 function policy(apiVersion: string, name: string, validation: string, opts: { section?: string; created?: string; target?: string } = {}): string {

@@ -2,22 +2,14 @@
 // tls.frontendValidation (v1.1) and Gateway spec.tls.frontend default/perPort
 // (v1.4+), the Envoy side (require_client_certificate, SDS validation context,
 // insecure fallback) and every status reason.
-import { fromBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { CertificateValidationContext_TrustChainVerification } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js";
-import { DownstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
-import { cond, gateway, listenerConds, run, snapshot, statusOf } from "./tls-helpers.ts";
+import { cond, downstreamTls, gateway, httpRoute, listenerConds, run, snapshot, statusOf } from "./tls-helpers.ts";
 
 const CERT = tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey);
 const CA = caConfigMapYaml("default", "client-ca", PEM.clientCa);
-const ROUTE = `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: default}
-spec:
-  parentRefs: [{name: eg}]
-  rules: [{backendRefs: [{name: backend, port: 8080}]}]
-`;
+const ROUTE = httpRoute(8080);
 
 /** Both shapes, for a single HTTPS listener `https` on 443 with these CA refs and mode. */
 const SHAPES = {
@@ -56,10 +48,7 @@ const SHAPES = {
 };
 
 function tlsContext(r: ReturnType<typeof run>) {
-  const chain = snapshot(r, "default/eg").listeners[0]?.filterChains[0];
-  const ts = chain?.transportSocket;
-  if (ts?.configType.case !== "typedConfig") throw new Error("no TLS transport socket");
-  return fromBinary(DownstreamTlsContextSchema, ts.configType.value.value);
+  return downstreamTls(snapshot(r, "default/eg").listeners[0]?.filterChains[0]?.transportSocket);
 }
 
 const GOOD_REF = `[{group: "", kind: ConfigMap, name: client-ca}]`;
@@ -172,11 +161,7 @@ describe("AllowInsecureFallback", () => {
       ROUTE,
     );
     const byPort = Object.fromEntries(snapshot(r, "default/eg").listeners.map((l) => [l.name, l]));
-    const ctxOf = (name: string) => {
-      const ts = byPort[name]!.filterChains[0]!.transportSocket!;
-      if (ts.configType.case !== "typedConfig") throw new Error("no tls");
-      return fromBinary(DownstreamTlsContextSchema, ts.configType.value.value);
-    };
+    const ctxOf = (name: string) => downstreamTls(byPort[name]!.filterChains[0]!.transportSocket);
     expect(ctxOf("default/eg/https").requireClientCertificate).toBe(true);
     expect(ctxOf("default/eg/alt").requireClientCertificate).toBeUndefined();
     const insecure = cond(statusOf(r, "Gateway", "default/eg").status.conditions, "InsecureFrontendValidationMode");

@@ -1,8 +1,11 @@
 // Shared pieces of the TLS translator tests: base manifests and lookups into
 // a translation result.
+import { fromBinary } from "@bufbuild/protobuf";
 import { DEFAULT_CONTROLLER_NAME, type StatusUpdate, type TranslationResult } from "../../src/api/translation.ts";
 import type { Condition } from "../../src/api/meta.ts";
 import type { XdsResources } from "../../src/api/xds.ts";
+import type { TransportSocket } from "../../src/gen/envoy/config/core/v3/base_pb.js";
+import { DownstreamTlsContextSchema, type DownstreamTlsContext } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { translate } from "../../src/translator/translate.ts";
 import { validateResources } from "../../src/xds/validate/index.ts";
 import { loadResourceSet } from "./load.ts";
@@ -71,4 +74,21 @@ spec:
   listeners:
 ${listeners}
 ${extraSpec}`;
+}
+
+/** HTTPRoute default/web on Gateway eg, to Service backend on `port`. */
+export function httpRoute(port: number): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: default}
+spec:
+  parentRefs: [{name: eg}]
+  rules: [{backendRefs: [{name: backend, port: ${port}}]}]
+`;
+}
+
+/** The DownstreamTlsContext of a filter chain's transport socket. */
+export function downstreamTls(ts: TransportSocket | undefined): DownstreamTlsContext {
+  if (ts?.configType.case !== "typedConfig") throw new Error("no TLS transport socket");
+  return fromBinary(DownstreamTlsContextSchema, ts.configType.value.value);
 }

@@ -1,28 +1,15 @@
 // HTTPS listeners (TLS Terminate): SDS certificates, one filter chain per
 // hostname picked by SNI, several certificates, ALPN, PEM checks, ReferenceGrant,
 // and secrets confined to the snapshots of the Gateways that reference them.
-import { fromBinary } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { DownstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import { PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
-import { cond, gateway, listenerConds, run, snapshot, statusOf } from "./tls-helpers.ts";
+import { cond, downstreamTls, gateway, httpRoute, listenerConds, run, snapshot, statusOf } from "./tls-helpers.ts";
 
-const ROUTE = `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata: {name: web, namespace: default}
-spec:
-  parentRefs: [{name: eg}]
-  rules: [{backendRefs: [{name: backend, port: 8080}]}]
-`;
+const ROUTE = httpRoute(8080);
 const SECRETS = [
   tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey),
   tlsSecretYaml("default", "ecdsa", PEM.ecdsaCert, PEM.ecdsaKey),
 ];
-
-function downstream(ts: { configType: { case?: string; value?: unknown } } | undefined) {
-  if (ts?.configType.case !== "typedConfig") throw new Error("no typed transport socket");
-  return fromBinary(DownstreamTlsContextSchema, (ts.configType.value as { value: Uint8Array }).value);
-}
 
 describe("HTTPS Terminate", () => {
   it("one SNI filter chain per hostname, several certificates over SDS, ALPN h2,http/1.1, tls_inspector", () => {
@@ -46,12 +33,12 @@ describe("HTTPS Terminate", () => {
     expect(lis.listenerFilters.map((f) => f.name)).toEqual(["envoy.filters.listener.tls_inspector"]);
     const chains = Object.fromEntries(lis.filterChains.map((c) => [c.filterChainMatch?.serverNames.join(","), c]));
     expect(Object.keys(chains).sort()).toEqual(["bar.example.com", "foo.example.com"]);
-    const foo = downstream(chains["foo.example.com"]!.transportSocket);
+    const foo = downstreamTls(chains["foo.example.com"]!.transportSocket);
     expect(foo.commonTlsContext?.tlsCertificateSdsSecretConfigs.map((s) => s.name)).toEqual(["secret/default/rsa", "secret/default/ecdsa"]);
     expect(foo.commonTlsContext?.tlsCertificateSdsSecretConfigs[0]?.sdsConfig?.configSourceSpecifier.case).toBe("ads");
     expect(foo.commonTlsContext?.alpnProtocols).toEqual(["h2", "http/1.1"]);
     expect(foo.requireClientCertificate).toBeUndefined();
-    const bar = downstream(chains["bar.example.com"]!.transportSocket);
+    const bar = downstreamTls(chains["bar.example.com"]!.transportSocket);
     expect(bar.commonTlsContext?.tlsCertificateSdsSecretConfigs.map((s) => s.name)).toEqual(["secret/default/rsa"]);
     // Each certificate is one SDS secret, with the PEM inline.
     expect(snap.secrets.map((s) => s.name)).toEqual(["secret/default/ecdsa", "secret/default/rsa"]);
