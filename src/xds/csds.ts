@@ -68,7 +68,9 @@ function perType(
         ? ClientResourceStatus.ACKED
         : ClientResourceStatus.UNKNOWN;
   const updated = ts.sentAtMs > 0 ? timestampFromDate(new Date(ts.sentAtMs)) : undefined;
-  for (const [name, version] of [...stream.held(ts)].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  // SotW builds this map on each call: once per type, not once per subscribed name.
+  const held = stream.held(ts);
+  for (const [name, version] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const r = ts.type !== undefined ? snap?.types[ts.type].byName.get(name) : undefined;
     // Secrets (private keys) are never dumped, as Envoy's own config_dump redacts them:
     // CSDS shares the ADS port, so any client that reaches it could read them.
@@ -90,7 +92,7 @@ function perType(
   }
   // Subscribed names the client does not hold yet.
   for (const name of ts.names) {
-    if (stream.held(ts).has(name)) continue;
+    if (held.has(name)) continue;
     out.push(
       create(ClientConfig_GenericXdsConfigSchema, {
         typeUrl: ts.typeUrl,
