@@ -2,7 +2,6 @@
 // each one. Uses the API discovery endpoints (/apis/<group> and
 // /apis/<group>/<version>), which every authenticated client may read, so no
 // RBAC on CustomResourceDefinitions is needed.
-import type { Kind } from "../../api/resource-set.ts";
 import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import { apiError, type KubeClient } from "./kube-http.ts";
 import { RESOURCES, type ResourceInfo } from "./resources.ts";
@@ -69,8 +68,4 @@ export async function discoverResources(client: KubeClient, opts: { timeoutMs?: 
 function chooseVersion(info: ResourceInfo, served: Map<string, Set<string>>, preferred: string | undefined): string | undefined {
   if (preferred && info.versions.includes(preferred) && served.get(preferred)?.has(info.plural)) return preferred;
   return info.versions.find((v) => served.get(v)?.has(info.plural));
-}
-
-export function watchedKinds(result: DiscoveryResult): Set<Kind> {
-  return new Set(result.watched.map((w) => w.kind));
 }
