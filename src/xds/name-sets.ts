@@ -8,7 +8,7 @@ interface Entry {
 
 const interned = new Map<string, Entry>();
 
-export const EMPTY_NAMES: ReadonlySet<string> = new Set<string>();
+const EMPTY_NAMES: ReadonlySet<string> = new Set<string>();
 
 /** The signature of a name set: its sorted names. */
 export function namesSig(names: Iterable<string>): string {

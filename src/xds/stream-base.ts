@@ -17,8 +17,8 @@ import { typeOfUrl } from "./resource.ts";
  * listeners, then routes. Deferred removals (all but listeners, see
  * deferRemoval) go out after all of that.
  */
-export const STAGES: readonly (readonly ResourceType[])[] = [["cluster"], ["endpoint", "secret"], ["listener"], ["route"]];
-export const REMOVAL_ORDER: readonly ResourceType[] = ["listener", "route", "cluster", "endpoint", "secret"];
+const STAGES: readonly (readonly ResourceType[])[] = [["cluster"], ["endpoint", "secret"], ["listener"], ["route"]];
+const REMOVAL_ORDER: readonly ResourceType[] = ["listener", "route", "cluster", "endpoint", "secret"];
 
 export interface StreamContext {
   cache: SnapshotCache;

@@ -100,7 +100,7 @@ export interface PeerAuth {
 export type AuthorizeResult = { ok: true; identity?: string } | { ok: false; code: status; message: string };
 
 /** The snapshot keys named by a certificate's switchyard URI SANs. */
-export function certificateSnapshotKeys(der: Buffer): string[] {
+function certificateSnapshotKeys(der: Buffer): string[] {
   const san = new X509Certificate(der).subjectAltName ?? "";
   const keys: string[] = [];
   // Node lists SANs as `TYPE:value, TYPE:value`; our URIs hold no comma or quote.

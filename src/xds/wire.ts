@@ -4,7 +4,7 @@
 
 const encoder = new TextEncoder();
 
-export function varintSize(n: number): number {
+function varintSize(n: number): number {
   let size = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 128);

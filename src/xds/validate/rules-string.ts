@@ -2,7 +2,7 @@
 // count Unicode code points ("runes"), the `*_bytes` rules count UTF-8 bytes.
 import { Buffer } from "node:buffer";
 import { KnownRegex, StringRulesSchema, BytesRulesSchema, type BytesRules, type StringRules } from "../../gen/validate/validate_pb.js";
-import { all, has, list, report, show, type Check } from "./check.ts";
+import { has, list, report, show, type Check } from "./check.ts";
 import { compileRe2 } from "./re2.ts";
 import {
   HEADER_LOOSE,
@@ -23,7 +23,7 @@ type StrCheck = (s: string, p: Parameters<Check>[1], out: Parameters<Check>[2]) 
 /** Patterns in the loaded protos that JS cannot run; their rules are skipped (see re2.ts). */
 export const skippedPatterns = new Map<string, string>();
 
-export function runeCount(s: string): number {
+function runeCount(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

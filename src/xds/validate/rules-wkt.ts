@@ -36,7 +36,7 @@ function toNanos(d: SecondsNanos): bigint {
   return big(d.seconds) * NANOS + big(d.nanos);
 }
 
-export function fmtDuration(n: bigint | number): string {
+function fmtDuration(n: bigint | number): string {
   const b = BigInt(n);
   const neg = b < 0n;
   const a = neg ? -b : b;

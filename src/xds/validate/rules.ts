@@ -14,7 +14,7 @@ export type Elem =
   | { kind: "enum"; desc: DescEnum }
   | { kind: "message"; desc: DescMessage };
 
-export const WRAPPERS = new Set([
+const WRAPPERS = new Set([
   "google.protobuf.DoubleValue",
   "google.protobuf.FloatValue",
   "google.protobuf.Int64Value",
