@@ -3,7 +3,6 @@
 // API server, and an edit in the cluster reaches the cache.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ControlPlane } from "../src/controller/run.ts";
-import type { KubernetesInputs } from "../src/watch/kubernetes/index.ts";
 import type { ApiServerFixture } from "./fixtures/apiserver/fixture.ts";
 import type { Obj } from "./fixtures/apiserver/store.ts";
 import { CONTROLLER, startExamplesPlane, type ExamplesPlane } from "./watch/kubernetes/examples-plane.ts";
@@ -11,12 +10,11 @@ import { waitFor } from "./watch/kubernetes/helpers.ts";
 
 let env: ExamplesPlane;
 let api: ApiServerFixture;
-let k8s: KubernetesInputs;
 let plane: ControlPlane;
 
 beforeAll(async () => {
   env = await startExamplesPlane();
-  ({ api, k8s, plane } = env);
+  ({ api, plane } = env);
 });
 
 afterAll(async () => {

@@ -17,7 +17,6 @@ import { serviceDefinition } from "../../src/xds/grpc-services.ts";
 import { SnapshotCache } from "../../src/xds/cache.ts";
 import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { createLogger } from "../../src/observability/log.ts";
-import { createRegistry } from "../../src/observability/metrics.ts";
 import { emptyResources } from "../../src/api/xds.ts";
 import { chain, edsCluster, merge } from "./fixtures.ts";
 import { CDS, EDS, SotwClient, harness, names, node, type Harness } from "./ads-client.ts";

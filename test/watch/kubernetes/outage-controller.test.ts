@@ -12,7 +12,7 @@ import type { Registry } from "../../../src/observability/metrics.ts";
 import type { KubernetesInputs } from "../../../src/watch/kubernetes/index.ts";
 import type { ApiServerFixture } from "../../fixtures/apiserver/fixture.ts";
 import type { Obj } from "../../fixtures/apiserver/store.ts";
-import { CONTROLLER, startExamplesPlane, type ExamplesPlane } from "./examples-plane.ts";
+import { startExamplesPlane, type ExamplesPlane } from "./examples-plane.ts";
 import { metricValue, waitFor } from "./helpers.ts";
 
 let env: ExamplesPlane;
