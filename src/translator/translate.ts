@@ -10,9 +10,9 @@
 //             - route kinds:        resolve/route-kinds.ts ROUTE_KINDS
 //             - features claimed:   resolve/features.ts SUPPORTED_FEATURES
 //   envoy/    IR -> Envoy resources, names in envoy/names.ts
-//             - listener hooks (TLS transport sockets, extra HTTP filters,
-//               L4 listeners): envoy/index.ts LISTENER_HOOKS
-//             - extra emitters (SDS secrets...): envoy/index.ts EXTRA_EMITTERS
+//             - listener hooks (TLS transport sockets, tls_inspector, TLS
+//               listeners): envoy/listener.ts ListenerHooks, envoy/tls-hooks.ts
+//             - other resources (SDS secrets, L4 listeners): envoy/index.ts emitGateway
 //   mesh      GAMMA (Service parentRefs): resolve/mesh.ts -> envoy/mesh.ts
 import type { ResourceSet } from "../api/resource-set.ts";
 import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";

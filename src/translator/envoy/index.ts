@@ -5,15 +5,10 @@ import type { IrGateway } from "../ir.ts";
 import { emitCluster } from "./cluster.ts";
 import { emitEndpoints } from "./endpoint.ts";
 import { emitL4 } from "./l4.ts";
-import { emitListener, type ListenerHooks } from "./listener.ts";
+import { emitListener } from "./listener.ts";
 import { emitRouteConfiguration } from "./route.ts";
-import { decorateClusterTls, emitSecrets, withTlsHooks } from "./tls-hooks.ts";
-
-/** Emitters other concerns plug in (TLS, L4); see listener.ts. */
-export const LISTENER_HOOKS: ListenerHooks = withTlsHooks({});
-
-/** Extra emitters run after the built-in ones (e.g. SDS secrets). */
-export const EXTRA_EMITTERS: ((g: IrGateway, out: XdsResources) => void)[] = [emitSecrets, emitL4];
+import { secretResources } from "./secrets.ts";
+import { decorateClusterTls, TLS_LISTENER_HOOKS } from "./tls-hooks.ts";
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -22,7 +17,7 @@ function byName<T extends { name: string }>(a: T, b: T): number {
 export function emitGateway(g: IrGateway): XdsResources {
   const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   for (const l of g.listeners) {
-    const listener: Listener | undefined = emitListener(l, LISTENER_HOOKS);
+    const listener: Listener | undefined = emitListener(l, TLS_LISTENER_HOOKS);
     if (listener) out.listeners.push(listener);
     if (l.protocol === "HTTP" || l.protocol === "HTTPS") out.routes.push(emitRouteConfiguration(l));
   }
@@ -32,7 +27,9 @@ export function emitGateway(g: IrGateway): XdsResources {
     out.clusters.push(cluster);
     out.endpoints.push(emitEndpoints(c));
   }
-  for (const e of EXTRA_EMITTERS) e(g, out);
+  // SDS secrets: only those this Gateway's own listeners and clusters reference.
+  out.secrets.push(...secretResources(g.secrets));
+  emitL4(g, out);
   out.listeners.sort(byName);
   out.routes.sort(byName);
   out.clusters.sort(byName);

@@ -1,5 +1,5 @@
 // TCP and UDP ports of a Gateway: their listeners (and UDP split clusters),
-// run as an extra emitter after the built-in ones (envoy/index.ts).
+// added to the snapshot after the HTTP(S) resources (envoy/index.ts emitGateway).
 import type { XdsResources } from "../../api/xds.ts";
 import type { IrGateway } from "../ir.ts";
 import { tcpListener } from "./tcp.ts";

@@ -20,12 +20,11 @@ type ChainInit = MessageInitShape<typeof FilterChainSchema>;
 type HttpFilterInit = MessageInitShape<typeof HttpFilterSchema>;
 
 /**
- * Hooks for other emitters: a TLS emitter decorates HTTPS/TLS filter chains
- * (transport socket, listener filters); extra HTTP filters go before the router.
+ * Hooks for other emitters: the TLS emitter (tls-hooks.ts) decorates HTTPS/TLS
+ * filter chains and listeners and emits the listeners of other protocols.
  */
 export interface ListenerHooks {
   decorateChain?: (chain: ChainInit, ir: IrFilterChain, l: IrListener) => void;
-  httpFilters?: (l: IrListener) => HttpFilterInit[];
   /** Adds to a finished HTTP(S) listener (e.g. listener filters such as tls_inspector). */
   decorateListener?: (listener: MessageInitShape<typeof ListenerSchema>, l: IrListener) => void;
   /** Emits a listener this module does not handle (TLS passthrough, TCP, UDP). */
@@ -36,7 +35,6 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
   if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
   const filters: HttpFilterInit[] = [];
   if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
-  filters.push(...(hooks.httpFilters?.(l) ?? []));
   // Always present and disabled: routes enable it per route, so session
   // persistence changes only touch RDS and never drain the listener.
   filters.push(statefulSessionHttpFilter());

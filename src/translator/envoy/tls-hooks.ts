@@ -1,42 +1,30 @@
 // How TLS plugs into the emitters (envoy/index.ts): HTTPS filter chains get
 // their DownstreamTlsContext, listeners with SNI chains get tls_inspector,
 // TLS ports (TLSRoute) get their own listener, clusters under a
-// BackendTLSPolicy their UpstreamTlsContext, and every snapshot its secrets.
-import type { XdsResources } from "../../api/xds.ts";
+// BackendTLSPolicy their UpstreamTlsContext.
 import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { IrCluster, IrGateway } from "../ir.ts";
 import type { ListenerHooks } from "./listener.ts";
-import { secretResources } from "./secrets.ts";
 import { tlsInspectorFilter, tlsRouteListener } from "./tls-passthrough.ts";
 import { downstreamTlsTransportSocket, HTTPS_ALPN, upstreamTlsTransportSocket } from "./tls.ts";
 
-/** `base` plus TLS: chains that terminate TLS, tls_inspector, and TLS listeners. */
-export function withTlsHooks(base: ListenerHooks): ListenerHooks {
-  return {
-    ...base,
-    decorateChain(chain, ir, l) {
-      base.decorateChain?.(chain, ir, l);
-      if (ir.tls) chain.transportSocket = downstreamTlsTransportSocket({ ...ir.tls, alpn: ir.tls.alpn ?? (l.protocol === "HTTPS" ? HTTPS_ALPN : []) });
-    },
-    decorateListener(listener, l) {
-      base.decorateListener?.(listener, l);
-      if (l.protocol === "HTTPS") {
-        // A TLS listener sharing an HTTPS port has no certificate of its own here:
-        // never serve it as plaintext HTTP (TLSRoutes on an HTTPS port are not supported).
-        const plain = new Set(l.filterChains.filter((c) => !c.tls).map((c) => c.name));
-        listener.filterChains = (listener.filterChains ?? []).filter((c) => !plain.has(c.name ?? ""));
-      }
-      // SNI (server_names) matching needs the ClientHello read first.
-      if (l.filterChains.some((c) => c.tls) && !(listener.listenerFilters ?? []).some((f) => f.name === tlsInspectorFilter().name)) {
-        listener.listenerFilters = [...(listener.listenerFilters ?? []), tlsInspectorFilter()];
-      }
-    },
-    other(l) {
-      if (l.protocol === "TLS") return tlsRouteListener(l);
-      return base.other?.(l);
-    },
-  };
-}
+/** TLS in listeners: chains that terminate TLS, tls_inspector, and TLS listeners. */
+export const TLS_LISTENER_HOOKS: ListenerHooks = {
+  decorateChain(chain, ir, l) {
+    if (ir.tls) chain.transportSocket = downstreamTlsTransportSocket({ ...ir.tls, alpn: ir.tls.alpn ?? (l.protocol === "HTTPS" ? HTTPS_ALPN : []) });
+  },
+  decorateListener(listener, l) {
+    if (l.protocol === "HTTPS") {
+      // A TLS listener sharing an HTTPS port has no certificate of its own here:
+      // never serve it as plaintext HTTP (TLSRoutes on an HTTPS port are not supported).
+      const plain = new Set(l.filterChains.filter((c) => !c.tls).map((c) => c.name));
+      listener.filterChains = (listener.filterChains ?? []).filter((c) => !plain.has(c.name ?? ""));
+    }
+    // SNI (server_names) matching needs the ClientHello read first.
+    if (l.filterChains.some((c) => c.tls)) listener.listenerFilters = [tlsInspectorFilter()];
+  },
+  other: (l) => (l.protocol === "TLS" ? tlsRouteListener(l) : undefined),
+};
 
 /**
  * UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy, with the
@@ -46,9 +34,4 @@ export function decorateClusterTls(cluster: Cluster, c: IrCluster, g?: IrGateway
   if (!c.tls) return;
   const alpn = c.protocol === "http2" ? ["h2"] : c.protocol === "auto" ? ["h2", "http/1.1"] : [];
   cluster.transportSocket = upstreamTlsTransportSocket(c.tls, alpn, g?.backendClientCertificate?.name);
-}
-
-/** SDS secrets of one Gateway: only those its own listeners and clusters reference. */
-export function emitSecrets(g: IrGateway, out: XdsResources): void {
-  out.secrets.push(...secretResources(g.secrets));
 }
