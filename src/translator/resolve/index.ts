@@ -10,10 +10,10 @@ import { gatewayStatus, resolveGateway } from "./gateway.ts";
 import { resolveGatewayClasses } from "./gatewayclass.ts";
 import { covers, specificity } from "./hostnames.ts";
 import { entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
-import { LISTENER_PROTOCOLS } from "./listeners.ts";
+import { portKey } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
-import { ROUTE_KINDS, type RouteKindHandler } from "./route-kinds.ts";
+import { ROUTE_KINDS, type CompiledL4Route, type RouteKindHandler } from "./route-kinds.ts";
 import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
@@ -26,7 +26,7 @@ export interface ResolveResult {
 
 interface Attached {
   routeKey: string;
-  compiled: CompiledRoute & { l4?: { routes: import("../ir.ts").IrL4Route[]; clusters: IrCluster[] } };
+  compiled: CompiledRoute & { l4?: CompiledL4Route };
   hostnames: string[];
 }
 
@@ -122,16 +122,7 @@ function routeStatus(
 /** Groups ready listeners by port into Envoy listeners and builds their route tables. */
 function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener, Attached[]>): IrGateway {
   const ir: IrGateway = { key: g.key, namespace: g.namespace, name: g.name, listeners: [], clusters: new Map(), secrets: new Map() };
-  const byPort = new Map<string, ResolvedListener[]>();
-  for (const l of g.listeners) {
-    if (!listenerReady(l)) continue;
-    const transport = LISTENER_PROTOCOLS[l.protocol]?.family === "udp" ? "udp" : "tcp";
-    const k = `${transport}/${l.port}`;
-    const arr = byPort.get(k);
-    if (arr) arr.push(l);
-    else byPort.set(k, [l]);
-  }
-  for (const group of byPort.values()) {
+  for (const group of Map.groupBy(g.listeners.filter(listenerReady), portKey).values()) {
     const first = group[0];
     if (!first) continue;
     const name = listenerName(g.namespace, g.name, first.name);

@@ -59,19 +59,15 @@ function supportedKinds(requested: RouteGroupKind[] | undefined, allowed: readon
   return { kinds, invalid };
 }
 
+/** Listeners with the same key share a port: UDP ports and TCP ports are apart. */
+export function portKey(l: ResolvedListener): string {
+  return `${LISTENER_PROTOCOLS[l.protocol]?.family === "udp" ? "udp" : "tcp"}/${l.port}`;
+}
+
 /** Marks listeners that cannot share their port with an earlier one. */
 export function markConflicts(listeners: readonly ResolvedListener[]): void {
-  const byPort = new Map<string, ResolvedListener[]>();
-  for (const l of listeners) {
-    const rule = Object.hasOwn(LISTENER_PROTOCOLS, l.protocol) ? LISTENER_PROTOCOLS[l.protocol] : undefined;
-    if (!rule || !l.accepted.ok) continue;
-    const transport = rule.family === "udp" ? "udp" : "tcp";
-    const key = `${transport}/${l.port}`;
-    const arr = byPort.get(key);
-    if (arr) arr.push(l);
-    else byPort.set(key, [l]);
-  }
-  for (const group of byPort.values()) {
+  const known = listeners.filter((l) => Object.hasOwn(LISTENER_PROTOCOLS, l.protocol) && l.accepted.ok);
+  for (const group of Map.groupBy(known, portKey).values()) {
     const first = group[0];
     if (!first) continue;
     const family = LISTENER_PROTOCOLS[first.protocol]?.family;
