@@ -187,6 +187,33 @@ describe("CSDS on the mTLS port", () => {
     expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
   });
 
+  it("checks each request of a CSDS stream the same way", async () => {
+    const a = gw("default/a");
+    const Csds = grpc.makeGenericClientConstructor(serviceDefinition(ClientStatusDiscoveryService), "CSDS");
+    const csds = new Csds(`127.0.0.1:${server.port}`, grpc.credentials.createSsl(Buffer.from(pki.ca.cert), Buffer.from(a.key), Buffer.from(a.cert)), {
+      "grpc.ssl_target_name_override": "localhost",
+    });
+    const call = (csds as unknown as { streamClientStatus(): grpc.ClientDuplexStream<unknown, ClientStatusResponse> }).streamClientStatus();
+    const responses: ClientStatusResponse[] = [];
+    const ended = new Promise<grpc.ServiceError | undefined>((resolve) => {
+      call.on("error", (e: grpc.ServiceError) => resolve(e));
+      call.on("end", () => resolve(undefined));
+    });
+    const first = new Promise<void>((resolve) => call.once("data", () => resolve()));
+    call.on("data", (r: ClientStatusResponse) => responses.push(r));
+    try {
+      call.write(create(ClientStatusRequestSchema, { node: { id: "csds-client", cluster: "default/a" } }));
+      await first;
+      expect(nodeIds(responses[0])).toEqual([]);
+      call.write(create(ClientStatusRequestSchema, { node: { id: "csds-client", cluster: "default/b" } }));
+      const error = await ended;
+      expect(error?.code).toBe(grpc.status.PERMISSION_DENIED);
+      expect(responses).toHaveLength(1);
+    } finally {
+      csds.close();
+    }
+  });
+
   it("refuses a request without a node: the hook has no key to check", async () => {
     const { res, error } = await fetchStatus(gw("default/a"), undefined);
     expect(res).toBeUndefined();
