@@ -1,6 +1,6 @@
 // CSDS (envoy.service.status.v3.ClientStatusDiscoveryService): the server's
 // view of each connected client — what was sent, and whether it was ACKed.
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import { AnySchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ClientResourceStatus } from "../gen/envoy/admin/v3/config_dump_shared_pb.js";
 import {
@@ -14,7 +14,6 @@ import {
   type ClientStatusResponse,
 } from "../gen/envoy/service/status/v3/csds_pb.js";
 import type { StringMatcher } from "../gen/envoy/type/matcher/v3/string_pb.js";
-import { TYPE_URL } from "../api/xds.ts";
 import type { SnapshotCache } from "./cache.ts";
 import type { BaseStream, TypeStateBase } from "./stream-base.ts";
 
@@ -76,7 +75,7 @@ function perType(
     // CSDS shares the ADS port, so any client that reaches it could read them.
     const contents =
       withContents && r && r.version === version && r.type !== "secret"
-        ? create(AnySchema, { typeUrl: TYPE_URL[r.type], value: anyValue(r.any) })
+        ? fromBinary(AnySchema, r.any)
         : undefined;
     out.push(
       create(ClientConfig_GenericXdsConfigSchema, {
@@ -103,26 +102,6 @@ function perType(
     );
   }
   return out;
-}
-
-/** The value bytes inside pre-encoded Any bytes (field 2 follows field 1). */
-function anyValue(any: Uint8Array): Uint8Array {
-  // Field 1: tag 0x0a, varint length, bytes. Field 2: tag 0x12, varint length, bytes.
-  let pos = 1;
-  const readVarint = (): number => {
-    let n = 0;
-    let mul = 1;
-    for (;;) {
-      const b = any[pos++] ?? 0;
-      n += (b & 0x7f) * mul;
-      if (b < 0x80) return n;
-      mul *= 128;
-    }
-  };
-  const typeLen = readVarint();
-  pos += typeLen + 1;
-  const valueLen = readVarint();
-  return any.subarray(pos, pos + valueLen);
 }
 
 export function clientStatus(
