@@ -52,14 +52,12 @@ let nextStreamId = 1;
 /** Distinct type URLs one stream may use; more is abuse, not a client. */
 const MAX_TYPES_PER_STREAM = 64;
 
-function shortType(typeUrl: string): string {
-  return typeOfUrl(typeUrl) ?? "unknown";
-}
-
 /** Per-type state common to both protocols. */
 export class TypeStateBase {
   readonly typeUrl: string;
   readonly type: ResourceType | undefined;
+  /** The `type` label of the per-type metrics. */
+  readonly metricType: string;
   wildcard = false;
   /** Explicitly subscribed names (SotW shares equal sets between streams). */
   names: ReadonlySet<string> = new Set<string>();
@@ -83,6 +81,7 @@ export class TypeStateBase {
   constructor(typeUrl: string) {
     this.typeUrl = typeUrl;
     this.type = typeOfUrl(typeUrl);
+    this.metricType = this.type ?? "unknown";
   }
 
   subscribedNames(): string[] {
@@ -289,7 +288,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
     ts.sentVersion = version;
     ts.sentAt = performance.now();
     ts.sentAtMs = Date.now();
-    this.ctx.metrics.pushes.inc({ type: shortType(ts.typeUrl) });
+    this.ctx.metrics.pushes.inc({ type: ts.metricType });
     if (!this.call.write(bytes)) this.#blocked = true;
   }
 
@@ -297,7 +296,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
   protected settle(ts: TS, errorDetail: Status | undefined): void {
     if (!ts.inFlight) return;
     ts.inFlight = false;
-    const type = shortType(ts.typeUrl);
+    const type = ts.metricType;
     const latencyMs = performance.now() - ts.sentAt;
     this.ctx.metrics.pushToAck.observe({ type }, latencyMs / 1000);
     const now = Date.now();
