@@ -100,12 +100,10 @@ export class DeltaStream extends BaseStream<DeltaTypeState, DeltaDiscoveryReques
       if (typeSet?.byName.has(name)) continue;
       if (!ts.sent.has(name) && !ts.reportedAbsent.has(name)) absent.push(name);
     }
-    // Listener removals travel with the additions (see deferRemoval).
+    // Listener removals travel with the additions (see deferRemoval). These
+    // names are held, so none is among the never-held ones above.
     if (!deferRemoval(ts.type)) {
-      for (const name of ts.sent.keys()) {
-        if (typeSet?.byName.has(name) || absent.includes(name)) continue;
-        absent.push(name);
-      }
+      for (const name of ts.sent.keys()) if (!typeSet?.byName.has(name)) absent.push(name);
     }
     if (updates.length === 0 && absent.length === 0 && !ts.mustRespond) return;
     if (typeSet && ts.resend.size > 0) {
