@@ -5,8 +5,8 @@
 // typed_per_filter_config (StatefulSessionPerRoute). Adding, changing or removing
 // persistence therefore only changes RDS, never the Listener, so it causes no
 // listener drain.
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { anyPack, DurationSchema, type Any } from "@bufbuild/protobuf/wkt";
+import { create } from "@bufbuild/protobuf";
+import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
 import { TypedExtensionConfigSchema, type TypedExtensionConfig } from "../../gen/envoy/config/core/v3/extension_pb.js";
 import { FilterConfigSchema } from "../../gen/envoy/config/route/v3/route_components_pb.js";
 import { HttpFilterSchema, type HttpFilter } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
@@ -18,6 +18,7 @@ import {
 import { CookieBasedSessionStateSchema } from "../../gen/envoy/extensions/http/stateful_session/cookie/v3/cookie_pb.js";
 import { HeaderBasedSessionStateSchema } from "../../gen/envoy/extensions/http/stateful_session/header/v3/header_pb.js";
 import type { IrSessionPersistence } from "../ir.ts";
+import { duration } from "./common.ts";
 
 /** The HCM filter name; also the key of the per-route config. */
 export const STATEFUL_SESSION_FILTER = "envoy.filters.http.stateful_session";
@@ -37,12 +38,6 @@ export function statefulSessionHttpFilter(): HttpFilter {
   });
 }
 
-function durationFromSeconds(seconds: number): MessageInitShape<typeof DurationSchema> {
-  const whole = Math.floor(seconds);
-  const nanos = Math.round((seconds - whole) * 1e9);
-  return { seconds: BigInt(whole), nanos };
-}
-
 /** The session_state extension for one route's persistence. */
 export function sessionStateExtension(s: IrSessionPersistence): TypedExtensionConfig {
   if (s.type === "Header") {
@@ -55,7 +50,7 @@ export function sessionStateExtension(s: IrSessionPersistence): TypedExtensionCo
     cookie: {
       name: s.name,
       // Absent ttl = session cookie (no Max-Age); set only for Permanent cookies.
-      ...(s.ttlSeconds !== undefined ? { ttl: durationFromSeconds(s.ttlSeconds) } : {}),
+      ...(s.ttlSeconds !== undefined ? { ttl: duration(s.ttlSeconds) } : {}),
       // Empty path = Envoy sets no Path attribute (BackendLBPolicy).
       path: s.path ?? "",
     },
