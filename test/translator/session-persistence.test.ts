@@ -18,11 +18,11 @@ import {
   cookiePathFor,
   defaultSessionName,
   literalRegexPrefix,
-  parseGatewayDuration,
   resolveSessionPersistence,
   sessionForRoute,
   type SessionOrigin,
 } from "../../src/translator/resolve/session-persistence.ts";
+import { parseDurationMs as parseGatewayDuration } from "../../src/translator/resolve/values.ts";
 
 const rule = (ruleIndex: number, ruleName?: string): SessionOrigin => ({
   kind: "route",

@@ -4,18 +4,7 @@
 import { createHash } from "node:crypto";
 import type { SessionPersistence } from "../../api/gateway-api.ts";
 import type { IrPathMatch, IrSessionPersistence } from "../ir.ts";
-
-const DURATION_RE = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
-const PART_RE = /([0-9]{1,5})(ms|h|m|s)/g;
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-
-/** GEP-2257 duration (`1h30m`, `500ms`) in milliseconds; undefined when malformed. */
-export function parseGatewayDuration(value: string): number | undefined {
-  if (!DURATION_RE.test(value)) return undefined;
-  let ms = 0;
-  for (const m of value.matchAll(PART_RE)) ms += Number(m[1]) * (UNIT_MS[m[2] ?? ""] ?? 0);
-  return ms;
-}
+import { parseDurationMs } from "./values.ts";
 
 /** Where a persistence config comes from; decides the default name and the cookie Path. */
 export type SessionOrigin =
@@ -97,12 +86,12 @@ export function resolveSessionPersistence(input: SessionPersistence, origin: Ses
     return unsupported(`sessionPersistence.sessionName ${JSON.stringify(sp.sessionName)} is not a valid ${type === "Cookie" ? "cookie" : "header"} name`);
   }
   if (sp.idleTimeout !== undefined) {
-    if (parseGatewayDuration(sp.idleTimeout) === undefined) return unsupported(`sessionPersistence.idleTimeout ${JSON.stringify(sp.idleTimeout)} is not a valid duration`);
+    if (parseDurationMs(sp.idleTimeout) === undefined) return unsupported(`sessionPersistence.idleTimeout ${JSON.stringify(sp.idleTimeout)} is not a valid duration`);
     return unsupported("sessionPersistence.idleTimeout is not supported: Envoy's stateful session has no idle expiry");
   }
   let ttlSeconds: number | undefined;
   if (sp.absoluteTimeout !== undefined) {
-    const ms = parseGatewayDuration(sp.absoluteTimeout);
+    const ms = parseDurationMs(sp.absoluteTimeout);
     if (ms === undefined) return unsupported(`sessionPersistence.absoluteTimeout ${JSON.stringify(sp.absoluteTimeout)} is not a valid duration`);
     if (type === "Header") return unsupported("sessionPersistence.absoluteTimeout is not supported with type Header: Envoy's header session state has no expiry");
     if (lifetime === "Session") {

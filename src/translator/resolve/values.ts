@@ -37,29 +37,23 @@ export function validHostname(h: unknown): h is string {
   return typeof h === "string" && h.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i.test(h);
 }
 
+const DURATION_RE = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+const DURATION_PART_RE = /([0-9]{1,5})(ms|h|m|s)/g;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+
 /**
  * Gateway API Duration (GEP-2257): up to four `<n><unit>` parts, units h, m,
- * s, ms. Returns seconds, or undefined when malformed.
+ * s, ms. Returns milliseconds (an integer), or undefined when malformed.
  */
+export function parseDurationMs(d: unknown): number | undefined {
+  if (typeof d !== "string" || !DURATION_RE.test(d)) return undefined;
+  let ms = 0;
+  for (const m of d.matchAll(DURATION_PART_RE)) ms += Number(m[1]) * (UNIT_MS[m[2] ?? ""] ?? 0);
+  return ms;
+}
+
+/** A Gateway API Duration in seconds (summed in whole milliseconds, so `100ms200ms` is exactly 0.3). */
 export function parseDuration(d: unknown): number | undefined {
-  if (typeof d !== "string" || !/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(d)) return undefined;
-  let total = 0;
-  for (const m of d.matchAll(/([0-9]{1,5})(h|ms|m|s)/g)) {
-    const n = Number(m[1]);
-    switch (m[2]) {
-      case "h":
-        total += n * 3600;
-        break;
-      case "m":
-        total += n * 60;
-        break;
-      case "s":
-        total += n;
-        break;
-      case "ms":
-        total += n / 1000;
-        break;
-    }
-  }
-  return total;
+  const ms = parseDurationMs(d);
+  return ms === undefined ? undefined : ms / 1000;
 }
