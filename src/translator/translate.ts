@@ -1,8 +1,8 @@
 // translate(): Gateway API ResourceSet -> per-Gateway xDS resources + status.
 // Pure and deterministic: no clock, randomness, I/O or logging; never throws on
-// user input (a bug in a resolver for one object must not take down the rest,
-// so any unexpected exception becomes an empty result for safety only at the
-// outermost level after being tested against).
+// user input. Bad input becomes status conditions; as a last line of defence a
+// resolver bug on one route makes only that route unusable (resolve/index.ts
+// safeCompile), and the property tests assert that never triggers.
 //
 // Stages and extension points:
 //   resolve/  Gateway API semantics and status -> IR (ir.ts)
