@@ -115,6 +115,9 @@ describe("durations", () => {
     expect(parseDuration("1.5s")).toBeUndefined();
     expect(parseDuration("10")).toBeUndefined();
   });
+  it("sums parts in whole milliseconds, so equal durations compare equal", () => {
+    expect(parseDuration("100ms200ms")).toBe(parseDuration("300ms"));
+  });
 });
 
 describe("backend references", () => {
