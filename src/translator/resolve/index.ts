@@ -3,7 +3,7 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
 import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
 import type { IrCluster, IrGateway, IrListener, IrProtocol, IrVirtualHost } from "../ir.ts";
-import { attachRoute, type AttachableRoute, type ParentAttachment } from "./attach.ts";
+import { attachRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
@@ -13,7 +13,7 @@ import { entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts"
 import { portKey } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
-import { ROUTE_KINDS, type CompiledL4Route, type RouteKindHandler } from "./route-kinds.ts";
+import { ROUTE_KINDS, type CompiledL4Route } from "./route-kinds.ts";
 import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
@@ -52,7 +52,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
       applyL7Conflicts(conflicts, handler.kind, route, parents);
       if (parents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
-      const compiled = safeCompile(handler, route, rs, clusters);
+      const compiled = safeCompile(() => handler.compile(route, { rs, clusters }));
       const seen = new Set<ResolvedListener>();
       for (const p of parents) {
         for (const a of p.attachments) {
@@ -217,9 +217,9 @@ function virtualHosts(
  * route makes that route unusable (with a status saying so) instead of
  * failing the whole translation. Tests assert this never triggers.
  */
-function safeCompile(handler: RouteKindHandler, route: AttachableRoute, rs: ResourceSet, clusters: ClusterCache): ReturnType<RouteKindHandler["compile"]> {
+export function safeCompile<T extends CompiledRoute>(compile: () => T): T | CompiledRoute {
   try {
-    return handler.compile(route, { rs, clusters });
+    return compile();
   } catch (e) {
     const message = `${TRANSLATOR_ERROR}: ${e instanceof Error ? e.message : String(e)}`;
     return { entries: [], resolvedRefs: { ok: true, reason: RouteReason.ResolvedRefs, message: "" }, invalidRules: [message], unusable: true };

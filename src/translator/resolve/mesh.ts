@@ -34,6 +34,7 @@ import { compileGRPCRoute } from "./grpcroute.ts";
 import { compileHTTPRoute, entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
 import { cleanParentRef } from "./attach.ts";
 import { isServiceParent, meshFrontendProblem, selectServicePorts, tcpPorts } from "./mesh-parents.ts";
+import { safeCompile } from "./index.ts";
 import { generationOf, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
 
@@ -164,7 +165,7 @@ function collectRoutes(rs: ResourceSet, cache: ClusterCache): RouteFacts[] {
       const refs = (Array.isArray(route.spec?.parentRefs) ? route.spec.parentRefs : []).filter(isServiceParent);
       if (refs.length === 0) continue;
       const routeNs = route.metadata.namespace ?? "default";
-      const compiled = kind === "GRPCRoute" ? compileGRPCRoute(route as GRPCRoute, cache, rs) : compileHTTPRoute(route as HTTPRoute, cache, "HTTPRoute", rs);
+      const compiled = safeCompile(() => (kind === "GRPCRoute" ? compileGRPCRoute(route as GRPCRoute, cache, rs) : compileHTTPRoute(route as HTTPRoute, cache, "HTTPRoute", rs)));
       const seen = new Set<string>();
       const parents: ParentFacts[] = refs.map((ref) => {
         const parentRef = cleanParentRef(ref);
