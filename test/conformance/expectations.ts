@@ -3,9 +3,10 @@
 // get the default: every Gateway and listener Accepted/Programmed/ResolvedRefs
 // True, every HTTPRoute parent Accepted/ResolvedRefs True.
 //
-// `skip` names manifests whose objects another part of switchyard resolves
-// (or that need something a translator cannot check); they still run through
-// translate() for the generic checks (no throw, valid xDS, deterministic).
+// `coveredBy` names the test file that asserts the status of manifests whose
+// objects another resolver owns; `skip` marks what is not implemented. Both
+// still run through translate() for the generic checks (no throw, valid xDS,
+// deterministic).
 
 /** [type, status, reason?]; no reason means any reason. */
 export type Cond = [string, "True" | "False", string?];
@@ -35,6 +36,7 @@ export interface RouteExpect {
 
 export interface FileExpect {
   skip?: string;
+  coveredBy?: string;
   gateways?: GatewayExpect[];
   routes?: RouteExpect[];
   /** Objects of the manifest that keep no default expectation (not ours, or not checked upstream). */
@@ -76,6 +78,15 @@ export const EXPECTATIONS: Record<string, FileExpect> = {
       {
         name: "gateway-supported-and-invalid-route-kind",
         listeners: [{ name: "http", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "InvalidRouteKinds"]] }],
+      },
+    ],
+  },
+  // TLSRouteListenerPassthroughSupportedKinds: TCPRoute is not a kind a TLS listener takes.
+  "tlsroute-listener-passthrough-supported-kinds.yaml": {
+    gateways: [
+      {
+        name: "gateway-tlsroute-passthrough-supported-kind",
+        listeners: [{ name: "tls-passthrough", attachedRoutes: 0, supportedKinds: ["TLSRoute"], conditions: [["ResolvedRefs", "False", "InvalidRouteKinds"]] }],
       },
     ],
   },
@@ -174,18 +185,17 @@ export const EXPECTATIONS: Record<string, FileExpect> = {
   "gatewayclass-observed-generation-bump.yaml": { ignore: ["GRPCRoute"] },
 };
 
+const NOT_IMPLEMENTED: [RegExp, string][] = [[/^listenerset-/, "ListenerSet (XListenerSet) is not implemented"]];
+
 const OTHER_PARTS: [RegExp, string][] = [
-  [/^listenerset-/, "ListenerSet (XListenerSet) is not implemented"],
-  [/^grpcroute-/, "GRPCRoute is resolved by the GRPCRoute resolver"],
-  [/^tlsroute-/, "TLSRoute is resolved by the TLS resolver"],
-  [/^tcproute-|^udproute-/, "TCPRoute/UDPRoute are resolved by the L4 resolver"],
-  [/^backendtlspolicy/, "BackendTLSPolicy is resolved by the TLS resolver"],
-  [/clientcertificate-validation|frontend-client-certificate|tls-backend/, "client certificate validation is resolved by the TLS resolver"],
+  [/^grpcroute-|^tcproute-|^udproute-/, "test/translator/l4-grpc-conformance.test.ts"],
+  [/^tlsroute-(invalid|mixed|simple|terminate-simple)|^backendtlspolicy(-conflict|-invalid|-san|\.yaml)|clientcertificate-validation|frontend-client-certificate|tls-backend/, "test/translator/tls-conformance.test.ts"],
 ];
 
 export function expectationFor(file: string): FileExpect {
   const own = EXPECTATIONS[file];
   if (own) return own;
-  for (const [re, why] of OTHER_PARTS) if (re.test(file)) return { skip: why };
+  for (const [re, why] of NOT_IMPLEMENTED) if (re.test(file)) return { skip: why };
+  for (const [re, where] of OTHER_PARTS) if (re.test(file)) return { coveredBy: where };
   return {};
 }
