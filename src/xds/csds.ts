@@ -1,5 +1,6 @@
 // CSDS (envoy.service.status.v3.ClientStatusDiscoveryService): the server's
 // view of each connected client — what was sent, and whether it was ACKed.
+import safeRegex from "safe-regex2";
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { AnySchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ClientResourceStatus } from "../gen/envoy/admin/v3/config_dump_shared_pb.js";
@@ -32,15 +33,27 @@ function matchString(m: StringMatcher | undefined, value: string): boolean {
     case "contains":
       return v.includes(norm(p.value));
     case "safeRegex":
-      try {
-        return new RegExp(`^(?:${p.value.regex})$`).test(value);
-      } catch {
-        return false;
-      }
+      return regexMatches(p.value.regex, value);
     default:
       return false;
   }
 }
+
+/**
+ * Envoy's safe_regex is RE2, which cannot backtrack; JS RegExp can. A client's
+ * pattern that could backtrack catastrophically (judged by safe-regex2), or a
+ * very long one, matches nothing rather than stalling the server.
+ */
+function regexMatches(pattern: string, value: string): boolean {
+  if (pattern.length > MAX_REGEX_LENGTH || !safeRegex(pattern)) return false;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return false;
+  }
+}
+
+const MAX_REGEX_LENGTH = 1024;
 
 function selected(req: ClientStatusRequest, stream: BaseStream): boolean {
   if (req.nodeMatchers.length === 0) return true;

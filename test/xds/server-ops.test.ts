@@ -152,6 +152,27 @@ describe("CSDS and node state", () => {
   });
 });
 
+describe("CSDS node matchers", () => {
+  it("matches a node id by regex, and refuses a pattern that could backtrack without end", async () => {
+    h = await harness();
+    h.cache.setSnapshot(KEY, chain("a"));
+    const id = `${"a".repeat(40)}!`;
+    const c = h.sotw(KEY, id);
+    c.send({ typeUrl: CDS });
+    await c.expect(CDS);
+    const byRegex = (regex: string) =>
+      fetchStatus(
+        h!.server.port,
+        create(ClientStatusRequestSchema, {
+          nodeMatchers: [create(NodeMatcherSchema, { nodeId: create(StringMatcherSchema, { matchPattern: { case: "safeRegex", value: { regex } } }) })],
+        }),
+      );
+    expect((await byRegex("a+!")).config.map((n) => n.node?.id)).toEqual([id]);
+    // (a+)+$ against 40 a's and a "!" would take a JS RegExp minutes; it must match nothing at once.
+    expect((await byRegex("(a+)+")).config).toEqual([]);
+  });
+});
+
 describe("metrics", () => {
   it("counts connected streams by protocol", async () => {
     h = await harness();
