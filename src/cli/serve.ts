@@ -7,7 +7,7 @@ import { FileSource } from "../watch/file/source.ts";
 import { loadKubeConfig, startKubernetesInputs } from "../watch/kubernetes/index.ts";
 import { startProvisioner } from "../infra/provision/index.ts";
 import { mtlsServerOptions, xdsTlsFilesFromDir } from "../xds/tls-credentials.ts";
-import { envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
+import { CommandError, envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
 export const serveUsage = `Usage: switchyard serve [options]
 
@@ -73,14 +73,13 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     out(serveUsage + "\n");
     return 0;
   }
-  const source = envOr(values.source, "SWITCHYARD_SOURCE", "file");
-  if (source !== "file" && source !== "kubernetes") throw new UsageError(`--source must be file or kubernetes, got ${JSON.stringify(source)}`);
+  const source = oneOf(envOr(values.source, "SWITCHYARD_SOURCE", "file"), ["file", "kubernetes"] as const, "--source");
   const logger = createLogger({ level: envOr(values["log-level"], "SWITCHYARD_LOG_LEVEL", "info") });
   const controllerName = envOr(values["controller-name"], "SWITCHYARD_CONTROLLER_NAME", DEFAULT_CONTROLLER_NAME);
   const meshServices = oneOf(values["mesh-services"], ["all", "routed"] as const, "--mesh-services");
   const clusterDomain = values["cluster-domain"];
   const tlsDir = values["xds-tls-dir"] ?? process.env.SWITCHYARD_XDS_TLS_DIR;
-  const xdsTls = tlsDir ? await mtlsServerOptions(xdsTlsFilesFromDir(tlsDir)) : {};
+  const xdsTls = tlsDir ? await failsAs(`--xds-tls-dir ${tlsDir}`, () => mtlsServerOptions(xdsTlsFilesFromDir(tlsDir))) : {};
   const common = {
     translatorOptions: { controllerName, mesh: !values["disable-mesh"], meshServices, clusterDomain },
     xds: {
@@ -104,8 +103,9 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     const files = new FileSource({ dir, logger: logger.child({ component: "file-source" }) });
     opts = { ...common, registry, source: files, configErrors: () => files.errors() };
   } else {
+    const kubeConfig = await failsAs("kubeconfig", async () => loadKubeConfig(values.kubeconfig));
     const k8s = startKubernetesInputs({
-      kubeconfigPath: values.kubeconfig,
+      kubeConfig,
       controllerName,
       namespaces: values.namespace,
       leaseNamespace: values["lease-namespace"],
@@ -122,7 +122,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
           ? undefined
           : oneOf(values["proxy-service-type"], ["LoadBalancer", "NodePort", "ClusterIP"] as const, "--proxy-service-type");
       const prov = startProvisioner({
-        kubeConfig: loadKubeConfig(values.kubeconfig),
+        kubeConfig,
         leader: k8s.leader,
         logger: logger.child({ component: "provisioner" }),
         registry,
@@ -140,11 +140,20 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
       };
     }
   }
-  const plane = await startControlPlane(opts);
+  const plane = await failsAs("cannot start", () => startControlPlane(opts));
   await waitForSignal(logger);
   await plane.close();
   await stopInputs();
   return 0;
+}
+
+/** Turns a failure to read a file or bind a port into one line for the user, not a stack trace. */
+async function failsAs<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new CommandError(`${what}: ${(err as Error).message}`);
+  }
 }
 
 function waitForSignal(logger: Logger): Promise<void> {

@@ -44,6 +44,16 @@ describe("switchyard CLI", () => {
     expect(r.err).toContain("--nope");
   });
 
+  it("serve reports unreadable TLS files and kubeconfigs in one line, exit 1", async () => {
+    const tls = await run(["serve", "--dir", "examples", "--xds-tls-dir", "/nonexistent", "--xds-port", "0", "--admin-port", "0"]);
+    expect(tls.code).toBe(1);
+    expect(tls.err).toBe("switchyard serve: --xds-tls-dir /nonexistent: ENOENT: no such file or directory, open '/nonexistent/tls.crt'\n");
+    const kube = await run(["serve", "--source", "kubernetes", "--kubeconfig", "/nonexistent"]);
+    expect(kube.code).toBe(1);
+    expect(kube.err).toMatch(/^switchyard serve: kubeconfig: ENOENT[^\n]*\n$/);
+    expect((await run(["serve", "--source", "nope"])).code).toBe(2);
+  });
+
   it("prints its version", async () => {
     const r = await run(["version"]);
     expect(JSON.parse(r.out)).toMatchObject({ switchyard: "0.1.0", gatewayAPI: "v1.6.1" });
