@@ -1,4 +1,4 @@
-// The whole loop the lead wires for `serve --source kubernetes`, against the
+// The whole loop `serve --source kubernetes` wires, against the
 // API server fixture: informers -> translate -> provisioner.sync, and the
 // status writer wrapped by provisioner.statusSink. A Gateway gets its proxy
 // objects, and its status.addresses once the proxy Service's load balancer
