@@ -4,6 +4,9 @@ import { bootstrapJson } from "../infra/bootstrap.ts";
 import { xdsClusterTransportSocketJson } from "../infra/bootstrap-tls.ts";
 import { envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
+/** Not 19000: that is switchyard's admin port, and `bootstrap` output is run on the same machine. */
+export const DEFAULT_ENVOY_ADMIN_PORT = 19001;
+
 export const bootstrapUsage = `Usage: switchyard bootstrap --gateway NAMESPACE/NAME [options]
 
 Prints the Envoy bootstrap that connects an Envoy to switchyard as the proxy of
@@ -16,6 +19,9 @@ Options:
       --xds-port PORT       switchyard's xDS port (default $SWITCHYARD_XDS_PORT or 18000)
       --node-id ID          node.id (default envoy-<ns>-<name>)
       --delta               use incremental (Delta) xDS
+      --admin-port PORT     Envoy's admin port on 127.0.0.1 (default 19001: switchyard's own admin
+                            has 19000, so both run on one machine)
+      --readiness-port PORT port of Envoy's GET /ready listener (default 19003)
       --xds-tls-dir DIR     connect over mTLS with DIR/tls.crt, tls.key and ca.crt as Envoy sees
                             them (the Gateway's certificate from \`switchyard certgen\`)
       --xds-server-name N   name the xDS server certificate must carry (default
@@ -30,6 +36,8 @@ export function runBootstrap(argv: string[], out: (s: string) => void): number {
     "xds-port": { type: "string" },
     "node-id": { type: "string" },
     delta: { type: "boolean", default: false },
+    "admin-port": { type: "string" },
+    "readiness-port": { type: "string" },
     "xds-tls-dir": { type: "string" },
     "xds-server-name": { type: "string" },
     output: { type: "string", short: "o", default: "yaml" },
@@ -48,6 +56,8 @@ export function runBootstrap(argv: string[], out: (s: string) => void): number {
       xdsHost: envOr(values["xds-host"], "SWITCHYARD_XDS_HOST", "127.0.0.1"),
       xdsPort: portOf(envOr(values["xds-port"], "SWITCHYARD_XDS_PORT", "18000"), "--xds-port"),
       delta: values.delta,
+      adminPort: portOf(values["admin-port"] ?? String(DEFAULT_ENVOY_ADMIN_PORT), "--admin-port"),
+      readinessPort: portOf(values["readiness-port"] ?? "19003", "--readiness-port"),
       xdsClusterExtra:
         values["xds-tls-dir"] || values["xds-server-name"]
           ? { transportSocket: xdsClusterTransportSocketJson({ certDir: values["xds-tls-dir"], serverName: values["xds-server-name"] }) }

@@ -28,5 +28,7 @@ export interface NodeStatus {
   protocol: "sotw" | "delta";
   peer: string;
   connectedSince: string;
+  /** The snapshot version the client has ACKed in full; absent until it first has. */
+  syncedVersion?: string;
   types: TypeStatus[];
 }

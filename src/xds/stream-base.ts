@@ -4,7 +4,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Status } from "../gen/google/rpc/status_pb.js";
-import { TYPE_URL, type ResourceType } from "../api/xds.ts";
+import { PUSH_ORDER, TYPE_URL, type ResourceType } from "../api/xds.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Snapshot, SnapshotCache } from "./cache.ts";
 import type { XdsMetrics } from "./metrics.ts";
@@ -126,6 +126,8 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
   node: Node | undefined;
   /** The snapshot key, set once the first request is admitted. */
   key: string | undefined;
+  /** The last snapshot version this client ACKed in full (every type, every stage). */
+  syncedVersion: string | undefined;
   protected readonly ctx: StreamContext;
   protected readonly call: grpc.ServerDuplexStream<unknown, Buffer>;
   #log: Logger | undefined;
@@ -230,6 +232,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
       protocol: this.protocol,
       peer: this.peer,
       connectedSince: this.connectedSince.toISOString(),
+      ...(this.syncedVersion !== undefined ? { syncedVersion: this.syncedVersion } : {}),
       types: [...this.types.values()]
         .map((ts) => ts.status())
         .sort((a, b) => (a.typeUrl < b.typeUrl ? -1 : 1)),
@@ -274,6 +277,14 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
       const ts = this.types.get(TYPE_URL[type]);
       if (ts && ts.requested && !ts.inFlight) this.sendRemovals(ts, snap);
     }
+    // Every stage was sent and answered, removals included, and nothing was rejected: the client
+    // holds this snapshot version (what a proxy-status view calls SYNCED).
+    // A type the snapshot has resources of but the client has not asked for yet (Envoy asks for
+    // listeners only once its clusters are warm) means it is not there yet.
+    const settled =
+      [...this.types.values()].every((ts) => !ts.inFlight && ts.nackMessage === undefined) &&
+      PUSH_ORDER.every((type) => snap.types[type].byName.size === 0 || this.types.get(TYPE_URL[type])?.requested === true);
+    if (settled && !this.#blocked) this.syncedVersion = snap.version;
   }
 
   protected nextNonce(): string {
