@@ -26,6 +26,8 @@ export interface Echo {
   service: string;
   endpoint: string;
   port: number;
+  /** Every HTTP request this endpoint answered, in order (TCP/UDP echoes keep none). */
+  seen: EchoReply[];
   close(): Promise<void>;
 }
 
@@ -38,14 +40,22 @@ function headersOf(h: http.IncomingHttpHeaders): Record<string, string> {
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
-function handler(service: string, endpoint: string, secure: () => EchoReply["tls"]) {
+function handler(service: string, endpoint: string, secure: () => EchoReply["tls"], seen: EchoReply[]) {
+  const failed = new Set<string>();
   return (req: Req, res: Res): void => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
     req.on("end", () => {
       const path = req.url ?? "";
       // /status/NNN answers with that status (retries, mirrors of errors); /delay/MS waits first (timeouts).
-      const status = /^\/status\/(\d{3})/.exec(path);
+      // /fail-once/ID answers 500 the first time an ID is seen, then 200 (retries).
+      let code = 200;
+      const forced = /^\/status\/(\d{3})/.exec(path);
+      if (forced) code = Number(forced[1]);
+      else if (path.startsWith("/fail-once/") && !failed.has(path)) {
+        failed.add(path);
+        code = 500;
+      }
       const delay = /^\/delay\/(\d+)/.exec(path);
       const reply: EchoReply = {
         service,
@@ -58,9 +68,10 @@ function handler(service: string, endpoint: string, secure: () => EchoReply["tls
         body,
         ...(secure() ? { tls: secure() } : {}),
       };
+      seen.push(reply);
       const send = () => {
         const text = JSON.stringify(reply);
-        (res as http.ServerResponse).writeHead(status ? Number(status[1]) : 200, { "content-type": "application/json", "x-echo-service": service, "x-echo-endpoint": endpoint });
+        (res as http.ServerResponse).writeHead(code, { "content-type": "application/json", "x-echo-service": service, "x-echo-endpoint": endpoint });
         res.end(text);
       };
       if (delay) setTimeout(send, Number(delay[1])).unref();
@@ -120,9 +131,10 @@ export interface EchoOptions {
 export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
   let servername: string | null = null;
   const secure = () => (o.tls ? { servername } : undefined);
-  const h1 = http.createServer(handler(o.service, o.endpoint, secure));
+  const seen: EchoReply[] = [];
+  const h1 = http.createServer(handler(o.service, o.endpoint, secure, seen));
   h1.on("upgrade", websocket(o.endpoint));
-  const h2 = http2.createServer({}, handler(o.service, o.endpoint, secure));
+  const h2 = http2.createServer({}, handler(o.service, o.endpoint, secure, seen));
   const route = (socket: net.Socket | tls.TLSSocket) => {
     socket.on("error", () => {});
     socket.once("data", (first: Buffer) => {
@@ -151,6 +163,7 @@ export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
   return {
     service: o.service,
     endpoint: o.endpoint,
+    seen,
     port: (server.address() as AddressInfo).port,
     close: async () => {
       for (const c of conns) c.destroy();
@@ -172,6 +185,7 @@ export async function startTcpEcho(o: { service: string; endpoint: string; host:
   await new Promise<void>((r) => server.listen(0, o.host, r));
   return {
     ...o,
+    seen: [],
     port: (server.address() as AddressInfo).port,
     close: async () => {
       for (const c of conns) c.destroy();
@@ -185,5 +199,5 @@ export async function startUdpEcho(o: { service: string; endpoint: string; host:
   const sock = dgram.createSocket("udp4");
   sock.on("message", (msg, rinfo) => sock.send(`${o.endpoint}:${msg.toString()}`, rinfo.port, rinfo.address));
   await new Promise<void>((r) => sock.bind(0, o.host, r));
-  return { ...o, port: sock.address().port, close: () => new Promise<void>((r) => sock.close(() => r())) };
+  return { ...o, seen: [], port: sock.address().port, close: () => new Promise<void>((r) => sock.close(() => r())) };
 }

@@ -213,10 +213,12 @@ describe("redirects", () => {
     const a = routesOf(r)[0]?.action;
     return a?.case === "redirect" ? a.value.portRedirect : undefined;
   };
-  it("derives the port from the scheme, else from the listener", () => {
+  it("derives the port from the scheme, else from the listener, and leaves a scheme's default port unset", () => {
+    // Unset (0): Envoy then writes no port, as the spec asks for http:80 and https:443.
     expect(port(redirect("{name: http, port: 8080, protocol: HTTP}", "{hostname: example.org}"))).toBe(8080);
-    expect(port(redirect("{name: http, port: 8080, protocol: HTTP}", "{scheme: https}"))).toBe(443);
-    expect(port(redirect("{name: http, port: 8080, protocol: HTTP}", "{scheme: http}"))).toBe(80);
+    expect(port(redirect("{name: http, port: 8080, protocol: HTTP}", "{scheme: https}"))).toBe(0);
+    expect(port(redirect("{name: http, port: 8080, protocol: HTTP}", "{scheme: http}"))).toBe(0);
+    expect(port(redirect("{name: http, port: 80, protocol: HTTP}", "{hostname: example.org}"))).toBe(0);
     expect(port(redirect("{name: http, port: 8080, protocol: HTTP}", "{scheme: https, port: 8443}"))).toBe(8443);
   });
 });

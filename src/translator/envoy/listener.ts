@@ -47,6 +47,9 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
     upgradeConfigs: [{ upgradeType: "websocket" }],
     normalizePath: true,
     mergeSlashes: true,
+    // Host ports say nothing routes match on (hostnames have none), and a kept port would leak into
+    // redirects: with it stripped, a redirect to a scheme's default port leaves Location portless.
+    stripPortMode: { case: "stripAnyHostPort", value: true },
   });
   const filterChains = l.filterChains.map((c) => {
     const chain: ChainInit = {

@@ -123,7 +123,11 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
       return { case: "directResponse", value: { status: a.status } };
     case "redirect": {
       const r = a.redirect;
-      const v: MessageInitShape<typeof RedirectActionSchema> = { responseCode: REDIRECT_CODES[r.statusCode] ?? RedirectAction_RedirectResponseCode.FOUND, portRedirect: r.port };
+      // The spec says Location SHOULD NOT carry a scheme's default port (http 80, https 443), and
+      // Envoy writes any port_redirect it is given; left unset, Envoy drops the request's port.
+      const defaultPort = (r.scheme === "https" && r.port === 443) || (r.scheme === "http" && r.port === 80);
+      const v: MessageInitShape<typeof RedirectActionSchema> = { responseCode: REDIRECT_CODES[r.statusCode] ?? RedirectAction_RedirectResponseCode.FOUND };
+      if (!defaultPort) v.portRedirect = r.port;
       if (r.scheme) v.schemeRewriteSpecifier = { case: "schemeRedirect", value: r.scheme };
       if (r.hostname) v.hostRedirect = r.hostname;
       if (r.path?.type === "ReplaceFullPath") v.pathRewriteSpecifier = { case: "pathRedirect", value: r.path.value };

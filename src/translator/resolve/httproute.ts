@@ -251,8 +251,8 @@ function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeout
 /** The redirect's port as the spec derives it when unset, from the scheme or the listener. */
 function finalizeRedirect(raw: RawRedirect, l: ResolvedListener, prefix: string | undefined): IrRedirect {
   const port = raw.port ?? (raw.scheme !== undefined ? (raw.scheme === "https" ? 443 : 80) : l.port);
-  // The scheme is always spelled out: Envoy leaves :80 (http) and :443 (https) out of Location only
-  // when a scheme redirect takes place, which is what the spec asks for those ports.
+  // The scheme is always spelled out so that the emitter can tell a default port (http 80, https
+  // 443), which Location leaves out, from one it must write.
   const scheme = raw.scheme ?? (l.protocol === "HTTPS" ? "https" : "http");
   const r: IrRedirect = { statusCode: raw.statusCode, port, scheme };
   if (raw.hostname !== undefined) r.hostname = raw.hostname;
