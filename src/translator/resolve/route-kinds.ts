@@ -3,21 +3,15 @@
 // are shared (attach.ts, index.ts). GRPCRoute/TLSRoute/TCPRoute/UDPRoute
 // resolvers register themselves by adding an entry here.
 import type { ResourceSet } from "../../api/resource-set.ts";
-import type { IrCluster, IrL4Route } from "../ir.ts";
 import type { AttachableRoute } from "./attach.ts";
 import type { ClusterCache } from "./backends.ts";
 import { compileGRPCRoute } from "./grpcroute.ts";
-import { compileHTTPRoute, type CompiledRoute } from "./httproute.ts";
+import type { CompiledL4Route, CompiledRoute } from "./compiled-route.ts";
+import { compileHTTPRoute } from "./httproute.ts";
 import { compileL4Route } from "./l4routes.ts";
 import { TLS_ROUTE_KIND } from "./tlsroute.ts";
 
 export type RouteKind = "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute";
-
-/** What an L4 route kind contributes to a listener. */
-export interface CompiledL4Route {
-  routes: IrL4Route[];
-  clusters: IrCluster[];
-}
 
 export interface RouteKindHandler {
   kind: RouteKind;

@@ -9,10 +9,10 @@ import { routeName } from "../envoy/names.ts";
 import type { IrL4Route } from "../ir.ts";
 import type { AttachableRoute } from "./attach.ts";
 import type { ClusterCache } from "./backends.ts";
-import type { CompiledRoute } from "./httproute.ts";
+import type { CompiledL4Route, CompiledRoute } from "./compiled-route.ts";
 import { addL4Backends, emptyL4Backends, l4Order, l4ResolvedRefs } from "./l4routes.ts";
 import type { ResolvedListener } from "./model.ts";
-import type { CompiledL4Route, RouteKindHandler } from "./route-kinds.ts";
+import type { RouteKindHandler } from "./route-kinds.ts";
 
 export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): CompiledRoute & { l4: CompiledL4Route } {
   const ns = route.metadata.namespace ?? "default";
