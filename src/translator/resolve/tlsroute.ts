@@ -7,12 +7,10 @@
 import type { TLSRoute } from "../../api/gateway-api.ts";
 import { routeName } from "../envoy/names.ts";
 import type { IrL4Route } from "../ir.ts";
-import type { AttachableRoute } from "./attach.ts";
 import type { ClusterCache } from "./backends.ts";
 import type { CompiledL4Route, CompiledRoute } from "./compiled-route.ts";
 import { addL4Backends, emptyL4Backends, l4Order, l4ResolvedRefs } from "./l4routes.ts";
 import type { ResolvedListener } from "./model.ts";
-import type { RouteKindHandler } from "./route-kinds.ts";
 
 export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): CompiledRoute & { l4: CompiledL4Route } {
   const ns = route.metadata.namespace ?? "default";
@@ -39,13 +37,6 @@ export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): Compil
     },
   };
 }
-
-export const TLS_ROUTE_KIND: RouteKindHandler = {
-  kind: "TLSRoute",
-  usesHostnames: true,
-  list: (rs) => rs.list("TLSRoute"),
-  compile: (route: AttachableRoute, ctx) => compileTLSRoute(route as TLSRoute, ctx.clusters),
-};
 
 /**
  * An L4 route as one listener serves it: the SNI names are the route's
