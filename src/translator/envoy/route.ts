@@ -17,7 +17,7 @@ import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/perce
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
 import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import { duration, headersToAdd, pack } from "./common.ts";
-import { INVALID_BACKEND_CLUSTER } from "./names.ts";
+import { INVALID_BACKEND_CLUSTER } from "../names.ts";
 import { sessionPerFilterConfig } from "./session.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";

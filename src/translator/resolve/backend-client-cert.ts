@@ -5,7 +5,7 @@
 // stays Accepted, and its TLS backends are reached without a client certificate.
 import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { secretName } from "../envoy/names.ts";
+import { secretName } from "../names.ts";
 import type { BackendClientCertificate, ResolvedGateway } from "./model.ts";
 import { refAllowed } from "./refs.ts";
 import { tlsSecretPair } from "./tls-pem.ts";

@@ -3,7 +3,7 @@
 import { GATEWAY_GROUP, type BackendObjectReference } from "../../api/gateway-api.ts";
 import type { EndpointSlice, ServicePort } from "../../api/core.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { serviceClusterName } from "../envoy/names.ts";
+import { serviceClusterName } from "../names.ts";
 import type { IrCluster, IrEndpoint, IrLocality, IrUpstreamProtocol } from "../ir.ts";
 import { RouteReason } from "./conditions.ts";
 import { refAllowed } from "./refs.ts";

@@ -2,7 +2,7 @@
 // clusters, precedence, and the route-level status facts (ResolvedRefs,
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
 import type { HTTPBackendRef, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
-import { routeName } from "../envoy/names.ts";
+import { routeName } from "../names.ts";
 import type { IrBackend, IrCluster, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { ClusterCache } from "./backends.ts";

@@ -1,7 +1,7 @@
 // The resolve stage: Gateway API objects -> IR + status. Pure.
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
-import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
+import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../names.ts";
 import type { IrCluster, IrGateway, IrListener, IrProtocol, IrVirtualHost } from "../ir.ts";
 import { attachRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";

@@ -26,7 +26,7 @@
 import type { BackendObjectReference, GRPCRoute, HTTPRoute, ParentReference, RouteParentStatus } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { TranslatorOptions } from "../../api/translation.ts";
-import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost } from "../envoy/names.ts";
+import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost } from "../names.ts";
 import type { IrCluster, IrMesh, IrRoute } from "../ir.ts";
 import { ClusterCache, type BackendResult } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";

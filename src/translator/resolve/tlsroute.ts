@@ -5,7 +5,7 @@
 // Attachment, hostname intersection and parent status are the shared ones
 // (attach.ts); what is here is the backends and the per-listener view.
 import type { TLSRoute } from "../../api/gateway-api.ts";
-import { routeName } from "../envoy/names.ts";
+import { routeName } from "../names.ts";
 import type { IrL4Route } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import type { CompiledL4Route, CompiledRoute } from "./compiled-route.ts";
