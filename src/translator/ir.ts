@@ -107,8 +107,6 @@ export interface IrPathMatch {
 export interface IrHeaderMatch {
   name: string;
   match: IrStringMatch;
-  /** Match when the header is absent (used by GRPC/extension resolvers). */
-  invert?: boolean;
 }
 
 export interface IrMatch {

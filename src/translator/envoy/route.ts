@@ -83,7 +83,6 @@ function emitMatch(m: IrMatch): MessageInitShape<typeof RouteMatchSchema> {
   const headers: NonNullable<MessageInitShape<typeof RouteMatchSchema>["headers"]> = m.headers.map((h) => ({
     name: h.name,
     headerMatchSpecifier: { case: "stringMatch", value: stringMatcher(h.match) },
-    invertMatch: h.invert === true,
   }));
   if (m.method) headers.push({ name: ":method", headerMatchSpecifier: { case: "stringMatch", value: { matchPattern: { case: "exact", value: m.method } } } });
   return {
