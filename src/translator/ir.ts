@@ -4,15 +4,16 @@
 //
 // Extension points (add fields, keep existing ones stable):
 // - IrListener is one Envoy listener per Gateway port. `filterChains` carries
-//   per-chain TLS (`tls`, filled by resolve/tls.ts for HTTPS) and SNI
-//   (`serverNames`). TLS passthrough and TCP/UDP data paths go in `l4Routes`
-//   (filled by resolve/tcp.ts etc., emitted by envoy/tcp.ts).
+//   per-chain TLS (`tls`, from resolve/listener-tls.ts for HTTPS and TLS
+//   Terminate) and SNI (`serverNames`). TLSRoute and TCP/UDP data paths go in
+//   `l4Routes` (compiled by resolve/tlsroute.ts and resolve/l4routes.ts,
+//   emitted by envoy/tls-passthrough.ts, envoy/tcp.ts and envoy/udp.ts).
 // - IrRoute is protocol-neutral enough for GRPCRoute: resolve/grpcroute.ts
 //   builds IrRoutes with header/path matches and the same actions.
 // - IrRoute.session / IrCluster.lb / IrCluster.tls are for session persistence,
 //   BackendLBPolicy and BackendTLSPolicy respectively; envoy/ emitters that
 //   do not know a field ignore it.
-// - IrGateway.secrets holds SDS secrets (envoy/secret.ts).
+// - IrGateway.secrets holds SDS secrets (envoy/secrets.ts).
 
 export type IrProtocol = "HTTP" | "HTTPS" | "TLS" | "TCP" | "UDP";
 
@@ -106,8 +107,6 @@ export interface IrPathMatch {
 export interface IrHeaderMatch {
   name: string;
   match: IrStringMatch;
-  /** Match when the header is absent (used by GRPC/extension resolvers). */
-  invert?: boolean;
 }
 
 export interface IrMatch {

@@ -9,7 +9,8 @@
 //             - listener protocols: resolve/listeners.ts LISTENER_PROTOCOLS
 //             - route kinds:        resolve/route-kinds.ts ROUTE_KINDS
 //             - features claimed:   resolve/features.ts SUPPORTED_FEATURES
-//   envoy/    IR -> Envoy resources, names in envoy/names.ts
+//   envoy/    IR -> Envoy resources; their names come from names.ts, which
+//             resolve/ uses too (resolve/ never imports envoy/)
 //             - listener hooks (TLS transport sockets, tls_inspector, TLS
 //               listeners): envoy/listener.ts ListenerHooks, envoy/tls-hooks.ts
 //             - other resources (SDS secrets, L4 listeners): envoy/index.ts emitGateway

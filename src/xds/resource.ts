@@ -9,7 +9,7 @@ import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.
 import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { TYPE_URL, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { concat, lengthDelimited, stringField } from "./wire.ts";
-import type { Violation } from "./validate/index.ts";
+import type { Violation } from "./validate/types.ts";
 
 export const SCHEMA: Record<ResourceType, DescMessage> = {
   listener: ListenerSchema,

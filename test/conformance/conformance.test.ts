@@ -107,6 +107,17 @@ describe("Gateway API v1.6.1 conformance manifests", () => {
             checkConds(p?.conditions, e.conditions, `HTTPRoute ${o.metadata.name} -> ${ref.name}/${ref.sectionName ?? ""}`);
           }
         }
+        // Other route kinds: only what is listed, and each listed route must be in the manifest.
+        for (const e of exp.routes ?? []) {
+          if (e.kind === undefined || e.kind === "HTTPRoute") continue;
+          const o = testObjects.find((x) => x.kind === e.kind && x.metadata.name === e.name && (e.namespace === undefined || x.metadata.namespace === e.namespace));
+          expect(o, `${e.kind} ${e.name} is in ${file}`).toBeDefined();
+          const parents = routeParentsOf(result, e.kind, o?.metadata.namespace ?? "default", e.name);
+          const p = parents?.find((x) => x.parentRef.name === e.parent);
+          expect(p, `${e.kind} ${e.name} parent ${e.parent}`).toBeDefined();
+          expect(p?.controllerName).toBe(DEFAULT_CONTROLLER_NAME);
+          checkConds(p?.conditions, e.conditions, `${e.kind} ${e.name} -> ${e.parent}`);
+        }
       });
     });
   }

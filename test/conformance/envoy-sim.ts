@@ -2,6 +2,12 @@
 // RouteConfiguration, enough to check the traffic expectations of the
 // conformance tests without an Envoy binary: domain precedence (exact, then
 // longest `*.suffix`, then `*`), port ignored, first matching route wins.
+// For TLS listeners, the filter chain Envoy picks by SNI and its tcp_proxy
+// cluster.
+import { fromBinary } from "@bufbuild/protobuf";
+import type { FilterChain } from "../../src/gen/envoy/config/listener/v3/listener_components_pb.js";
+import type { Listener } from "../../src/gen/envoy/config/listener/v3/listener_pb.js";
+import { TcpProxySchema } from "../../src/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js";
 import type { HeaderMatcher } from "../../src/gen/envoy/config/route/v3/route_components_pb.js";
 import type { Route } from "../../src/gen/envoy/config/route/v3/route_components_pb.js";
 import type { RouteConfiguration } from "../../src/gen/envoy/config/route/v3/route_pb.js";
@@ -108,4 +114,35 @@ export function rewrittenPath(r: Route | undefined, requestPath: string): string
     out = path.replace(new RegExp(a.regexRewrite.pattern.regex, "g"), a.regexRewrite.substitution.replace(/\\(\d)/g, "$$$1"));
   }
   return query === undefined ? out : `${out}?${query}`;
+}
+
+/**
+ * The filter chain Envoy picks for a TLS ClientHello with this SNI: an exact
+ * server_names entry, else the longest `*.suffix` one (any number of labels),
+ * else a chain without server_names, else the default chain. None closes the
+ * connection.
+ */
+export function pickFilterChain(l: Listener, sni: string): FilterChain | undefined {
+  const name = sni.toLowerCase();
+  const exact = l.filterChains.find((c) => c.filterChainMatch?.serverNames.includes(name));
+  if (exact) return exact;
+  let best: FilterChain | undefined;
+  let bestLen = -1;
+  for (const c of l.filterChains) {
+    for (const n of c.filterChainMatch?.serverNames ?? []) {
+      if (n.startsWith("*.") && name.endsWith(n.slice(1)) && n.length > bestLen) {
+        best = c;
+        bestLen = n.length;
+      }
+    }
+  }
+  return best ?? l.filterChains.find((c) => (c.filterChainMatch?.serverNames.length ?? 0) === 0) ?? l.defaultFilterChain;
+}
+
+/** The single cluster a filter chain's tcp_proxy forwards to (undefined for weighted or other filters). */
+export function tcpProxyCluster(c: FilterChain | undefined): string | undefined {
+  const f = c?.filters.find((x) => x.name === "envoy.filters.network.tcp_proxy");
+  if (f?.configType.case !== "typedConfig") return undefined;
+  const tcp = fromBinary(TcpProxySchema, f.configType.value.value);
+  return tcp.clusterSpecifier.case === "cluster" ? tcp.clusterSpecifier.value : undefined;
 }

@@ -1,7 +1,8 @@
 // What the upstream conformance tests (sigs.k8s.io/gateway-api v1.6.1,
 // conformance/tests/*.go) assert about status, per manifest. Unlisted objects
 // get the default: every Gateway and listener Accepted/Programmed/ResolvedRefs
-// True, every HTTPRoute parent Accepted/ResolvedRefs True.
+// True, every HTTPRoute parent Accepted/ResolvedRefs True. Routes of other
+// kinds are checked where listed here with their `kind`.
 //
 // `coveredBy` names the test file that asserts the status of manifests whose
 // objects another resolver owns; `skip` marks what is not implemented. Both
@@ -140,6 +141,20 @@ export const EXPECTATIONS: Record<string, FileExpect> = {
   "httproute-disallowed-kind.yaml": {
     gateways: [{ name: "tlsroutes-only", listeners: [{ name: "tls", attachedRoutes: 0, conditions: [] }] }],
     routes: [{ name: "disallowed-kind", parent: "tlsroutes-only", conditions: [["Accepted", "False", "NotAllowedByListeners"]] }],
+  },
+  // TLSRouteHostnameIntersection: every route shares a hostname with its listener, so each is
+  // Accepted with ResolvedRefs True (GatewayAndTLSRoutesMustBeAccepted,
+  // TLSRouteMustHaveResolvedRefsConditionsTrue); the SNI routing is in traffic.test.ts.
+  "tlsroute-hostname-intersection.yaml": {
+    routes: [
+      ["tlsroute-more-specific-wc-hostname-x-1", "gw-tlsroute-exact-hostname-x-1"],
+      ["tlsroute-exact-hostname-x-2", "gw-tlsroute-more-specific-wc-hostname-x-2"],
+      ["tlsroute-less-specific-wc-hostname-x-2", "gw-tlsroute-more-specific-wc-hostname-x-2"],
+      ["tlsroute-exact-hostname-x-3", "gw-tlsroute-less-specific-wc-hostname-x-3"],
+      ["tlsroute-more-specific-wc-hostname-x-3", "gw-tlsroute-less-specific-wc-hostname-x-3"],
+      ["tlsroute-exact-hostname-x-4", "gw-tlsroute-empty-hostname-x-4"],
+      ["tlsroute-less-specific-wc-hostname-x-4", "gw-tlsroute-empty-hostname-x-4"],
+    ].map(([name, parent]): RouteExpect => ({ kind: "TLSRoute", name: name!, parent: parent!, conditions: [["Accepted", "True", "Accepted"], ["ResolvedRefs", "True", "ResolvedRefs"]] })),
   },
   "httproute-hostname-intersection.yaml": {
     routes: [{ name: "no-intersecting-hosts", parent: "httproute-hostname-intersection", conditions: [["Accepted", "False", "NoMatchingListenerHostname"]] }],

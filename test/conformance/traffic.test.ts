@@ -1,9 +1,10 @@
 // Traffic expectations of a few conformance tests, checked on the route
 // tables translate() produces with a model of Envoy's route selection
 // (envoy-sim.ts): listener isolation, hostname intersection, matching across
-// routes and path match order.
+// routes and path match order; for TLSRoute, the SNI filter chain and its
+// tcp_proxy cluster.
 import { describe, expect, it } from "vitest";
-import { clusterOf, pickRoute, rewrittenPath, type SimRequest } from "./envoy-sim.ts";
+import { clusterOf, pickFilterChain, pickRoute, rewrittenPath, tcpProxyCluster, type SimRequest } from "./envoy-sim.ts";
 import { translateConformance } from "./harness.ts";
 
 function table(file: string, gateway: string) {
@@ -65,6 +66,42 @@ describe("HTTPRouteHostnameIntersection", () => {
     expect(send({ host: "foo.anotherwildcard.io", path: "/s4" })).toBe(V1);
     expect(send({ host: "foo.bar.anotherwildcard.io", path: "/s4" })).toBe(V1);
     expect(send({ host: "anotherwildcard.io", path: "/s4" })).toBe(404);
+  });
+});
+
+describe("TLSRouteHostnameIntersection", () => {
+  const { result } = translateConformance("tlsroute-hostname-intersection.yaml");
+  /** The backend a TLS connection with this SNI reaches on the Gateway, or "rejected" when no chain takes it. */
+  const connect = (gateway: string) => (sni: string) => {
+    const l = result.gateways.find((x) => x.key === `gateway-conformance-infra/${gateway}`)?.resources.listeners[0];
+    if (!l) throw new Error(`no listener for ${gateway}`);
+    const chain = pickFilterChain(l, sni);
+    return chain ? (tcpProxyCluster(chain) ?? chain.name) : "rejected";
+  };
+  const TLS1 = "service/gateway-conformance-infra/tls-backend/443";
+  const TLS2 = "service/gateway-conformance-infra/tls-backend-2/443";
+  it("exact listener hostname abc.example.com: a *.example.com route serves only abc.example.com", () => {
+    const send = connect("gw-tlsroute-exact-hostname-x-1");
+    expect(send("abc.example.com")).toBe(TLS1);
+    expect(send("non.matching.com")).toBe("rejected");
+  });
+  it("listener *.example.com: the exact route wins abc.example.com, the *.com route narrows to *.example.com", () => {
+    const send = connect("gw-tlsroute-more-specific-wc-hostname-x-2");
+    expect(send("abc.example.com")).toBe(TLS1);
+    expect(send("other.example.com")).toBe(TLS2);
+    expect(send("non.matching.com")).toBe("rejected");
+  });
+  it("listener *.com: routes for abc.example.com and *.example.com keep their own hostnames", () => {
+    const send = connect("gw-tlsroute-less-specific-wc-hostname-x-3");
+    expect(send("abc.example.com")).toBe(TLS1);
+    expect(send("other.example.com")).toBe(TLS2);
+    expect(send("non.matching.com")).toBe("rejected");
+  });
+  it("listener without hostname: abc.example.com and *.com as the routes say", () => {
+    const send = connect("gw-tlsroute-empty-hostname-x-4");
+    expect(send("abc.example.com")).toBe(TLS1);
+    expect(send("other.example.com")).toBe(TLS2);
+    expect(send("non.matching.org")).toBe("rejected");
   });
 });
 

@@ -74,8 +74,12 @@ describe("golden translations", () => {
       const again = translate(rs, { controllerName: DEFAULT_CONTROLLER_NAME });
       expect(renderGolden(again)).toBe(text);
       expect(again.gateways.map(encodeAll)).toEqual(result.gateways.map(encodeAll));
-      if (UPDATE || !existsSync(c.output)) writeFileSync(c.output, text);
-      else expect(text).toBe(readFileSync(c.output, "utf8"));
+      // A missing output fails: only UPDATE_GOLDEN=1 writes one, so CI never accepts an unreviewed golden.
+      if (UPDATE) writeFileSync(c.output, text);
+      else {
+        expect(existsSync(c.output), `${c.output} is missing: run \`npm run golden:update\` and review it`).toBe(true);
+        expect(text).toBe(readFileSync(c.output, "utf8"));
+      }
     });
   }
 });

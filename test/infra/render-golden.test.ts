@@ -35,10 +35,9 @@ describe("renderGatewayInfra golden", () => {
     it(name, () => {
       const got = render(name, readFileSync(join(DIR, `${name}.in.yaml`), "utf8"));
       const outFile = join(DIR, `${name}.out.yaml`);
-      if (UPDATE || !existsSync(outFile)) {
-        writeFileSync(outFile, got);
-        if (!UPDATE) throw new Error(`wrote missing golden ${outFile}; check it and run again`);
-      }
+      // A missing output fails and is not written: a second run must not pass an unreviewed golden.
+      if (UPDATE) writeFileSync(outFile, got);
+      else expect(existsSync(outFile), `${outFile} is missing: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
       expect(got).toBe(readFileSync(outFile, "utf8"));
       // Deterministic: the same input renders byte-identical output.
       expect(render(name, readFileSync(join(DIR, `${name}.in.yaml`), "utf8"))).toBe(got);

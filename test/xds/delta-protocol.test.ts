@@ -121,6 +121,25 @@ describe("Delta nonces", () => {
     expect(eds?.subscribed).toEqual(["a-cluster", "b-cluster"]);
   });
 
+  it("a stale or unknown response_nonce ACKs nothing: the response in flight stays un-ACKed", async () => {
+    h.cache.setSnapshot(KEY, chain("a"));
+    const c = h.delta(KEY);
+    const r1 = await wildcardCds(c);
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
+    const r2 = await c.expect(CDS);
+    const cds = () => h.server.nodes()[0]?.types.find((t) => t.typeUrl === CDS);
+    // Requests without error_detail that quote r1's nonce, or one never sent: neither is the ACK of r2.
+    c.send({ typeUrl: CDS, responseNonce: r1.nonce });
+    c.send({ typeUrl: CDS, responseNonce: "not-a-nonce" });
+    expect(await c.drain()).toEqual([]);
+    expect(r2.systemVersionInfo).not.toBe(r1.systemVersionInfo);
+    expect(cds()?.lastAckedVersion).toBe(r1.systemVersionInfo);
+    // The ACK quoting r2's own nonce does count.
+    c.ack(r2);
+    expect(await c.drain()).toEqual([]);
+    expect(cds()?.lastAckedVersion).toBe(r2.systemVersionInfo);
+  });
+
   it("ACK vs NACK by error_detail; a NACK is not answered again", async () => {
     h.cache.setSnapshot(KEY, chain("a"));
     const c = h.delta(KEY);

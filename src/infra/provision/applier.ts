@@ -14,9 +14,9 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "../../observability/log.ts";
-import { Backoff } from "../../watch/kubernetes/backoff.ts";
-import { canonicalJson } from "../../watch/kubernetes/canonical-json.ts";
-import { TokenBucket } from "../../watch/kubernetes/token-bucket.ts";
+import { Backoff } from "../../util/backoff.ts";
+import { canonicalJson } from "../../util/canonical-json.ts";
+import { TokenBucket } from "../../util/token-bucket.ts";
 import type { DesiredState } from "./desired.ts";
 import { GATEWAY_KEY_ANNOTATION, OWNED_SELECTOR } from "./names.ts";
 import type { ObjectClient } from "./object-client.ts";

@@ -10,7 +10,7 @@ import { effectiveProxyParameters } from "../../api/proxy-parameters.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { TranslationResult } from "../../api/translation.ts";
 import type { Gateway } from "../../api/gateway-api.ts";
-import { canonicalJson } from "../../watch/kubernetes/canonical-json.ts";
+import { canonicalJson } from "../../util/canonical-json.ts";
 import { renderGatewayInfra, type InfraObject, type RenderOptions } from "./render.ts";
 
 export interface DesiredGateway {

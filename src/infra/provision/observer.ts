@@ -6,8 +6,8 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { Logger } from "../../observability/log.ts";
-import { Backoff } from "../../watch/kubernetes/backoff.ts";
-import { canonicalJson } from "../../watch/kubernetes/canonical-json.ts";
+import { Backoff } from "../../util/backoff.ts";
+import { canonicalJson } from "../../util/canonical-json.ts";
 import { serviceAddresses, type ObservedService } from "./addresses.ts";
 import type { DesiredState } from "./desired.ts";
 import type { ObjectClient } from "./object-client.ts";

@@ -9,7 +9,7 @@ import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/
 import { HttpConnectionManagerSchema, type HttpFilterSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import type { IrFilterChain, IrListener } from "../ir.ts";
 import { adsConfigSource, pack } from "./common.ts";
-import { statPrefix } from "./names.ts";
+import { statPrefix } from "../names.ts";
 import { CORS_FILTER, usesCors } from "./route.ts";
 import { statefulSessionHttpFilter } from "./session.ts";
 

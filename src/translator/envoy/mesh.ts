@@ -26,7 +26,7 @@ import { emitCluster } from "./cluster.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { emitEndpoints } from "./endpoint.ts";
 import { ROUTER_FILTER } from "./listener.ts";
-import { INVALID_BACKEND_CLUSTER, statPrefix } from "./names.ts";
+import { INVALID_BACKEND_CLUSTER, statPrefix } from "../names.ts";
 import { emitRouteConfiguration } from "./route.ts";
 
 /**

@@ -17,7 +17,7 @@ import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/perce
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
 import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import { duration, headersToAdd, pack } from "./common.ts";
-import { INVALID_BACKEND_CLUSTER } from "./names.ts";
+import { INVALID_BACKEND_CLUSTER } from "../names.ts";
 import { sessionPerFilterConfig } from "./session.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";
@@ -83,7 +83,6 @@ function emitMatch(m: IrMatch): MessageInitShape<typeof RouteMatchSchema> {
   const headers: NonNullable<MessageInitShape<typeof RouteMatchSchema>["headers"]> = m.headers.map((h) => ({
     name: h.name,
     headerMatchSpecifier: { case: "stringMatch", value: stringMatcher(h.match) },
-    invertMatch: h.invert === true,
   }));
   if (m.method) headers.push({ name: ":method", headerMatchSpecifier: { case: "stringMatch", value: { matchPattern: { case: "exact", value: m.method } } } });
   return {

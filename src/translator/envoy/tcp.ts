@@ -6,7 +6,7 @@ import { anyPack } from "@bufbuild/protobuf/wkt";
 import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import { TcpProxySchema, type TcpProxy } from "../../gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js";
 import type { IrL4Route, IrListener } from "../ir.ts";
-import { INVALID_BACKEND_CLUSTER, statPrefix } from "./names.ts";
+import { INVALID_BACKEND_CLUSTER, statPrefix } from "../names.ts";
 import { carrier } from "./tcp-carrier.ts";
 
 export const TCP_PROXY_FILTER = "envoy.filters.network.tcp_proxy";

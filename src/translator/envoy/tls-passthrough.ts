@@ -9,7 +9,7 @@ import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v
 import { TlsInspectorSchema } from "../../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js";
 import { TcpProxySchema } from "../../gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb.js";
 import type { IrL4Route, IrListener } from "../ir.ts";
-import { statPrefix } from "./names.ts";
+import { statPrefix } from "../names.ts";
 import { TCP_PROXY_FILTER, tcpProxyFor } from "./tcp.ts";
 import { downstreamTlsTransportSocket, TLS_INSPECTOR_FILTER } from "./tls.ts";
 

@@ -16,7 +16,7 @@ import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v
 import { RouteSchema as UdpRouteSchema } from "../../gen/envoy/extensions/filters/udp/udp_proxy/v3/route_pb.js";
 import { UdpProxyConfigSchema, type UdpProxyConfig } from "../../gen/envoy/extensions/filters/udp/udp_proxy/v3/udp_proxy_pb.js";
 import type { IrCluster, IrL4Route, IrListener } from "../ir.ts";
-import { INVALID_BACKEND_CLUSTER, statPrefix } from "./names.ts";
+import { INVALID_BACKEND_CLUSTER, statPrefix } from "../names.ts";
 import { carrier } from "./tcp-carrier.ts";
 
 export const UDP_PROXY_FILTER = "envoy.filters.udp_listener.udp_proxy";

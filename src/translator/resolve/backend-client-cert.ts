@@ -5,13 +5,10 @@
 // stays Accepted, and its TLS backends are reached without a client certificate.
 import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { secretName } from "../envoy/names.ts";
-import type { IrSecret } from "../ir.ts";
-import type { ResolvedGateway, Verdict } from "./model.ts";
+import { secretName } from "../names.ts";
+import type { BackendClientCertificate, ResolvedGateway } from "./model.ts";
 import { refAllowed } from "./refs.ts";
 import { tlsSecretPair } from "./tls-pem.ts";
-
-export type BackendClientCertificate = { ok: true; secret: IrSecret } | (Verdict & { ok: false });
 
 export function resolveBackendClientCertificate(rs: ResourceSet, g: ResolvedGateway): BackendClientCertificate | undefined {
   const ref = g.obj.spec?.tls?.backend?.clientCertificateRef;

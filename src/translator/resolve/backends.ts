@@ -3,11 +3,11 @@
 import { GATEWAY_GROUP, type BackendObjectReference } from "../../api/gateway-api.ts";
 import type { EndpointSlice, ServicePort } from "../../api/core.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { serviceClusterName } from "../envoy/names.ts";
+import { serviceClusterName } from "../names.ts";
 import type { IrCluster, IrEndpoint, IrLocality, IrUpstreamProtocol } from "../ir.ts";
 import { RouteReason } from "./conditions.ts";
-import { isIp } from "./gateway.ts";
 import { refAllowed } from "./refs.ts";
+import { isIp } from "./values.ts";
 
 export type BackendResult = { ok: true; cluster: IrCluster } | { ok: false; reason: string; message: string };
 

@@ -3,7 +3,7 @@
 // valid reference becomes an SDS secret holding the bundle; several valid
 // references are served as one concatenated bundle.
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { caSecretName } from "../envoy/names.ts";
+import { caSecretName } from "../names.ts";
 import type { IrSecret } from "../ir.ts";
 import { refAllowed, type RefFrom } from "./refs.ts";
 import { checkCaBundle, configMapValue, secretValue } from "./tls-pem.ts";

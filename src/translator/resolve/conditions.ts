@@ -1,7 +1,7 @@
 // Condition building and the Gateway API's condition types/reasons, so that
 // every status the translator writes uses the spec's exact spelling.
 import type { Condition, ConditionStatus } from "../../api/meta.ts";
-import type { CompiledRoute } from "./httproute.ts";
+import type { CompiledRoute } from "./compiled-route.ts";
 
 export function condition(type: string, status: boolean | ConditionStatus, reason: string, message: string, generation: number | undefined): Condition {
   const c: Condition = {

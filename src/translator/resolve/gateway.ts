@@ -10,6 +10,7 @@ import { markConflicts, validateListener } from "./listeners.ts";
 import { frontendValidationGatewayConditions } from "./frontend-validation.ts";
 import { backendClientCertificateConditions, resolveBackendClientCertificate } from "./backend-client-cert.ts";
 import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
+import { isIp } from "./values.ts";
 
 const OK_LISTENER: Verdict = { ok: true, reason: ListenerReason.Accepted, message: "Listener is accepted" };
 const OK_REFS: Verdict = { ok: true, reason: ListenerReason.ResolvedRefs, message: "References are resolved" };
@@ -88,10 +89,6 @@ function checkAddresses(gw: Gateway): Verdict | undefined {
     }
   }
   return undefined;
-}
-
-export function isIp(v: string): boolean {
-  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(v) ? v.split(".").every((o) => Number(o) <= 255) : /^[0-9a-fA-F:.]+$/.test(v) && v.includes(":");
 }
 
 export function gatewayStatus(g: ResolvedGateway): StatusUpdate {

@@ -11,7 +11,8 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { IrMatch } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import { grpcMatch } from "./grpc-match.ts";
-import { compileHTTPRoute, type CompiledRoute } from "./httproute.ts";
+import type { CompiledRoute } from "./compiled-route.ts";
+import { compileHTTPRoute } from "./httproute.ts";
 import type { Precedence } from "./precedence.ts";
 
 /** The filters GRPCRouteFilter allows (ExtensionRef is reported unsupported by the HTTP compiler). */

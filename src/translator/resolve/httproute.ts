@@ -2,33 +2,18 @@
 // clusters, precedence, and the route-level status facts (ResolvedRefs,
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
 import type { HTTPBackendRef, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
-import { routeName } from "../envoy/names.ts";
-import type { IrBackend, IrCluster, IrCors, IrHeaderOps, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
+import { routeName } from "../names.ts";
+import type { IrBackend, IrCluster, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import type { IrSessionPersistence } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
+import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
 import { routeSession, ruleSession, type RuleSession } from "./rule-session.ts";
 import { sessionSplit } from "./session-split.ts";
 import { RouteReason } from "./conditions.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
-import { precedenceOf, type Precedence } from "./precedence.ts";
+import { precedenceOf } from "./precedence.ts";
 import { HTTP_METHODS, parseDuration, validHeaderName, validHeaderValue, validPath, validRegex } from "./values.ts";
-
-/** One Envoy route: a rule match with everything needed to emit it. */
-export interface RouteEntry {
-  name: string;
-  precedence: Precedence;
-  match: IrMatch;
-  /** Builds the action on a listener (redirect ports depend on it). */
-  action: (l: ResolvedListener) => IrRouteAction;
-  requestHeaders?: IrHeaderOps;
-  responseHeaders?: IrHeaderOps;
-  cors?: IrCors;
-  /** Session persistence (rule-level or BackendLBPolicy), see rule-session.ts. */
-  session?: IrSessionPersistence;
-  clusters: IrCluster[];
-}
 
 /** The IR route of an entry served on listener `l`; registers the clusters it uses. */
 export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map<string, IrCluster>): IrRoute {
@@ -39,16 +24,6 @@ export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map
   if (entry.cors) r.cors = entry.cors;
   if (entry.session) r.session = entry.session;
   return r;
-}
-
-/** A route compiled once, independent of the listeners it attaches to. */
-export interface CompiledRoute {
-  entries: RouteEntry[];
-  resolvedRefs: Verdict;
-  /** Messages of rules that are invalid (they answer 500). */
-  invalidRules: string[];
-  /** No rule is usable: Accepted=False/UnsupportedValue and nothing is programmed. */
-  unusable: boolean;
 }
 
 const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };

@@ -1,7 +1,7 @@
 // The resolve stage: Gateway API objects -> IR + status. Pure.
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate, TranslatorOptions } from "../../api/translation.ts";
-import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../envoy/names.ts";
+import { filterChainName, listenerName, routeConfigName, virtualHostName } from "../names.ts";
 import type { IrCluster, IrGateway, IrListener, IrProtocol, IrVirtualHost } from "../ir.ts";
 import { attachRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";
@@ -9,11 +9,12 @@ import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
 import { resolveGatewayClasses } from "./gatewayclass.ts";
 import { covers, specificity } from "./hostnames.ts";
-import { entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
+import type { CompiledL4Route, CompiledRoute, RouteEntry } from "./compiled-route.ts";
+import { entryRoute } from "./httproute.ts";
 import { portKey } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
-import { ROUTE_KINDS, type CompiledL4Route } from "./route-kinds.ts";
+import { ROUTE_KINDS } from "./route-kinds.ts";
 import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";

@@ -11,9 +11,8 @@ import type { K8sObject } from "../../api/meta.ts";
 import type { IrBackend, IrCluster, IrL4Route } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import { RouteReason } from "./conditions.ts";
-import type { CompiledRoute } from "./httproute.ts";
+import type { CompiledL4Route, CompiledRoute } from "./compiled-route.ts";
 import type { Verdict } from "./model.ts";
-import type { CompiledL4Route } from "./route-kinds.ts";
 
 const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };
 

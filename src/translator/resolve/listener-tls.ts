@@ -3,7 +3,7 @@
 // listener's TLS termination settings; the TLS data path is built elsewhere.
 import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { secretName } from "../envoy/names.ts";
+import { secretName } from "../names.ts";
 import { ListenerReason } from "./conditions.ts";
 import type { ResolvedListener } from "./model.ts";
 import { refAllowed } from "./refs.ts";

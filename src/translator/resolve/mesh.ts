@@ -26,12 +26,13 @@
 import type { BackendObjectReference, GRPCRoute, HTTPRoute, ParentReference, RouteParentStatus } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { TranslatorOptions } from "../../api/translation.ts";
-import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost } from "../envoy/names.ts";
+import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost } from "../names.ts";
 import type { IrCluster, IrMesh, IrRoute } from "../ir.ts";
 import { ClusterCache, type BackendResult } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { compileGRPCRoute } from "./grpcroute.ts";
-import { compileHTTPRoute, entryRoute, type CompiledRoute, type RouteEntry } from "./httproute.ts";
+import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
+import { compileHTTPRoute, entryRoute } from "./httproute.ts";
 import { cleanParentRef } from "./attach.ts";
 import { isServiceParent, meshFrontendProblem, selectServicePorts, tcpPorts } from "./mesh-parents.ts";
 import { safeCompile } from "./index.ts";

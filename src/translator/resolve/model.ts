@@ -42,8 +42,11 @@ export interface ResolvedGateway {
   programmed: Verdict;
   secrets: Map<string, IrSecret>;
   /** spec.tls.backend.clientCertificateRef, resolved (resolve/backend-client-cert.ts). */
-  backendClientCertificate?: import("./backend-client-cert.ts").BackendClientCertificate;
+  backendClientCertificate?: BackendClientCertificate;
 }
+
+/** The Gateway's backend client certificate: its SDS secret, or why it cannot be used. */
+export type BackendClientCertificate = { ok: true; secret: IrSecret } | (Verdict & { ok: false });
 
 /**
  * A listener carries traffic only when accepted, unconflicted and with its

@@ -5,14 +5,12 @@
 // Attachment, hostname intersection and parent status are the shared ones
 // (attach.ts); what is here is the backends and the per-listener view.
 import type { TLSRoute } from "../../api/gateway-api.ts";
-import { routeName } from "../envoy/names.ts";
+import { routeName } from "../names.ts";
 import type { IrL4Route } from "../ir.ts";
-import type { AttachableRoute } from "./attach.ts";
 import type { ClusterCache } from "./backends.ts";
-import type { CompiledRoute } from "./httproute.ts";
+import type { CompiledL4Route, CompiledRoute } from "./compiled-route.ts";
 import { addL4Backends, emptyL4Backends, l4Order, l4ResolvedRefs } from "./l4routes.ts";
 import type { ResolvedListener } from "./model.ts";
-import type { CompiledL4Route, RouteKindHandler } from "./route-kinds.ts";
 
 export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): CompiledRoute & { l4: CompiledL4Route } {
   const ns = route.metadata.namespace ?? "default";
@@ -39,13 +37,6 @@ export function compileTLSRoute(route: TLSRoute, clusters: ClusterCache): Compil
     },
   };
 }
-
-export const TLS_ROUTE_KIND: RouteKindHandler = {
-  kind: "TLSRoute",
-  usesHostnames: true,
-  list: (rs) => rs.list("TLSRoute"),
-  compile: (route: AttachableRoute, ctx) => compileTLSRoute(route as TLSRoute, ctx.clusters),
-};
 
 /**
  * An L4 route as one listener serves it: the SNI names are the route's

@@ -57,3 +57,8 @@ export function parseDuration(d: unknown): number | undefined {
   const ms = parseDurationMs(d);
   return ms === undefined ? undefined : ms / 1000;
 }
+
+/** An IPv4 or IPv6 literal (Gateway addresses; EDS takes only IP endpoints). */
+export function isIp(v: string): boolean {
+  return /^(\d{1,3})(\.\d{1,3}){3}$/.test(v) ? v.split(".").every((o) => Number(o) <= 255) : /^[0-9a-fA-F:.]+$/.test(v) && v.includes(":");
+}

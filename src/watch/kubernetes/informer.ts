@@ -6,7 +6,7 @@
 // own cache stays the single copy of the objects.
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "../../observability/log.ts";
-import { Backoff } from "./backoff.ts";
+import { Backoff } from "../../util/backoff.ts";
 import { errorMessage, statusOf, type KubeClient } from "./kube-http.ts";
 import { makePagedList } from "./list-pager.ts";
 import { apiVersionOf, collectionPath } from "./resources.ts";

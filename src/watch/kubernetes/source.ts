@@ -10,7 +10,7 @@ import type { K8sObject } from "../../api/meta.ts";
 import { buildResourceSet, EMPTY_RESOURCE_SET, type Kind, type ResourceSet } from "../../api/resource-set.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { Source } from "../source.ts";
-import { Backoff } from "./backoff.ts";
+import { Backoff } from "../../util/backoff.ts";
 import { discoverResources, type DiscoveryResult, type WatchedResource } from "./discovery.ts";
 import { DEFAULT_INFORMER_TIMING, ResourceInformer, type InformerTiming } from "./informer.ts";
 import { errorMessage, KubeClient } from "./kube-http.ts";

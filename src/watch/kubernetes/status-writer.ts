@@ -17,13 +17,13 @@ import type { Kind } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { StatusSink } from "../source.ts";
-import { Backoff } from "./backoff.ts";
-import { canonicalJson } from "./canonical-json.ts";
+import { Backoff } from "../../util/backoff.ts";
+import { canonicalJson } from "../../util/canonical-json.ts";
 import { apiError, errorMessage, type KubeClient } from "./kube-http.ts";
 import { statusMetrics, type StatusMetrics } from "./metrics.ts";
 import { objectPath, parseApiVersion, resourceInfo } from "./resources.ts";
 import { applyStatusUpdate, type StatusObject } from "./status-apply.ts";
-import { TokenBucket } from "./token-bucket.ts";
+import { TokenBucket } from "../../util/token-bucket.ts";
 
 export interface StatusWriterOptions {
   client: KubeClient;
