@@ -41,6 +41,7 @@ if (!envoy || !netnsAvailable()) {
       const dp = await DataPlane.start(envoy, {
         files: { "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n"), "web.yaml": web.yaml, "routes.yaml": routes(n, "/edit-0") },
         gateways: ["default/eg"],
+        readyTimeoutMs: 600_000,
       });
       const synced: number[] = [];
       const served: number[] = [];
@@ -54,7 +55,7 @@ if (!envoy || !netnsAvailable()) {
             if ((await dp.snapshotVersion("default/eg")) !== before) break;
             await new Promise((r) => setTimeout(r, 5));
           }
-          await dp.waitSynced("default/eg");
+          await dp.waitSynced("default/eg", 600_000);
           synced.push(performance.now() - t0);
           // (b) Envoy: the new path reaches the backend.
           for (;;) {
