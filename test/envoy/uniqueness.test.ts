@@ -3,10 +3,12 @@
 // chains whose matches overlap (server_names compared case-insensitively, `*`
 // or a partial wildcard in server_names). These Gateways try to make the
 // translator emit each of them; a real Envoy must accept every snapshot.
+import type { JsonObject } from "@bufbuild/protobuf";
 import { expect, it } from "vitest";
 import { resourcesToJson } from "../../src/api/xds-json.ts";
 import { PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { gateway, run } from "../translator/tls-helpers.ts";
+import { CHAIN_CASES, ROUTE_CASES } from "../xds/validate/uniqueness-cases.ts";
 import { describeEnvoy } from "./peer.ts";
 import { staticConfig } from "./static-config.ts";
 import { validateConfigs } from "./validate.ts";
@@ -139,6 +141,42 @@ spec:
     ],
   ],
 ];
+
+const cluster = { name: "c", type: "STATIC", loadAssignment: { clusterName: "c", endpoints: [] } };
+const addr = (port: number) => ({ socketAddress: { address: "127.0.0.1", portValue: port } });
+
+function routeCaseConfig(domains: string[][]): JsonObject {
+  const routeConfig = {
+    name: "r",
+    validateClusters: false,
+    virtualHosts: domains.map((d, i) => ({ name: `v${i}`, domains: d, routes: [{ match: { prefix: "/" }, route: { cluster: "c" } }] })),
+  };
+  const hcm = {
+    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+    statPrefix: "h",
+    routeConfig,
+    httpFilters: [{ name: "router", typedConfig: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+  };
+  return { staticResources: { listeners: [{ name: "l", address: addr(10080), filterChains: [{ filters: [{ name: "hcm", typedConfig: hcm }] }] }], clusters: [cluster] } };
+}
+
+function chainCaseConfig(matches: (JsonObject | undefined)[]): JsonObject {
+  const tcp = { name: "tcp", typedConfig: { "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", statPrefix: "t", cluster: "c" } };
+  const inspector = { name: "tls", typedConfig: { "@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector" } };
+  const filterChains = matches.map((m) => ({ filters: [tcp], ...(m ? { filterChainMatch: m } : {}) }));
+  return { staticResources: { listeners: [{ name: "l", address: addr(10443), listenerFilters: [inspector], filterChains }], clusters: [cluster] } };
+}
+
+describeEnvoy("the pre-serve uniqueness rules agree with Envoy", (envoy) => {
+  it("every route table and filter chain case", { timeout: 120_000 }, async () => {
+    const configs = [
+      ...ROUTE_CASES.map((c) => ({ name: `route: ${c.name}`, config: routeCaseConfig(c.domains) })),
+      ...CHAIN_CASES.map((c) => ({ name: `chains: ${c.name}`, config: chainCaseConfig(c.matches) })),
+    ];
+    const verdicts = (await validateConfigs(envoy, configs)).map((r) => [r.name, r.ok]);
+    expect(verdicts).toEqual([...ROUTE_CASES.map((c) => [`route: ${c.name}`, c.envoyAccepts]), ...CHAIN_CASES.map((c) => [`chains: ${c.name}`, c.envoyAccepts])]);
+  });
+});
 
 describeEnvoy("Envoy's uniqueness rules hold for tricky Gateways", (envoy) => {
   it("every scenario's snapshot passes envoy --mode validate", { timeout: 120_000 }, async () => {
