@@ -7,7 +7,7 @@ import type { Logger } from "../observability/log.ts";
 import { createRegistry, type Registry } from "../observability/metrics.ts";
 import { translate } from "../translator/translate.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
-import { SnapshotCache } from "../xds/cache.ts";
+import { SnapshotCache, type ValidateFn } from "../xds/cache.ts";
 import { NackLog } from "../xds/nack-log.ts";
 import { startXdsServer, type AuthorizeFn, type XdsServer } from "../xds/server.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
@@ -27,6 +27,8 @@ export interface ControlPlaneOptions {
   logger: Logger;
   registry?: Registry;
   debounceMs?: number;
+  /** Replaces validation before serving; tests pass `noValidation` to put what Envoy rejects in front of it. */
+  validate?: ValidateFn;
   /** Called after each published translation (the provisioner uses it). */
   onTranslated?: ControllerOptions["onTranslated"];
 }
@@ -46,7 +48,7 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { logger } = opts;
   const registry = opts.registry ?? createRegistry({ defaultMetrics: true });
-  const cache = new SnapshotCache({ logger, registry });
+  const cache = new SnapshotCache({ logger, registry, ...(opts.validate ? { validate: opts.validate } : {}) });
   const statuses = new StatusStore();
   const nacks = new NackLog(cache);
   const controller = new Controller({

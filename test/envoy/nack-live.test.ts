@@ -1,10 +1,11 @@
 // A NACK from a real Envoy is visible and contained: `switchyard serve`'s control
 // plane serves a Gateway to Envoy; then a RouteConfiguration that Envoy refuses
-// (two virtual hosts for `*`, which the translator never emits) is put
-// in the cache by hand. Envoy NACKs it and keeps its previous routes; the NACK
-// shows in /api/errors with the resource name and Envoy's message, the Gateway
-// and its listener turn Programmed=False, and the listener and clusters stay
-// ACKed. Serving the good table again clears all of it.
+// (two virtual hosts for `*`: the translator never emits it and validation would
+// withhold it, so validation is off here) is put in the cache by hand. Envoy
+// NACKs it and keeps its previous routes; the NACK shows in /api/errors with the
+// resource name and Envoy's message, the Gateway and its listener turn
+// Programmed=False, and the listener and clusters stay ACKed. Serving the good
+// table again clears all of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -20,6 +21,7 @@ import { bootstrapJson } from "../../src/infra/bootstrap.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { createRegistry } from "../../src/observability/metrics.ts";
 import { FileSource } from "../../src/watch/file/source.ts";
+import { noValidation } from "../../src/xds/cache.ts";
 import type { AckEvent } from "../../src/xds/server.ts";
 import { BASE, httpRoute } from "../translator/tls-helpers.ts";
 import { describeEnvoy } from "./peer.ts";
@@ -73,6 +75,7 @@ spec:
       admin: { host: "127.0.0.1", port: 0 },
       logger,
       registry: createRegistry(),
+      validate: noValidation,
     });
     plane.xds.onAck((e) => {
       events.push(e);
