@@ -36,6 +36,7 @@ export const CERT_CASES: CertCase[] = [
   { name: "DNS SAN only", spec: { key: rsa(2048), subject: "O=Acme", sans: [{ type: "dns", value: "a.example.com" }] }, server: true, client: true },
   { name: "IP SAN only", spec: { key: rsa(2048), subject: "", sans: [{ type: "ip", value: "10.1.2.3" }] }, server: true, client: true },
   { name: "URI SAN only", spec: { key: rsa(2048), subject: "", sans: [{ type: "url", value: "spiffe://example/a" }] }, server: true, client: true },
-  { name: "must-staple", spec: { key: rsa(2048), mustStaple: true }, server: false, client: true, message: /must-staple/ },
+  { name: "must-staple", spec: { key: rsa(2048), tlsFeatures: [5] }, server: false, client: true, message: /must-staple/ },
+  { name: "TLS Feature status_request_v2 only", spec: { key: rsa(2048), tlsFeatures: [17] }, server: true, client: true },
   { name: "expired", spec: { key: rsa(2048), expired: true }, server: true, client: true },
 ];
