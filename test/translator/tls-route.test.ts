@@ -161,3 +161,33 @@ describe("HTTPS and TLS listeners on one port", () => {
     expect(l!.filterChains.map((c) => c.filterChainMatch?.serverNames)).toEqual([["web.example.com"]]);
   });
 });
+
+describe("HTTPS and TLS listeners on one port", () => {
+  const HTTPS = `  - {name: https, port: 443, protocol: HTTPS, hostname: www.example.com, tls: {certificateRefs: [{name: rsa}]}}`;
+  const TLS = `  - {name: pass, port: 443, protocol: TLS, hostname: pass.example.com, tls: {mode: Passthrough}}`;
+  const docs = [
+    tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey),
+    tlsRoute("p", "v1alpha2", ["pass.example.com"]),
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: h, namespace: default}
+spec:
+  parentRefs: [{name: eg}]
+  hostnames: [www.example.com]
+  rules: [{backendRefs: [{name: backend, port: 8080}]}]
+`,
+  ];
+  // One Envoy listener per port carries either HTTP connection managers or TLS proxies: the
+  // listener of the other protocol used to be reported Programmed while nothing served it.
+  it.each([
+    ["HTTPS first", `${HTTPS}\n${TLS}`, "https", "pass"],
+    ["TLS first", `${TLS}\n${HTTPS}`, "pass", "https"],
+  ])("%s: the other protocol's listener is Conflicted/ProtocolConflict and not programmed", (_n, listeners, winner, loser) => {
+    const r = run(gateway("eg", listeners), ...docs);
+    expect(cond(listenerConds(r, "default/eg", loser), "Conflicted")).toMatchObject({ status: "True", reason: "ProtocolConflict" });
+    expect(cond(listenerConds(r, "default/eg", loser), "Programmed")).toMatchObject({ status: "False" });
+    expect(cond(listenerConds(r, "default/eg", winner), "Programmed")).toMatchObject({ status: "True" });
+    const chains = snapshot(r, "default/eg").listeners.flatMap((l) => l.filterChains.map((c) => c.filterChainMatch?.serverNames.join()));
+    expect(chains).toEqual([winner === "https" ? "www.example.com" : "pass.example.com"]);
+  });
+});
