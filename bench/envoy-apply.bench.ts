@@ -5,7 +5,7 @@
 // through Envoy. Needs root (network namespaces) and ENVOY_BIN. Prints medians.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DataPlane } from "../test/envoy/harness.ts";
+import { DataPlane, until } from "../test/envoy/harness.ts";
 import { netnsAvailable } from "../test/envoy/netns.ts";
 import { backend, closeAll, gateway, GATEWAY_CLASS } from "../test/envoy/world.ts";
 
@@ -51,17 +51,12 @@ if (!envoy || !netnsAvailable()) {
           const t0 = performance.now();
           writeFileSync(join(dp.dir, "routes.yaml"), routes(n, `/edit-${k}`));
           // (a) switchyard: a new snapshot, ACKed in full by the proxy.
-          for (;;) {
-            if ((await dp.snapshotVersion("default/eg")) !== before) break;
-            await new Promise((r) => setTimeout(r, 5));
-          }
+          // The admin API may be slow to answer while a big reload runs; until() retries.
+          await until("a new snapshot", async () => ((await dp.snapshotVersion("default/eg")) !== before ? true : undefined), 600_000);
           await dp.waitSynced("default/eg", 600_000);
           synced.push(performance.now() - t0);
           // (b) Envoy: the new path reaches the backend.
-          for (;;) {
-            const r = await dp.request("default/eg", { port: 80, path: `/edit-${k}`, host: "h0.example.com" });
-            if (r.echo) break;
-          }
+          await until("the new path through Envoy", async () => ((await dp.request("default/eg", { port: 80, path: `/edit-${k}`, host: "h0.example.com" })).echo ? true : undefined), 600_000);
           served.push(performance.now() - t0);
         }
       } finally {
