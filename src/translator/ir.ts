@@ -61,6 +61,11 @@ export interface IrFilterChain {
   serverNames: string[];
   /** TLS termination (HTTPS, TLS Terminate); absent for plain HTTP. */
   tls?: IrTlsTermination;
+  /**
+   * HTTPS with several listeners on the port: this chain's own route table
+   * (resolve/https-route-tables.ts); absent means the listener's shared table.
+   */
+  routeTable?: { name: string; virtualHosts: IrVirtualHost[] };
 }
 
 export interface IrTlsTermination {

@@ -31,17 +31,10 @@ export interface ListenerHooks {
   other?: (l: IrListener) => Listener | undefined;
 }
 
-export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener | undefined {
-  if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
-  const filters: HttpFilterInit[] = [];
-  if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
-  // Always present and disabled: routes enable it per route, so session
-  // persistence changes only touch RDS and never drain the listener.
-  filters.push(statefulSessionHttpFilter());
-  filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
-  const hcm = pack(HttpConnectionManagerSchema, {
+function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfigName: string): ReturnType<typeof pack> {
+  return pack(HttpConnectionManagerSchema, {
     statPrefix: statPrefix(l.name),
-    routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName: l.routeConfigName } },
+    routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName } },
     httpFilters: filters,
     // kubernetes.io/ws backends: let WebSocket upgrades through.
     upgradeConfigs: [{ upgradeType: "websocket" }],
@@ -51,10 +44,27 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
     // redirects: with it stripped, a redirect to a scheme's default port leaves Location portless.
     stripPortMode: { case: "stripAnyHostPort", value: true },
   });
+}
+
+export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener | undefined {
+  if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
+  const filters: HttpFilterInit[] = [];
+  if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
+  // Always present and disabled: routes enable it per route, so session
+  // persistence changes only touch RDS and never drain the listener.
+  filters.push(statefulSessionHttpFilter());
+  filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
+  // One connection manager per route table: several HTTPS listeners on a port each have their own.
+  const hcms = new Map<string, ReturnType<typeof pack>>();
+  const hcmFor = (rc: string) => {
+    let hcm = hcms.get(rc);
+    if (!hcm) hcms.set(rc, (hcm = connectionManager(l, filters, rc)));
+    return hcm;
+  };
   const filterChains = l.filterChains.map((c) => {
     const chain: ChainInit = {
       name: c.name,
-      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcm } }],
+      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcmFor(c.routeTable?.name ?? l.routeConfigName) } }],
     };
     if (c.serverNames.length > 0 && c.tls) chain.filterChainMatch = { serverNames: c.serverNames };
     hooks.decorateChain?.(chain, c, l);

@@ -19,6 +19,7 @@ import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
 import { backendLBPolicyStatuses } from "./backend-lb-policy.ts";
+import { splitHttpsRouteTables } from "./https-route-tables.ts";
 
 export interface ResolveResult {
   gateways: IrGateway[];
@@ -145,7 +146,9 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
         out.filterChains.push(chain);
       }
     }
-    out.virtualHosts = virtualHosts(name, group, attached, ir.clusters);
+    const owners = new Map<IrVirtualHost, ResolvedListener>();
+    out.virtualHosts = virtualHosts(name, group, attached, ir.clusters, owners);
+    splitHttpsRouteTables(out, group, owners, g.namespace, g.name);
     for (const l of group) {
       for (const a of attached.get(l) ?? []) {
         if (!a.compiled.l4) continue;
@@ -170,6 +173,8 @@ function virtualHosts(
   group: readonly ResolvedListener[],
   attached: ReadonlyMap<ResolvedListener, Attached[]>,
   clusters: Map<string, IrCluster>,
+  /** Filled with the Gateway listener that owns each virtual host. */
+  owners: Map<IrVirtualHost, ResolvedListener>,
 ): IrVirtualHost[] {
   const byDomain = new Map<string, { entry: RouteEntry; listener: ResolvedListener }[]>();
   const ownerCache = new Map<string, ResolvedListener | undefined>();
@@ -208,7 +213,10 @@ function virtualHosts(
       for (const w of fallbacks) for (const x of byDomain.get(w) ?? []) if (!seen.has(x.entry)) (seen.add(x.entry), list.push(x));
     }
     const routes = list.map(({ entry, listener: l }) => entryRoute(entry, l, clusters));
-    hosts.push({ name: virtualHostName(listener, domain), domains: [domain], routes });
+    const vh: IrVirtualHost = { name: virtualHostName(listener, domain), domains: [domain], routes };
+    const o = owner(domain);
+    if (o) owners.set(vh, o);
+    hosts.push(vh);
   }
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
