@@ -6,7 +6,8 @@
 // - Its RE2 matches bytes, as Latin-1: the pattern's UTF-8 bytes are its characters, an escape
 //   above \xFF (`\x{100}`, `\400`) is a syntax error, and a class is cut to \x00-\xFF.
 // - Syntax otherwise follows RE2/Go, which re2js ports. Where the two differ we refuse what
-//   either refuses (re2js refuses `\C`, which C++ takes).
+//   either refuses (re2js refuses `\C`, which C++ takes). The pattern must also parse as UTF-8
+//   (`[é-à]` is a valid byte range but not a valid rune range), as gRPC mesh clients read it so.
 // - Program size is not re2js's: C++ adds a `.*?` prefix and compiles a class to one byte
 //   range per contiguous run; re2js counts one instruction per class. The estimate below walks
 //   the re2js program of the Latin-1 view and weighs each instruction by what C++ makes of it,
@@ -141,6 +142,8 @@ export function checkRe2(pattern: unknown, limit: number = RE2_MAX_PROGRAM_SIZE)
   if (esc) return { ok: false, message: `is not valid RE2: ${esc}` };
   let size: number;
   try {
+    // Proxyless gRPC clients (mesh) compile the pattern as UTF-8: it must parse that way too.
+    RE2JS.compile(pattern);
     size = estimateProgramSize(pattern);
   } catch (e) {
     const why = e instanceof Error ? e.message.replace(/^error parsing regexp: /, "") : String(e);
