@@ -217,10 +217,11 @@ function progOf(pattern: string): ProgInst[] {
 
 /** Upper bounds of the program size Envoy's RE2 reports, compiled as Latin-1 and as UTF-8 (throws if it does not parse). */
 export function estimateProgramSizes(pattern: string): { latin1: number; utf8: number } {
-  let latin1 = FIXED_COST;
-  for (const i of progOf(latin1View(pattern))) latin1 += instCost(i);
+  // UTF-8 first: its syntax errors quote the pattern as written.
   let utf8 = FIXED_COST;
   for (const i of progOf(pattern)) utf8 += utf8InstCost(i);
+  let latin1 = FIXED_COST;
+  for (const i of progOf(latin1View(pattern))) latin1 += instCost(i);
   return { latin1, utf8 };
 }
 
@@ -234,9 +235,30 @@ function hasLoneSurrogate(s: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
 
+/**
+ * Verdicts of recent patterns: a check costs two re2js compilations (about half a millisecond),
+ * and every translation sees the same patterns again. A pure function's memo: bounded, and it
+ * changes no result.
+ */
+const verdicts = new Map<string, Re2Verdict>();
+const MAX_REMEMBERED = 4096;
+/** Longer patterns are rare and are not remembered, which bounds the memo to a few MB. */
+const MAX_REMEMBERED_CHARS = 1024;
+
 /** Whether Envoy compiles `pattern` under the program-size `limit`, and if not, why. */
 export function checkRe2(pattern: unknown, limit: number = RE2_MAX_PROGRAM_SIZE): Re2Verdict {
   if (typeof pattern !== "string" || pattern === "") return { ok: false, message: "is empty" };
+  const key = `${limit}\u0000${pattern}`;
+  const known = verdicts.get(key);
+  if (known) return known;
+  const v = check(pattern, limit);
+  if (pattern.length > MAX_REMEMBERED_CHARS) return v;
+  if (verdicts.size >= MAX_REMEMBERED) verdicts.delete(verdicts.keys().next().value ?? "");
+  verdicts.set(key, v);
+  return v;
+}
+
+function check(pattern: string, limit: number): Re2Verdict {
   if (pattern.length > MAX_PATTERN_CHARS) return { ok: false, message: `is longer than ${MAX_PATTERN_CHARS} characters` };
   if (hasLoneSurrogate(pattern)) return { ok: false, message: "is not valid UTF-8" };
   const esc = escapeProblem(pattern);
