@@ -3,7 +3,8 @@
 // the bound against the real Envoy on every run that has one).
 import { describe, expect, it } from "vitest";
 import { RE2_MAX_PROGRAM_SIZE } from "../../src/api/re2-limits.ts";
-import { checkRe2, estimateProgramSize, estimateProgramSizes } from "../../src/translator/resolve/re2-check.ts";
+import { checkRe2 } from "../../src/translator/resolve/re2-check.ts";
+import { estimateProgramSize, estimateProgramSizes } from "../../src/translator/resolve/re2-size.ts";
 import { escapeRegex } from "../../src/translator/resolve/grpc-match.ts";
 
 const refused = (p: string, limit?: number): string => {
