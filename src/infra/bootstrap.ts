@@ -4,6 +4,7 @@
 import { fromJson, toJson, type JsonObject } from "@bufbuild/protobuf";
 import { BootstrapSchema } from "../gen/envoy/config/bootstrap/v3/bootstrap_pb.js";
 import { registry } from "../gen/registry.js";
+import { RE2_MAX_PROGRAM_SIZE } from "../api/re2-limits.ts";
 
 export interface BootstrapOptions {
   /** Gateway `namespace/name`; becomes node.cluster, which selects the snapshot. */
@@ -62,6 +63,18 @@ export function bootstrapJson(opts: BootstrapOptions): JsonObject {
       listeners: [readinessListener(opts.readinessPort ?? 19003)],
     },
     admin: { address: { socketAddress: { address: "127.0.0.1", portValue: opts.adminPort ?? 19000 } } },
+    layeredRuntime: {
+      layers: [
+        // The translator refuses regexes over this size (src/api/re2-limits.ts); Envoy must accept
+        // every one below it. Envoy's own default (100) would NACK a route table over one `\w{100}`.
+        {
+          name: "switchyard",
+          staticLayer: { "re2.max_program_size.error_level": RE2_MAX_PROGRAM_SIZE, "re2.max_program_size.warn_level": RE2_MAX_PROGRAM_SIZE },
+        },
+        // Keeps /runtime_modify on the admin port working, as it does without a layered runtime.
+        { name: "admin", adminLayer: {} },
+      ],
+    },
   };
   // Round-trip through the generated type: a typo in a field name fails here, not in Envoy.
   return toJson(BootstrapSchema, fromJson(BootstrapSchema, json, { registry }), { registry }) as JsonObject;

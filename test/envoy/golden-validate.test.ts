@@ -1,11 +1,12 @@
-// Oracle: every golden translation output, as a static bootstrap, passes `envoy --mode validate`.
+// Oracle: every golden translation output (Gateways and the mesh), as a static bootstrap, passes
+// `envoy --mode validate`.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { parse } from "yaml";
 import type { ResourcesJson } from "../../src/api/xds-json.ts";
 import { describeEnvoy } from "./peer.ts";
-import { staticConfig } from "./static-config.ts";
+import { meshAsSocketListeners, staticConfig } from "./static-config.ts";
 import { validateConfigs } from "./validate.ts";
 
 const GOLDEN = join(import.meta.dirname, "../golden");
@@ -18,6 +19,8 @@ function goldenSnapshots(): { name: string; key: string; resources: ResourcesJso
       if (!f.endsWith(".out.yaml")) continue;
       const doc = parse(readFileSync(join(GOLDEN, feature.name, f), "utf8")) as { gateways?: { key: string; xds: ResourcesJson }[]; mesh?: ResourcesJson };
       for (const g of doc.gateways ?? []) out.push({ name: `${feature.name}/${f} ${g.key}`, key: g.key, resources: g.xds });
+      // The mesh's api_listeners, as socket listeners: their route tables get checked too.
+      if (doc.mesh) out.push({ name: `${feature.name}/${f} mesh`, key: "mesh", resources: meshAsSocketListeners(doc.mesh) });
     }
   }
   return out;

@@ -11,6 +11,25 @@ function strip(o: JsonObject): JsonObject {
   return rest;
 }
 
+/**
+ * A mesh snapshot's listeners are api_listeners (what a proxyless gRPC client asks for by name);
+ * Envoy takes only one of those. Each becomes a plain HTTP listener on 127.0.0.1 with the same
+ * connection manager, from `firstPort` up, so that every mesh RouteConfiguration is checked too.
+ */
+export function meshAsSocketListeners(r: ResourcesJson, firstPort = 20000): ResourcesJson {
+  const listener = r.listener.map((l, i) => {
+    const api = (l["apiListener"] as JsonObject | undefined)?.["apiListener"];
+    if (!api) return l;
+    const { apiListener: _a, ...rest } = l;
+    return {
+      ...rest,
+      address: { socketAddress: { address: "127.0.0.1", portValue: firstPort + i } },
+      filterChains: [{ filters: [{ name: "envoy.filters.network.http_connection_manager", typedConfig: api }] }],
+    };
+  });
+  return { ...r, listener };
+}
+
 export function staticConfig(r: ResourcesJson, gateway = "default/eg"): JsonObject {
   const routes = new Map(r.route.map((x) => [String(x["name"]), strip(x)]));
   const cla = new Map(r.endpoint.map((x) => [String(x["clusterName"]), strip(x)]));

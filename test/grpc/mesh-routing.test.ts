@@ -80,7 +80,12 @@ function routes(oneTo = "v1"): K8sObject[] {
       spec: {
         parentRefs: [svcParent("web")],
         rules: [
-          { matches: [{ path: { type: "PathPrefix", value: "/test.Web" } }], backendRefs: [{ name: "v2", port: PORT }] },
+          // The rewrite becomes a regex_rewrite in mesh tables; gRPC clients ignore it but must accept the table.
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/test.Web" } }],
+            filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/test.Web" } } }],
+            backendRefs: [{ name: "v2", port: PORT }],
+          },
           // CORS means nothing to gRPC; its per-route config must not make the client reject the table.
           {
             matches: [{ path: { type: "Exact", value: "/test.Web/V1" } }],
@@ -217,7 +222,9 @@ describe("GAMMA mesh routing with grpc-js-xds", () => {
     expect(counts.get("v1")).toBeLessThanOrEqual(140);
   });
 
-  it("HTTPRoute with a Service parent: Exact beats PathPrefix, the prefix matches whole segments only, CORS is ignored", async () => {
+  it("HTTPRoute with a Service parent: Exact beats PathPrefix, the prefix matches whole segments only, CORS and the rewrite are ignored", async () => {
+    const rewrites = mesh.routes.flatMap((rc) => rc.virtualHosts.flatMap((vh) => vh.routes.map((r) => (r.action.case === "route" ? r.action.value.regexRewrite?.pattern?.regex : undefined))));
+    expect(rewrites).toContain("^/test\\.Web");
     const c = meshClient("web");
     expect(await call(c, "/test.Web/V1")).toBe("v1");
     expect(await call(c, "/test.Web/Other")).toBe("v2");

@@ -4,7 +4,9 @@
 // ClusterLoadAssignments. Routes are spelled by the Gateway emitters
 // (route.ts, cluster.ts, endpoint.ts); only two spellings change, so that a
 // gRPC client accepts them and Envoy behaves the same:
-// - PathPrefix "/p" -> safe_regex `^/p(/.*)?$` (gRPC has no path_separated_prefix);
+// - PathPrefix "/p" -> safe_regex `^/p(/.*)?$` (gRPC has no path_separated_prefix), and so a
+//   ReplacePrefixMatch rewrite -> a regex_rewrite of `^/p` (a prefix_rewrite would replace the
+//   whole path the regex matched; gRPC clients ignore path rewrites, Envoy applies them);
 // - a direct 500 (rule without valid backends) -> the invalid-backend
 //   cluster (gRPC has no direct_response). Unlike in Gateway snapshots that
 //   cluster is sent, with no endpoints: a gRPC client waits for every
@@ -99,7 +101,7 @@ export function emitMesh(ir: IrMesh): XdsResources {
       virtualHosts: [{ name: rc.name, domains: ["*"], routes: rc.routes.map(meshRoute) }],
       l4Routes: [],
     };
-    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade)));
+    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade, { prefixAsRegex: true })));
   }
   const irClusters = [...ir.clusters.values()];
   if (ir.routeConfigs.some((rc) => rc.routes.some(usesInvalidBackend))) {

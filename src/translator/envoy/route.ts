@@ -22,8 +22,18 @@ import { sessionPerFilterConfig } from "./session.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";
 
-export function emitRouteConfiguration(l: IrListener): RouteConfiguration {
-  return emitRouteTable(l.routeConfigName, l.virtualHosts);
+/**
+ * How a table spells what depends on its path matches. `prefixAsRegex`: PathPrefix matches are
+ * emitted as a safe_regex (mesh tables: gRPC clients have no path_separated_prefix), where a
+ * prefix_rewrite would replace the whole matched path, so ReplacePrefixMatch becomes a
+ * regex_rewrite of the prefix alone.
+ */
+export interface RouteSpelling {
+  prefixAsRegex?: boolean;
+}
+
+export function emitRouteConfiguration(l: IrListener, spelling: RouteSpelling = {}): RouteConfiguration {
+  return emitRouteTable(l.routeConfigName, l.virtualHosts, spelling);
 }
 
 /** The RouteConfigurations of an HTTP(S) listener: its shared table, or one per filter chain. */
@@ -33,14 +43,14 @@ export function emitRouteConfigurations(l: IrListener): RouteConfiguration[] {
   return tables.map((t) => emitRouteTable(t.name, t.virtualHosts));
 }
 
-export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[]): RouteConfiguration {
+export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[], spelling: RouteSpelling = {}): RouteConfiguration {
   // The matches of one rule share their IR action; they share its Envoy RouteAction too (never mutated).
   const actions = new Map<IrRouteAction, RouteAction>();
   return create(RouteConfigurationSchema, {
     name,
     // Gateway API hostnames never carry a port; match Host with or without one.
     ignorePortInHostMatching: true,
-    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions)) })),
+    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions, spelling)) })),
   });
 }
 
@@ -51,11 +61,11 @@ export function usesCors(l: IrListener): boolean {
 
 type RouteInit = MessageInitShape<typeof RouteSchema>;
 
-export function emitRoute(r: IrRoute, actions?: Map<IrRouteAction, RouteAction>): RouteInit {
+export function emitRoute(r: IrRoute, actions?: Map<IrRouteAction, RouteAction>, spelling: RouteSpelling = {}): RouteInit {
   const route: RouteInit = {
     name: r.name,
     match: emitMatch(r.match),
-    action: emitAction(r.action, actions),
+    action: emitAction(r.action, actions, spelling),
     requestHeadersToAdd: headersToAdd(r.requestHeaders),
     requestHeadersToRemove: r.requestHeaders?.remove ?? [],
     responseHeadersToAdd: headersToAdd(r.responseHeaders),
@@ -115,19 +125,27 @@ function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
 
+/** A literal for a regex_rewrite substitution, where a backslash starts a group reference. */
+function literalSubstitution(s: string): string {
+  return s.replace(/\\/g, "\\\\");
+}
+
 /** Prefix replacement with the spec's slash rules; undefined: use prefix_rewrite. */
-function prefixRegex(p: Extract<IrPathRewrite, { type: "ReplacePrefixMatch" }>): { pattern: { regex: string }; substitution: string } | undefined {
+function prefixRegex(p: Extract<IrPathRewrite, { type: "ReplacePrefixMatch" }>, prefixAsRegex: boolean): { pattern: { regex: string }; substitution: string } | undefined {
   const replacement = p.value.replace(/\/+$/, "");
-  if (replacement !== "" && p.prefix !== "/") return undefined;
   if (p.prefix === "/") {
     // Every path matches "/": put the replacement in front of the whole path.
     return { pattern: { regex: "^/(.*)" }, substitution: replacement === "" ? "/\\1" : `${replacement}/\\1` };
   }
   // Replacing with "/": "/prefix/x" -> "/x" and "/prefix" -> "/".
-  return { pattern: { regex: `^${escapeRegex(p.prefix)}/*` }, substitution: "/" };
+  if (replacement === "") return { pattern: { regex: `^${escapeRegex(p.prefix)}/*` }, substitution: "/" };
+  // The match already ended the prefix at a segment boundary: "/prefix/x" -> "<replacement>/x".
+  if (prefixAsRegex) return { pattern: { regex: `^${escapeRegex(p.prefix)}` }, substitution: literalSubstitution(replacement) };
+  return undefined;
 }
 
-function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> | undefined): RouteInit["action"] {
+function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> | undefined, spelling: RouteSpelling): RouteInit["action"] {
+  const asRegex = spelling.prefixAsRegex === true;
   switch (a.kind) {
     case "direct":
       return { case: "directResponse", value: { status: a.status } };
@@ -142,7 +160,7 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
       if (r.hostname) v.hostRedirect = r.hostname;
       if (r.path?.type === "ReplaceFullPath") v.pathRewriteSpecifier = { case: "pathRedirect", value: r.path.value };
       else if (r.path?.type === "ReplacePrefixMatch") {
-        const re = prefixRegex(r.path);
+        const re = prefixRegex(r.path, asRegex);
         v.pathRewriteSpecifier = re ? { case: "regexRewrite", value: re } : { case: "prefixRewrite", value: r.path.value.replace(/\/+$/, "") };
       }
       return { case: "redirect", value: v };
@@ -150,7 +168,7 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
     case "forward": {
       let value = actions?.get(a);
       if (!value) {
-        value = create(RouteActionSchema, forward(a));
+        value = create(RouteActionSchema, forward(a, asRegex));
         actions?.set(a, value);
       }
       return { case: "route", value };
@@ -158,7 +176,7 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
   }
 }
 
-function forward(a: Extract<IrRouteAction, { kind: "forward" }>): MessageInitShape<typeof RouteActionSchema> {
+function forward(a: Extract<IrRouteAction, { kind: "forward" }>, prefixAsRegex: boolean): MessageInitShape<typeof RouteActionSchema> {
   const v: MessageInitShape<typeof RouteActionSchema> = {};
   const only = a.backends[0];
   if (a.backends.length === 1 && a.invalidWeight === 0 && only && !only.requestHeaders && !only.responseHeaders) {
@@ -184,7 +202,7 @@ function forward(a: Extract<IrRouteAction, { kind: "forward" }>): MessageInitSha
   if (p?.type === "ReplaceFullPath") {
     v.regexRewrite = { pattern: { regex: "^/.*$" }, substitution: p.value };
   } else if (p?.type === "ReplacePrefixMatch") {
-    const re = prefixRegex(p);
+    const re = prefixRegex(p, prefixAsRegex);
     if (re) v.regexRewrite = re;
     else v.prefixRewrite = p.value.replace(/\/+$/, "");
   }

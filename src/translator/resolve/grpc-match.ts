@@ -6,7 +6,7 @@
 // `/pkg\.Svc/[^/]+`, never a bare string prefix.
 import type { GRPCRouteMatch, HTTPHeaderMatch } from "../../api/gateway-api.ts";
 import type { IrHeaderMatch, IrMatch } from "../ir.ts";
-import { validHeaderName, validHeaderValue, validRegex } from "./values.ts";
+import { quoteRegex, regexProblem, validHeaderName, validHeaderValue } from "./values.ts";
 
 /** Service: a dotted name of identifiers (the CRD's pattern); method: one identifier. */
 const SERVICE_RE = /^(?:[A-Za-z_][A-Za-z_0-9]*\.)*[A-Za-z_][A-Za-z_0-9]*$/;
@@ -33,7 +33,8 @@ function headers(list: HTTPHeaderMatch[] | undefined): IrHeaderMatch[] | string 
       if (!validHeaderValue(h.value)) return `header match value for ${name} is not valid`;
       out.push({ name, match: { type: "Exact", value: h.value } });
     } else if (type === "RegularExpression") {
-      if (!validRegex(h.value)) return `header match regex for ${name} is not a valid RE2 expression`;
+      const bad = regexProblem(h.value);
+      if (bad || typeof h.value !== "string") return `header match ${JSON.stringify(name)} value regex ${quoteRegex(h.value)} ${bad ?? "is not a string"}`;
       out.push({ name, match: { type: "RegularExpression", value: h.value } });
     } else {
       return `header match type ${JSON.stringify(type)} is not supported`;
@@ -60,13 +61,21 @@ export function grpcMatch(m: GRPCRouteMatch | undefined): GrpcMatchResult {
       return { ok: true, match: { path: { type: "Exact", value: `/${service}/${meth}` }, headers: hs, queryParams: [] }, ...chars };
     }
     const re = `/${service !== undefined ? escapeRegex(service) : SEGMENT}/${meth !== undefined ? escapeRegex(meth) : SEGMENT}`;
+    const bad = regexProblem(re);
+    if (bad) return { ok: false, message: `method match (as the path regex ${quoteRegex(re)}) ${bad}` };
     return { ok: true, match: { path: { type: "RegularExpression", value: re }, headers: hs, queryParams: [] }, ...chars };
   }
   if (type === "RegularExpression") {
-    if (service !== undefined && !validRegex(service)) return { ok: false, message: `service regex ${JSON.stringify(service)} is not a valid RE2 expression` };
-    if (meth !== undefined && !validRegex(meth)) return { ok: false, message: `method regex ${JSON.stringify(meth)} is not a valid RE2 expression` };
+    // Each part must be a regex on its own, so that `a)|(b` cannot break out of its group.
+    const badService = service !== undefined ? regexProblem(service) : undefined;
+    if (badService) return { ok: false, message: `method.service regex ${quoteRegex(service)} ${badService}` };
+    const badMethod = meth !== undefined ? regexProblem(meth) : undefined;
+    if (badMethod) return { ok: false, message: `method.method regex ${quoteRegex(meth)} ${badMethod}` };
     // Each part is grouped so an alternation stays inside its own segment.
     const re = `/${service !== undefined ? `(?:${service})` : SEGMENT}/${meth !== undefined ? `(?:${meth})` : SEGMENT}`;
+    // The parts fit on their own; together they may not.
+    const bad = regexProblem(re);
+    if (bad) return { ok: false, message: `method match (as the path regex ${quoteRegex(re)}) ${bad}` };
     // Regex parts are implementation-specific; they count as no characters, so exact matches win.
     return { ok: true, match: { path: { type: "RegularExpression", value: re }, headers: hs, queryParams: [] }, serviceChars: 0, methodChars: 0 };
   }

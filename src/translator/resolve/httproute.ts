@@ -13,7 +13,7 @@ import { RouteReason } from "./conditions.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
 import { precedenceOf } from "./precedence.ts";
-import { HTTP_METHODS, parseDuration, validHeaderName, validHeaderValue, validPath, validRegex } from "./values.ts";
+import { HTTP_METHODS, parseDuration, quoteRegex, regexProblem, validHeaderName, validHeaderValue, validPath } from "./values.ts";
 
 /** The IR route of an entry served on listener `l`; registers the clusters it uses. */
 export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map<string, IrCluster>): IrRoute {
@@ -248,7 +248,8 @@ function irMatch(m: HTTPRouteMatch): IrMatch | string {
       if (!validPath(value)) return `path ${String(value)} is not a valid path`;
       out.path = type === "PathPrefix" ? { type: "PathPrefix", value: value.replace(/\/+$/, "") || "/" } : { type: "Exact", value };
     } else if (type === "RegularExpression") {
-      if (!validRegex(value)) return `path regex ${String(value)} is not supported`;
+      const bad = regexProblem(value);
+      if (bad) return `path.value regex ${quoteRegex(value)} ${bad}`;
       out.path = { type: "RegularExpression", value };
     } else return `path match type ${String(type)} is not supported`;
   }
@@ -258,7 +259,7 @@ function irMatch(m: HTTPRouteMatch): IrMatch | string {
     const lower = h.name.toLowerCase();
     if (seenHeaders.has(lower)) continue; // the first match for a name wins
     seenHeaders.add(lower);
-    const sm = stringMatch(h.type, h.value);
+    const sm = stringMatch(h.type, h.value, `header match ${JSON.stringify(lower)}`);
     if (typeof sm === "string") return sm;
     out.headers.push({ name: lower, match: sm });
   }
@@ -267,7 +268,7 @@ function irMatch(m: HTTPRouteMatch): IrMatch | string {
     if (typeof q?.name !== "string" || q.name === "" || q.name.length > 256) return "query param match needs a name";
     if (seenQuery.has(q.name)) continue;
     seenQuery.add(q.name);
-    const sm = stringMatch(q.type, q.value);
+    const sm = stringMatch(q.type, q.value, `query param match ${JSON.stringify(q.name)}`);
     if (typeof sm === "string") return sm;
     out.queryParams.push({ name: q.name, match: sm });
   }
@@ -278,14 +279,16 @@ function irMatch(m: HTTPRouteMatch): IrMatch | string {
   return out;
 }
 
-function stringMatch(type: string | undefined, value: unknown): IrStringMatch | string {
+/** `field` names the match in messages, e.g. `header match "x-a"`. */
+function stringMatch(type: string | undefined, value: unknown, field: string): IrStringMatch | string {
   const t = type ?? "Exact";
   if (t === "Exact") {
     if (!validHeaderValue(value)) return `match value ${String(value)} is not valid`;
     return { type: "Exact", value };
   }
   if (t === "RegularExpression") {
-    if (!validRegex(value)) return `regex ${String(value)} is not supported`;
+    const bad = regexProblem(value);
+    if (bad || typeof value !== "string") return `${field} value regex ${quoteRegex(value)} ${bad ?? "is not a string"}`;
     return { type: "RegularExpression", value };
   }
   return `match type ${t} is not supported`;

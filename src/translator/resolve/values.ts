@@ -1,5 +1,6 @@
 // Small validators and parsers for user-written values that Envoy would
 // reject (NACK) if passed through unchecked.
+import { checkRe2 } from "./re2-check.ts";
 
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_|~`-]+$/;
 
@@ -17,17 +18,19 @@ export function validPath(p: unknown): p is string {
   return typeof p === "string" && p.startsWith("/") && p.length <= 1024 && !/[?#\s\0]/.test(p);
 }
 
-/** A regular expression RE2 (Envoy's engine) is likely to accept. */
-export function validRegex(r: unknown): r is string {
-  if (typeof r !== "string" || r.length === 0 || r.length > 1024) return false;
-  if (/\(\?[=!<]|\\[1-9]/.test(r)) return false; // lookaround and backreferences are not RE2
-  try {
-    // RE2 flag groups such as (?i) are fine for Envoy; JavaScript only knows them as flags.
-    new RegExp(r.replace(/^\(\?[imsU]+\)/, ""));
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Why Envoy would refuse `r` in a `safe_regex` (re2-check.ts: RE2 syntax as Envoy parses it, and
+ * the program-size limit), as a phrase to put after the field name; undefined when it compiles.
+ */
+export function regexProblem(r: unknown): string | undefined {
+  const v = checkRe2(r);
+  return v.ok ? undefined : v.message;
+}
+
+/** A pattern quoted for a status message, cut short when long. */
+export function quoteRegex(r: unknown): string {
+  const s = typeof r === "string" ? r : String(r);
+  return JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 }
 
 export const HTTP_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]);
