@@ -12,7 +12,8 @@ import { clientSecretName } from "../certgen.ts";
 import { addressRequest } from "./addresses.ts";
 import { BOOTSTRAP_HASH_ANNOTATION, GATEWAY_KEY_ANNOTATION, ownedLabels, proxyName, selectorLabels } from "./names.ts";
 
-export const DEFAULT_ENVOY_IMAGE = "docker.io/envoyproxy/envoy:distroless-v1.36.0";
+// The Envoy the tests run (e2e/peers/install-envoy.sh pins 1.40.0): what is proven is what is deployed.
+export const DEFAULT_ENVOY_IMAGE = "docker.io/envoyproxy/envoy:distroless-v1.40.0";
 export const READINESS_PORT = 19003;
 export const ADMIN_PORT = 19000;
 const BOOTSTRAP_DIR = "/etc/envoy";
