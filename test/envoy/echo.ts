@@ -7,6 +7,7 @@ import dgram from "node:dgram";
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { Duplex } from "node:stream";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 
@@ -168,6 +169,33 @@ export function encodeFrame(text: string, mask = false): Buffer {
 
 const H2_PREFACE = "PRI * HTTP/2.0";
 
+/** A duplex over `socket` that first yields `head` (bytes already read from it). */
+function replaying(socket: net.Socket, head: Buffer): Duplex {
+  const d = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _enc, cb) {
+      socket.write(chunk, cb);
+    },
+    final(cb) {
+      socket.end();
+      cb();
+    },
+    destroy(err, cb) {
+      socket.destroy();
+      cb(err);
+    },
+  });
+  d.push(head);
+  socket.on("data", (c: Buffer) => {
+    if (!d.push(c)) socket.pause();
+  });
+  socket.on("end", () => d.push(null));
+  socket.on("close", () => d.destroy());
+  return d;
+}
+
 export interface EchoOptions {
   service: string;
   endpoint: string;
@@ -194,10 +222,16 @@ export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
     socket.on("error", () => {});
     socket.once("data", (first: Buffer) => {
       socket.pause();
-      socket.unshift(first);
       const isH2 = first.subarray(0, H2_PREFACE.length).toString() === H2_PREFACE;
-      (isH2 ? h2 : h1).emit("connection", socket);
-      socket.resume();
+      if (!isH2) {
+        socket.unshift(first);
+        h1.emit("connection", socket);
+        socket.resume();
+        return;
+      }
+      // The HTTP/2 server reads a plain socket's native handle and would never see an unshifted
+      // preface: hand it a stream that replays the first bytes, then relays the socket.
+      h2.emit("connection", replaying(socket, first));
     });
   };
   const server = o.tls
