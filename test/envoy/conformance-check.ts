@@ -75,9 +75,13 @@ const norm = (v: string | string[] | undefined) => (v === undefined ? undefined 
 
 export function compare(r: Req, sentPath: string, res: HttpResult, want: Want): string[] {
   const errs: string[] = [];
-  const status = want.status ?? 200;
-  if (res.status !== status) return [`status ${res.status}, want ${status}${res.echo ? ` (answered by ${res.echo.service})` : res.body ? ` (${res.body.slice(0, 120)})` : ""}`];
-  if (status === 200) {
+  const statuses = want.statuses ?? [want.status ?? 200];
+  if (!statuses.includes(res.status)) return [`status ${res.status}, want ${statuses.join(" or ")}${res.echo ? ` (answered by ${res.echo.service})` : res.body ? ` (${res.body.slice(0, 120)})` : ""}`];
+  const status = res.status;
+  if ((status === 200 || status === 204) && want.byGateway) {
+    if (res.echo) errs.push(`${res.echo.service} answered, want the gateway itself`);
+    errs.push(...responseHeaders(res, want));
+  } else if (status === 200) {
     const e = res.echo;
     if (!e) return ["a 200 that no echo backend answered"];
     const ns = want.namespace ?? NAMESPACE_DEFAULT;
@@ -93,11 +97,7 @@ export function compare(r: Req, sentPath: string, res: HttpResult, want: Want): 
       if (got !== v) errs.push(`backend saw ${k}: ${got ?? "(none)"}, want ${v}`);
     }
     for (const k of want.request?.absent ?? []) if (e.headers[k.toLowerCase()] !== undefined) errs.push(`backend saw ${k}: ${e.headers[k.toLowerCase()]}, want none`);
-    for (const [k, v] of Object.entries(want.headers ?? {})) {
-      const got = norm(res.headers[k.toLowerCase()]);
-      if (got !== v) errs.push(`response ${k}: ${got ?? "(none)"}, want ${v}`);
-    }
-    for (const k of want.absentHeaders ?? []) if (res.headers[k.toLowerCase()] !== undefined) errs.push(`response has ${k}: ${String(res.headers[k.toLowerCase()])}, want none`);
+    errs.push(...responseHeaders(res, want));
   } else if (status >= 300 && status < 400 && want.redirect) {
     const loc = res.headers.location;
     if (typeof loc !== "string") return ["a redirect without Location"];
@@ -112,6 +112,21 @@ export function compare(r: Req, sentPath: string, res: HttpResult, want: Want): 
     const wantPath = want.redirect.path ?? r.path.split("?")[0];
     if (u.pathname !== wantPath) errs.push(`Location path ${u.pathname}, want ${wantPath} (${loc})`);
   }
+  return errs;
+}
+
+function responseHeaders(res: HttpResult, want: Want): string[] {
+  const errs: string[] = [];
+  for (const [k, v] of Object.entries(want.headers ?? {})) {
+    const got = norm(res.headers[k.toLowerCase()]);
+    if (got !== v) errs.push(`response ${k}: ${got ?? "(none)"}, want ${v}`);
+  }
+  const bare = (v: string) => v.replace(/\s+/g, "");
+  for (const [k, vs] of Object.entries(want.oneOf ?? {})) {
+    const got = norm(res.headers[k.toLowerCase()]);
+    if (got === undefined || !vs.map(bare).includes(bare(got))) errs.push(`response ${k}: ${got ?? "(none)"}, want one of ${JSON.stringify(vs)}`);
+  }
+  for (const k of want.absentHeaders ?? []) if (res.headers[k.toLowerCase()] !== undefined) errs.push(`response has ${k}: ${String(res.headers[k.toLowerCase()])}, want none`);
   return errs;
 }
 
