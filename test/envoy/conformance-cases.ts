@@ -68,6 +68,8 @@ export interface ConformanceTest {
   distributions?: Distribution[];
   /** A known failure through a real Envoy, with its reason: run as `it.fails`. */
   fails?: string;
+  /** The release whose manifest and Go test these are, when not v1.6.1 (only ones that need no new API). */
+  version?: "v1.7.0";
 }
 
 const INFRA = "gateway-conformance-infra";
@@ -94,8 +96,8 @@ const ISOLATION_HOSTS: [string, string][] = [
 ];
 const isolation = ISOLATION_HOSTS.flatMap(([host, ok]) => ISOLATION_PATHS.map((p) => at(host, p, p === ok ? V1 : 404)));
 
-const retry = (route: string, responseCode: number, succeedAfter: number, status: number): Case => ({
-  req: { path: `/retry/${route}?responseCode=${responseCode}&succeedAfter=${succeedAfter}&uuid={uuid}` },
+const retry = (route: string, responseCode: number, succeedAfter: number, status: number, more = ""): Case => ({
+  req: { path: `/retry/${route}?responseCode=${responseCode}&succeedAfter=${succeedAfter}${more}&uuid={uuid}` },
   want: { status, ...(status === 200 ? { backend: V3 } : {}) },
 });
 
@@ -603,6 +605,33 @@ export const TESTS: ConformanceTest[] = [
       retry("code-all-attempts-2", 504, 1, 200),
       retry("code-all-attempts-2", 504, 3, 504),
     ],
+  },
+  {
+    name: "HTTPRouteRetryWithRequestTimeout + HTTPRouteRetryWithBackendTimeout",
+    version: "v1.7.0",
+    manifest: "httproute-retry-with-timeouts.yaml",
+    gateway: "same-namespace",
+    cases: [
+      retry("request-timeout-500ms", 500, 1, 200),
+      retry("request-timeout-500ms", 500, 2, 504, "&delayRetry=300ms"),
+      retry("backend-timeout-500ms", 500, 2, 200, "&delayRetry=100ms&delay=100ms"),
+      retry("request-timeout-500ms", 500, 2, 504, "&delayRetry=1s&delay=1s"),
+    ],
+  },
+  {
+    name: "HTTPRouteRuleOrder",
+    version: "v1.7.0",
+    manifest: "httproute-rule-order.yaml",
+    gateway: "same-namespace",
+    cases: [get("/rule-order", V1, {}, { headers: { "x-color": "blue", "x-version": "one" } }), code("/rule-order-invalid-backend", 500)],
+  },
+  {
+    name: "HTTPRouteBackendURLRewrite",
+    version: "v1.7.0",
+    fails: "URLRewrite in a backendRef's filters is not implemented: the route is Accepted=False (UnsupportedValue) and the paths answer 404",
+    manifest: "httproute-backend-url-rewrite.yaml",
+    gateway: "same-namespace",
+    cases: [get("/full/original", V1, { request: { path: "/rewritten-full" } }), get("/prefix/original", V1, { request: { path: "/rewritten-prefix/original" } })],
   },
   {
     name: "HTTPRouteWeight",

@@ -67,7 +67,7 @@ function echoSetHeaders(value: string | string[] | undefined): Record<string, st
 
 interface Behaviour {
   namespace?: string;
-  /** Also behave as the upstream conformance echo (echo-basic) does for its inputs: ?delay=, /retry/, X-Echo-Set-Header. */
+  /** Also behave as the upstream conformance echo (echo-basic) does for its inputs: ?delay=, /retry/ (with ?delayRetry=), X-Echo-Set-Header. */
   upstream?: boolean;
 }
 
@@ -101,6 +101,7 @@ function handler(service: string, endpoint: string, secure: () => EchoReply["tls
           const n = attempts.get(id) ?? 0;
           if (n < Number(q.get("succeedAfter") ?? 0)) {
             attempts.set(id, n + 1);
+            wait = goDuration(q.get("delayRetry"));
             const rc = Number(q.get("responseCode"));
             if (!rc) return void req.socket?.resetAndDestroy();
             code = rc;
