@@ -628,7 +628,6 @@ export const TESTS: ConformanceTest[] = [
   {
     name: "HTTPRouteBackendURLRewrite",
     version: "v1.7.0",
-    fails: "URLRewrite in a backendRef's filters is not implemented: the route is Accepted=False (UnsupportedValue) and the paths answer 404",
     manifest: "httproute-backend-url-rewrite.yaml",
     gateway: "same-namespace",
     cases: [get("/full/original", V1, { request: { path: "/rewritten-full" } }), get("/prefix/original", V1, { request: { path: "/rewritten-prefix/original" } })],
