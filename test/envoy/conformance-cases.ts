@@ -66,6 +66,8 @@ export interface ConformanceTest {
   /** Then delete these objects (`Kind/namespace/name`) from the manifest and expect `cases`. */
   then?: { remove: string[]; cases: Case[] };
   distributions?: Distribution[];
+  /** A WebSocket exchange: a text frame sent on `path` comes back from `backend` (the echo prefixes its endpoint). */
+  websocket?: { path: string; text: string; backend: string };
   /** A known failure through a real Envoy, with its reason: run as `it.fails`. */
   fails?: string;
   /** The release whose manifest and Go test these are, when not v1.6.1 (only ones that need no new API). */
@@ -372,6 +374,13 @@ export const TESTS: ConformanceTest[] = [
     cases: [get("/manual-endpointslices", V1), get("/headless-manual-endpointslices", V1), get("/headless", V1)],
   },
   { name: "HTTPRouteBackendProtocolH2C", manifest: "httproute-backend-protocol-h2c.yaml", gateway: "same-namespace", cases: [get("/", V1, {}, { h2: true })] },
+  {
+    name: "HTTPRouteBackendProtocolWebSocket",
+    manifest: "httproute-backend-protocol-websocket.yaml",
+    gateway: "same-namespace",
+    cases: [],
+    websocket: { path: "/ws", text: "Websocket Support!", backend: V1 },
+  },
   { name: "HTTPRoute303Redirect", manifest: "httproute-303-redirect.yaml", gateway: "same-namespace", cases: [redirect("/see-other", 303, {}, { method: "POST" })] },
   { name: "HTTPRoute307Redirect", manifest: "httproute-307-redirect.yaml", gateway: "same-namespace", cases: [redirect("/temporary", 307)] },
   { name: "HTTPRoute308Redirect", manifest: "httproute-308-redirect.yaml", gateway: "same-namespace", cases: [redirect("/permanent", 308)] },

@@ -1,7 +1,8 @@
 // Sends one conformance case through a real Envoy and compares the answer the way the upstream
 // suite's CompareRoundTrip does (utils/http/http.go), returning every mismatch as a sentence.
 import http2 from "node:http2";
-import type { EchoReply } from "./echo.ts";
+import net from "node:net";
+import { decodeFrame, encodeFrame, type EchoReply } from "./echo.ts";
 import type { DataPlane, HttpResult } from "./harness.ts";
 import { NAMESPACE_DEFAULT, type Req, type Want } from "./conformance-cases.ts";
 
@@ -41,6 +42,40 @@ function h2Request(addr: string, port: number, r: Req, path: string, headers: Re
     });
     stream.setTimeout(20_000, () => stream.close(http2.constants.NGHTTP2_CANCEL));
     stream.end();
+  });
+}
+
+/** Opens a WebSocket through Envoy, sends one text frame, and returns the text of the frame that comes back. */
+export function websocketEcho(addr: string, port: number, path: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, addr);
+    let buf = Buffer.alloc(0);
+    let upgraded = false;
+    sock.setTimeout(10_000, () => sock.destroy(new Error("WebSocket exchange timed out")));
+    sock.on("error", reject);
+    sock.on("connect", () => {
+      sock.write(`GET ${path} HTTP/1.1\r\nHost: ${addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    });
+    sock.on("data", (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (!upgraded) {
+        const end = buf.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString();
+        if (!head.startsWith("HTTP/1.1 101")) {
+          sock.destroy();
+          return reject(new Error(`no upgrade: ${head.split("\r\n")[0]}`));
+        }
+        upgraded = true;
+        buf = buf.subarray(end + 4);
+        sock.write(encodeFrame(text, true));
+      }
+      const reply = decodeFrame(buf);
+      if (reply !== undefined && buf.length >= 2 + (buf[1]! & 0x7f)) {
+        sock.destroy();
+        resolve(reply);
+      }
+    });
   });
 }
 

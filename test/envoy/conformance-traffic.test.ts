@@ -4,7 +4,7 @@
 // Gateways get an Envoy for as long as the test runs.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { K8sObject } from "../../src/api/meta.ts";
-import { compare, send, uniquePath } from "./conformance-check.ts";
+import { compare, send, uniquePath, websocketEcho } from "./conformance-check.ts";
 import { TESTS, type Case, type ConformanceTest, type Distribution } from "./conformance-cases.ts";
 import { ConformanceWorld, idOf, readable, testManifest, toYaml } from "./conformance-world.ts";
 import { DataPlane, until } from "./harness.ts";
@@ -139,6 +139,13 @@ describeEnvoy("Gateway API conformance traffic through a real Envoy", (envoy) =>
         await apply({ [file]: toYaml(objs) }, objs, "present");
         for (const g of ownGateways) await dp.addGateway(g);
         await runCases(t, t.cases, failures);
+        if (t.websocket) {
+          requests += 1;
+          const w = t.websocket;
+          const got = await websocketEcho(dp.proxy(key(t.gateway)).addr, 80, w.path, w.text).catch((err: unknown) => `error: ${String(err)}`);
+          const want = `${w.backend}-0:${w.text}`;
+          if (got !== want) failures.push(`WebSocket ${w.path}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
+        }
         for (const d of t.distributions ?? []) {
           requests += d.requests;
           await runDistribution(t, d, failures);
