@@ -6,7 +6,6 @@ import { decodeFrame, encodeFrame, type EchoReply } from "./echo.ts";
 import type { DataPlane, HttpResult } from "./harness.ts";
 import { NAMESPACE_DEFAULT, type Req, type Want } from "./conformance-cases.ts";
 
-const INFRA = "gateway-conformance-infra";
 let seq = 0;
 
 /** A request id: retries need a fresh uuid per request, mirrors a path no other request used. */
@@ -165,4 +164,3 @@ function responseHeaders(res: HttpResult, want: Want): string[] {
   return errs;
 }
 
-export { INFRA };
