@@ -16,6 +16,13 @@ import { typeOfUrl } from "./resource.ts";
  * ACKed or NACKed. Clusters, then their endpoints and the secrets, then
  * listeners, then routes. Deferred removals (all but listeners, see
  * deferRemoval) go out after all of that.
+ *
+ * One exception: endpoints and secrets do not wait for the clusters' ACK.
+ * Envoy ACKs a CDS response only once the clusters it adds have warmed, and
+ * they warm on the EDS (and SDS) answers for the names they ask for; waiting
+ * for that ACK would hold every new cluster until its initial_fetch_timeout
+ * (15 s). Only names the client subscribed to are answered, and it subscribes
+ * them for clusters it already holds, so clusters still come first.
  */
 const STAGES: readonly (readonly ResourceType[])[] = [["cluster"], ["endpoint", "secret"], ["listener"], ["route"]];
 const REMOVAL_ORDER: readonly ResourceType[] = ["listener", "route", "cluster", "endpoint", "secret"];

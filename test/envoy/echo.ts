@@ -7,11 +7,14 @@ import dgram from "node:dgram";
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { Duplex } from "node:stream";
 import tls from "node:tls";
 import type { AddressInfo } from "node:net";
 
 export interface EchoReply {
   service: string;
+  /** The Service's namespace, when the echo was told it (conformance backends). */
+  namespace?: string;
   endpoint: string;
   method: string;
   path: string;
@@ -40,8 +43,37 @@ function headersOf(h: http.IncomingHttpHeaders): Record<string, string> {
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
-function handler(service: string, endpoint: string, secure: () => EchoReply["tls"], seen: EchoReply[]) {
+/** A Go duration as the upstream echo takes it in ?delay= ("1s", "500ms", "1.5s"); 0 when absent or unparsable. */
+function goDuration(text: string | null): number {
+  const m = text ? /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text) : null;
+  if (!m) return 0;
+  return Number(m[1]) * (m[2] === "ms" ? 1 : m[2] === "s" ? 1000 : 60_000);
+}
+
+/** `X-Echo-Set-Header: name:value,name:value`: headers the upstream echo adds to its answer. */
+function echoSetHeaders(value: string | string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const list of Array.isArray(value) ? value : value ? [value] : []) {
+    for (const kv of list.split(",")) {
+      const i = kv.indexOf(":");
+      const name = (i < 0 ? kv : kv.slice(0, i)).trim();
+      if (!name) continue;
+      const v = i < 0 ? "" : kv.slice(i + 1).trim();
+      out[name] = out[name] === undefined ? v : `${out[name]},${v}`;
+    }
+  }
+  return out;
+}
+
+interface Behaviour {
+  namespace?: string;
+  /** Also behave as the upstream conformance echo (echo-basic) does for its inputs: ?delay=, /retry/ (with ?delayRetry=), X-Echo-Set-Header. */
+  upstream?: boolean;
+}
+
+function handler(service: string, endpoint: string, secure: () => EchoReply["tls"], seen: EchoReply[], b: Behaviour = {}) {
   const failed = new Set<string>();
+  const attempts = new Map<string, number>();
   return (req: Req, res: Res): void => {
     let body = "";
     req.on("data", (d: Buffer) => (body += d.toString()));
@@ -57,8 +89,28 @@ function handler(service: string, endpoint: string, secure: () => EchoReply["tls
         code = 500;
       }
       const delay = /^\/delay\/(\d+)/.exec(path);
+      let wait = delay ? Number(delay[1]) : 0;
+      const extra: Record<string, string> = {};
+      if (b.upstream) {
+        const q = new URL(path, "http://echo").searchParams;
+        wait = wait || goDuration(q.get("delay"));
+        Object.assign(extra, echoSetHeaders(req.headers["x-echo-set-header"]));
+        // /retry/?uuid=U&succeedAfter=N[&responseCode=C]: fail the first N attempts of U, with C or a reset.
+        if (path.startsWith("/retry/")) {
+          const id = q.get("uuid") ?? "";
+          const n = attempts.get(id) ?? 0;
+          if (n < Number(q.get("succeedAfter") ?? 0)) {
+            attempts.set(id, n + 1);
+            wait = goDuration(q.get("delayRetry"));
+            const rc = Number(q.get("responseCode"));
+            if (!rc) return void req.socket?.resetAndDestroy();
+            code = rc;
+          }
+        }
+      }
       const reply: EchoReply = {
         service,
+        ...(b.namespace ? { namespace: b.namespace } : {}),
         endpoint,
         method: req.method ?? "",
         path,
@@ -71,10 +123,10 @@ function handler(service: string, endpoint: string, secure: () => EchoReply["tls
       seen.push(reply);
       const send = () => {
         const text = JSON.stringify(reply);
-        (res as http.ServerResponse).writeHead(code, { "content-type": "application/json", "x-echo-service": service, "x-echo-endpoint": endpoint });
+        (res as http.ServerResponse).writeHead(code, { ...extra, "content-type": "application/json", "x-echo-service": service, "x-echo-endpoint": endpoint });
         res.end(text);
       };
-      if (delay) setTimeout(send, Number(delay[1])).unref();
+      if (wait) setTimeout(send, wait).unref();
       else send();
     });
   };
@@ -118,6 +170,33 @@ export function encodeFrame(text: string, mask = false): Buffer {
 
 const H2_PREFACE = "PRI * HTTP/2.0";
 
+/** A duplex over `socket` that first yields `head` (bytes already read from it). */
+function replaying(socket: net.Socket, head: Buffer): Duplex {
+  const d = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _enc, cb) {
+      socket.write(chunk, cb);
+    },
+    final(cb) {
+      socket.end();
+      cb();
+    },
+    destroy(err, cb) {
+      socket.destroy();
+      cb(err);
+    },
+  });
+  d.push(head);
+  socket.on("data", (c: Buffer) => {
+    if (!d.push(c)) socket.pause();
+  });
+  socket.on("end", () => d.push(null));
+  socket.on("close", () => d.destroy());
+  return d;
+}
+
 export interface EchoOptions {
   service: string;
   endpoint: string;
@@ -125,6 +204,10 @@ export interface EchoOptions {
   port?: number;
   /** Serve TLS with this certificate (ALPN h2 and http/1.1). */
   tls?: { cert: string; key: string };
+  /** Report this namespace in every answer. */
+  namespace?: string;
+  /** See Behaviour.upstream. */
+  upstream?: boolean;
 }
 
 /** An HTTP echo: HTTP/1.1, WebSocket and h2c on one port (by sniffing the preface), or TLS. */
@@ -132,17 +215,24 @@ export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
   let servername: string | null = null;
   const secure = () => (o.tls ? { servername } : undefined);
   const seen: EchoReply[] = [];
-  const h1 = http.createServer(handler(o.service, o.endpoint, secure, seen));
+  const behaviour: Behaviour = { ...(o.namespace ? { namespace: o.namespace } : {}), ...(o.upstream ? { upstream: true } : {}) };
+  const h1 = http.createServer(handler(o.service, o.endpoint, secure, seen, behaviour));
   h1.on("upgrade", websocket(o.endpoint));
-  const h2 = http2.createServer({}, handler(o.service, o.endpoint, secure, seen));
+  const h2 = http2.createServer({}, handler(o.service, o.endpoint, secure, seen, behaviour));
   const route = (socket: net.Socket | tls.TLSSocket) => {
     socket.on("error", () => {});
     socket.once("data", (first: Buffer) => {
       socket.pause();
-      socket.unshift(first);
       const isH2 = first.subarray(0, H2_PREFACE.length).toString() === H2_PREFACE;
-      (isH2 ? h2 : h1).emit("connection", socket);
-      socket.resume();
+      if (!isH2) {
+        socket.unshift(first);
+        h1.emit("connection", socket);
+        socket.resume();
+        return;
+      }
+      // The HTTP/2 server reads a plain socket's native handle and would never see an unshifted
+      // preface: hand it a stream that replays the first bytes, then relays the socket.
+      h2.emit("connection", replaying(socket, first));
     });
   };
   const server = o.tls

@@ -4,7 +4,7 @@
 // signals, never on sleeps: Envoy's /ready, and switchyard's /api/nodes saying the proxy has ACKed
 // the snapshot version /api/snapshots serves. stop() ends everything it started.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { tmpdir } from "node:os";
@@ -96,6 +96,8 @@ export class DataPlane {
   #serve: ChildProcess | undefined;
   #serveLog = "";
   #stopped = false;
+  #envoy = "";
+  #options: DataPlaneOptions = { files: {}, gateways: [] };
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -103,6 +105,8 @@ export class DataPlane {
 
   static async start(envoy: string, o: DataPlaneOptions): Promise<DataPlane> {
     const dp = new DataPlane(mkdtempSync(join(tmpdir(), "switchyard-dp-")));
+    dp.#envoy = envoy;
+    dp.#options = o;
     try {
       dp.#writeFiles(o.files);
       await dp.#startServe(o.serveArgs ?? []);
@@ -223,6 +227,51 @@ export class DataPlane {
       await until(`a new snapshot of ${key}`, async () => ((await this.snapshotVersion(key)) !== before.get(key) ? true : undefined));
       await this.waitSynced(key);
     }
+  }
+
+  /**
+   * Starts an Envoy for one more Gateway (one a later manifest brings) and waits until it is LIVE
+   * and has ACKed the snapshot switchyard serves for it.
+   */
+  async addGateway(key: string): Promise<void> {
+    if (this.proxies.has(key)) return;
+    await this.#startEnvoy(this.#envoy, key, this.#options);
+    await this.waitSynced(key);
+  }
+
+  /** Stops the Envoy of `key` (started by start() or addGateway()) and frees its namespace. */
+  async removeGateway(key: string): Promise<void> {
+    const p = this.proxies.get(key);
+    if (!p) return;
+    this.proxies.delete(key);
+    if (p.proc.exitCode === null) {
+      const exited = new Promise((r) => p.proc.once("exit", r));
+      p.proc.kill("SIGKILL");
+      await exited;
+    }
+    p.ns.close();
+  }
+
+  /**
+   * Writes (or, with null, deletes) files without waiting for anything. Each file appears whole:
+   * it is written beside its name, then renamed, so the watcher never reads half a file.
+   */
+  writeFiles(files: Record<string, string | null>): void {
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(this.dir, name);
+      if (text === null) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(`${path}.partial`, text);
+      renameSync(`${path}.partial`, path);
+    }
+  }
+
+  /** Waits until every running Envoy has ACKed the snapshot switchyard serves for its Gateway. */
+  async waitAllSynced(): Promise<void> {
+    for (const key of this.proxies.keys()) await this.waitSynced(key);
   }
 
   async admin(path: string): Promise<{ status: number; body: unknown }> {

@@ -238,5 +238,8 @@ function emitCors(c: IrCors) {
     exposeHeaders: c.exposeHeaders.join(","),
     maxAge: c.maxAge !== undefined ? String(c.maxAge) : "",
     allowCredentials: c.allowCredentials,
+    // A preflight from an origin that is not allowed is answered here, without CORS headers: the
+    // backend never sees it (HTTPRouteCORS checks this). Envoy forwards it by default.
+    forwardNotMatchingPreflights: false,
   });
 }

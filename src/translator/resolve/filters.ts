@@ -72,7 +72,8 @@ export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel
   const f: RuleFilters = { mirrors: [] };
   for (const filter of Array.isArray(list) ? list : []) {
     const type = String(filter?.type ?? "");
-    if (backendLevel && type !== "RequestHeaderModifier" && type !== "ResponseHeaderModifier") {
+    // URLRewrite on a backendRef is taken here; the rule accepts it only for a lone backendRef (httproute.ts).
+    if (backendLevel && type !== "RequestHeaderModifier" && type !== "ResponseHeaderModifier" && type !== "URLRewrite") {
       return { ok: false, message: `filter ${type} is not supported on backendRefs` };
     }
     switch (type) {

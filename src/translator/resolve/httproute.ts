@@ -1,7 +1,7 @@
 // HTTPRoute -> route entries (one per rule match) with their actions,
 // clusters, precedence, and the route-level status facts (ResolvedRefs,
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
-import type { HTTPBackendRef, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
+import type { HTTPBackendRef, HTTPPathModifier, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
 import { routeName } from "../names.ts";
 import type { IrBackend, IrCluster, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
@@ -49,11 +49,16 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
       }
       irMatches.push(r);
     }
-    const fr = resolveFilters(rule?.filters, false);
+    let fr = resolveFilters(rule?.filters, false);
     if (!problem && !fr.ok) problem = fr.message;
     const ruleId = typeof rule?.name === "string" && rule.name !== "" ? rule.name : ri;
     let backends = problem ? undefined : resolveBackends(rule?.backendRefs, clusters, kind, ns, refProblems);
     if (!problem && backends && typeof backends === "string") problem = backends;
+    // A lone backendRef's URLRewrite is the rule's: every request goes to that backend.
+    if (!problem && fr.ok && backends && typeof backends !== "string" && backends.rewrite) {
+      if (fr.filters.rewrite || fr.filters.redirect) problem = "URLRewrite on a backendRef cannot be combined with a rule-level URLRewrite or RequestRedirect";
+      else fr = { ok: true, filters: { ...fr.filters, rewrite: backends.rewrite } };
+    }
     const mirrors: IrMirror[] = [];
     const used: IrCluster[] = [];
     if (!problem && fr.ok) {
@@ -126,6 +131,8 @@ interface Backends {
   backends: IrBackend[];
   clusters: IrCluster[];
   invalidWeight: number;
+  /** The URLRewrite of the rule's only backendRef. */
+  rewrite?: { hostname?: string; path?: HTTPPathModifier };
 }
 
 function resolveBackends(refs: HTTPBackendRef[] | undefined, cache: ClusterCache, kind: string, ns: string, problems: Verdict[]): Backends | string {
@@ -141,6 +148,11 @@ function resolveBackends(refs: HTTPBackendRef[] | undefined, cache: ClusterCache
     }
     const fr = resolveFilters(ref.filters, true);
     if (!fr.ok) return fr.message;
+    if (fr.filters.rewrite) {
+      // Envoy rewrites paths per route, not per weighted cluster: only a lone backendRef can carry one.
+      if ((refs ?? []).length !== 1) return "URLRewrite on a backendRef needs it to be the rule's only backendRef";
+      out.rewrite = fr.filters.rewrite;
+    }
     if (weight === 0) continue;
     const b: IrBackend = { cluster: res.cluster.name, weight };
     if (fr.filters.requestHeaders) b.requestHeaders = fr.filters.requestHeaders;
