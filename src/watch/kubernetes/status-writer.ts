@@ -23,7 +23,7 @@ import type { Logger } from "../../observability/log.ts";
 import type { StatusSink } from "../source.ts";
 import { Backoff } from "./backoff.ts";
 import { canonicalJson } from "./canonical-json.ts";
-import { apiError, errorMessage, type KubeClient } from "./kube-http.ts";
+import { apiError, errorMessage, statusOf, type KubeClient } from "./kube-http.ts";
 import { statusMetrics, type StatusMetrics } from "./metrics.ts";
 import { objectPath, parseApiVersion, resourceInfo } from "./resources.ts";
 import { applyStatusUpdate, type StatusObject } from "./status-apply.ts";
@@ -77,6 +77,8 @@ export class StatusWriter implements StatusSink {
    */
   private readonly written = new Map<string, { fingerprint: string; baseRv: string | undefined }>();
   private readonly queue = new Set<string>();
+  /** Objects whose last write failed (network, 403, 5xx): retried with backoff, logged at warn only the first time. */
+  private readonly failing = new Set<string>();
   /** Fingerprints of desired statuses the API server refused, by object: not written again until they change. */
   private readonly refused = new Map<string, string>();
   private readonly retries = new Map<string, { backoff: Backoff; timer?: NodeJS.Timeout }>();
@@ -178,9 +180,14 @@ export class StatusWriter implements StatusSink {
       try {
         result = await this.writeOne(key, entry);
       } catch (err) {
-        this.log.warn({ object: key, err: errorMessage(err) }, "status write failed");
+        const first = !this.failing.has(key);
+        this.failing.add(key);
+        const fields = { object: key, err: errorMessage(err), status: statusOf(err) };
+        if (first) this.log.warn(fields, "status write failed; retrying with backoff");
+        else this.log.debug(fields, "status write failed again");
         result = "error";
       }
+      if (result !== "error" && this.failing.delete(key)) this.log.info({ object: key, result }, "status write works again");
       this.metrics.writes.inc({ kind: entry.update.kind, result });
       if (result === "error" || result === "conflict") this.retryLater(key);
       else this.retries.delete(key);

@@ -255,4 +255,19 @@ describe("status writer", () => {
     await w.whenIdle();
     expect(statusPuts()).toHaveLength(2);
   });
+  it("a write that fails (403) is retried with backoff and logged at warn once, not on every attempt", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute();
+    fixture.addFault({ method: "PUT", path: "/status", times: 3, action: { type: "status", status: 403, message: "forbidden" } });
+    const { logger, lines } = captureLogger();
+    const registry = createRegistry();
+    const w = await makeWriter({ logger, registry });
+    w.publish([routeUpdate()]);
+    await waitFor(() => statusPuts().some((r) => r.status === 200), "the write after the failures");
+    await w.whenIdle();
+    expect(await metricValue(registry, "switchyard_status_writes_total", { kind: "HTTPRoute", result: "error" })).toBe(3);
+    const warned = lines().filter((l) => String(l.msg).startsWith("status write failed"));
+    expect(warned).toEqual([expect.objectContaining({ object: "HTTPRoute/default/r", status: 403 })]);
+    expect(lines().some((l) => l.msg === "status write works again")).toBe(true);
+  });
 });
