@@ -24,6 +24,17 @@ export interface RealApiServerOptions {
   crds?: CrdSet;
   /** Bound on the start, CRDs included (default 90 s: a loaded 2-core machine). */
   startTimeoutMs?: number;
+  /** Write an audit log (metadata of every request: user, verb, path, response code); see auditEvents(). */
+  audit?: boolean;
+}
+
+/** The parts of an audit.k8s.io/v1 Event tests read. */
+export interface AuditEvent {
+  stage: string;
+  verb: string;
+  requestURI: string;
+  user: { username: string };
+  responseStatus?: { code?: number };
 }
 
 export class RealApiServer {
@@ -112,7 +123,28 @@ export class RealApiServer {
       "--service-cluster-ip-range=10.96.0.0/16",
       "--profiling=false",
       "--v=1",
+      ...(this.opts.audit ? [`--audit-policy-file=${this.auditPolicy()}`, `--audit-log-path=${join(this.dir, "audit.log")}`, "--audit-log-mode=blocking"] : []),
     ]);
+  }
+
+  private auditPolicy(): string {
+    const path = join(this.dir, "audit-policy.yaml");
+    writeFileSync(path, "apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n  - level: Metadata\n");
+    return path;
+  }
+
+  /** Every audit event so far (needs `audit: true`). */
+  auditEvents(): AuditEvent[] {
+    let text = "";
+    try {
+      text = readFileSync(join(this.dir, "audit.log"), "utf8");
+    } catch {
+      return [];
+    }
+    return text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as AuditEvent);
   }
 
   /** Polls /readyz (the server's own readiness signal) until 200; fails at once if a peer exits. */

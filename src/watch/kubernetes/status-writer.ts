@@ -164,7 +164,10 @@ export class StatusWriter implements StatusSink {
     this.working = true;
     void this.drain().finally(() => {
       this.working = false;
-      this.notifyIdle();
+      // A publish() between drain()'s last look at the queue and this callback found `working` set and left
+      // its key queued: drain again, or that key would wait for the next, unrelated change.
+      if (this.queue.size > 0 && this.opts.isLeader() && !this.stopped) this.kick();
+      else this.notifyIdle();
     });
   }
 
