@@ -45,8 +45,9 @@ export class RealApiServer {
   crds: Crd[] = [];
   /** The admin (system:masters) client. */
   client!: KubeClient;
-  /** How long start() took, in ms (readiness and CRDs). */
+  /** How long start() took, in ms (readiness and CRDs), and of that until /readyz answered. */
   startMs = 0;
+  readyMs = 0;
   private readonly opts: RealApiServerOptions;
   private etcd: PeerProcess | undefined;
   private apiserver: PeerProcess | undefined;
@@ -83,6 +84,7 @@ export class RealApiServer {
     this.startEtcd();
     this.startApiServer();
     await this.waitReady(deadline);
+    this.readyMs = Math.round(performance.now() - started);
     this.writeKubeconfig();
     this.client = new KubeClient(this.kubeConfig());
     if (this.opts.crds) this.crds = await installCrds(this.client, this.opts.crds, Math.max(1_000, deadline - Date.now()));
