@@ -270,4 +270,23 @@ describe("status writer", () => {
     expect(warned).toEqual([expect.objectContaining({ object: "HTTPRoute/default/r", status: 403 })]);
     expect(lines().some((l) => l.msg === "status write works again")).toBe(true);
   });
+  it("a publish that lands while a drain is finishing is still written", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute();
+    let armed = true;
+    // isLeader() is drain()'s last call before it returns on an empty queue: publish from a microtask queued
+    // there, which runs after drain() returned but before its completion callback.
+    const w = await makeWriter({
+      isLeader: () => {
+        if (armed && statusPuts().some((r) => r.status === 200)) {
+          armed = false;
+          queueMicrotask(() => w.publish([routeUpdate("r", "False")]));
+        }
+        return true;
+      },
+    });
+    w.publish([routeUpdate()]);
+    await waitFor(() => statusPuts().filter((r) => r.status === 200).length === 2, "the second write", 3_000);
+    expect(armed).toBe(false);
+  });
 });
