@@ -22,6 +22,8 @@ interface Loaded {
   status: Map<string, JsonSchema>;
   at: number;
   fingerprint: string;
+  /** The document's URL, which carries a hash of its content: unchanged URL, unchanged document. */
+  url?: string;
 }
 
 export interface StatusSchemaOptions {
@@ -72,6 +74,11 @@ export class InstalledStatusSchemas {
       const paths = (index.body as { paths?: Record<string, { serverRelativeURL?: string }> } | undefined)?.paths;
       const url = paths?.[group ? `apis/${group}/${version}` : `api/${version}`]?.serverRelativeURL;
       if (index.status !== 200 || !url) throw new Error(`no OpenAPI v3 document for ${apiVersion} (HTTP ${index.status})`);
+      const have = this.loaded.get(apiVersion);
+      if (have?.url === url) {
+        have.at = performance.now();
+        return;
+      }
       const doc = await this.opts.client.json({ method: "GET", path: url, timeoutMs });
       const schemas = (doc as { components?: { schemas?: Record<string, JsonSchema> } }).components?.schemas ?? {};
       const status = new Map<string, JsonSchema>();
@@ -81,7 +88,7 @@ export class InstalledStatusSchemas {
         const props = schema.properties as Record<string, JsonSchema> | undefined;
         if (gvk?.kind && props?.status) status.set(gvk.kind, props.status);
       }
-      this.loaded.set(apiVersion, { status, at: performance.now(), fingerprint: canonicalJson(Object.fromEntries(status)) });
+      this.loaded.set(apiVersion, { status, at: performance.now(), fingerprint: canonicalJson(Object.fromEntries(status)), url });
     } catch (err) {
       // Without a schema, status is written in the newest shape, as before.
       if (!this.warned.has(apiVersion)) {
