@@ -40,6 +40,14 @@ describe("decorateGatewayStatus", () => {
     expect(withService.status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.5" }]);
   });
 
+  it("a Gateway that already shows Programmed=True keeps it until the Deployment is seen (a new leader does not flap it)", () => {
+    const shown = { ...gw(), status: { conditions: [{ type: "Programmed", status: "True", reason: "Programmed", message: "", lastTransitionTime: "2026-01-01T00:00:00Z" }] } };
+    expect(programmed(decorateGatewayStatus(update(), { gateway: shown as Gateway, serviceType: "LoadBalancer", service: undefined }))).toMatchObject({ status: "True" });
+    // Once seen, the Deployment decides.
+    const down = { metadata: { name: "envoy-x" }, spec: { replicas: 1 }, status: {} };
+    expect(programmed(decorateGatewayStatus(update(), { gateway: shown as Gateway, serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]), deployment: down }))).toMatchObject({ reason: "NoResources" });
+  });
+
   it("adds the load balancer's addresses and keeps Programmed=True", () => {
     const out = decorateGatewayStatus(update(), { gateway: gw(), serviceType: "LoadBalancer", service: lb([{ ip: "203.0.113.5" }]), deployment: ready });
     expect(out.status.addresses).toEqual([{ type: "IPAddress", value: "203.0.113.5" }]);

@@ -6,7 +6,10 @@
 //     Gateway's configuration, so a True condition from the translator turns
 //     False, first match wins:
 //       Pending            the proxy Deployment has not been seen yet (not
-//                          created, or its apply has not returned);
+//                          created, or its apply has not returned), unless the
+//                          Gateway already shows Programmed=True: a previous
+//                          leader saw its proxy ready, and a new leader must not
+//                          flap it before its own first apply returns;
 //       NoResources        the Deployment has no available replica (an image that
 //                          cannot be pulled, pods that cannot be scheduled or are
 //                          not ready yet), as Envoy Gateway reports it;
@@ -46,7 +49,7 @@ export function deploymentUnavailable(d: ObservedDeployment | undefined): boolea
 type GatewayUpdate = Extract<StatusUpdate, { kind: "Gateway" }>;
 
 export function decorateGatewayStatus(update: GatewayUpdate, obs: GatewayObservation): GatewayUpdate {
-  const problem = deploymentProblem(obs.deployment) ?? (obs.service ? addressProblem(obs) : undefined);
+  const problem = deploymentProblem(obs.deployment, obs.gateway) ?? (obs.service ? addressProblem(obs) : undefined);
   const conditions = (update.status.conditions ?? []).map((c): Condition => {
     if (c.type !== "Programmed" || c.status !== "True" || !problem) return c;
     return { ...c, status: "False", reason: problem.reason, message: problem.message };
@@ -56,11 +59,17 @@ export function decorateGatewayStatus(update: GatewayUpdate, obs: GatewayObserva
   return { ...update, status };
 }
 
-function deploymentProblem(d: ObservedDeployment | undefined): { reason: string; message: string } | undefined {
-  if (!d) return { reason: "Pending", message: "Waiting for the proxy Deployment to be created" };
+function deploymentProblem(d: ObservedDeployment | undefined, gw: Gateway): { reason: string; message: string } | undefined {
+  if (!d) return shownProgrammed(gw) ? undefined : { reason: "Pending", message: "Waiting for the proxy Deployment to be created" };
   if (!deploymentUnavailable(d)) return undefined;
   const name = d?.metadata?.name ? ` ${d.metadata.name}` : "";
   return { reason: "NoResources", message: `The proxy Deployment${name} has no available replicas` };
+}
+
+/** The Gateway as the inputs last saw it already says Programmed=True. */
+function shownProgrammed(gw: Gateway): boolean {
+  const conditions = (gw as { status?: { conditions?: Condition[] } }).status?.conditions;
+  return Array.isArray(conditions) && conditions.some((c) => c?.type === "Programmed" && c.status === "True");
 }
 
 function addressProblem(obs: GatewayObservation): { reason: string; message: string } | undefined {
