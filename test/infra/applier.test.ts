@@ -218,10 +218,10 @@ describe("provisioner against the API server fixture", () => {
     // Before the Service is seen the status passes unchanged (the writer keeps old addresses).
     expect(published.at(-1)?.[0]).toEqual(gwStatus);
     await sync(p, rs);
-    // The applied Service has no load balancer yet.
+    // The applied Service has no load balancer yet, and no proxy pod is available (that comes first).
     const pending = published.at(-1)?.[0] as Extract<StatusUpdate, { kind: "Gateway" }>;
     expect(pending.status.addresses).toEqual([]);
-    expect(pending.status.conditions?.[0]).toMatchObject({ status: "False", reason: "AddressNotAssigned" });
+    expect(pending.status.conditions?.[0]).toMatchObject({ status: "False", reason: "NoResources" });
 
     // The load balancer gets an address; the informer's copy reaches sync() with the next translation.
     const name = proxyName("default", "eg");

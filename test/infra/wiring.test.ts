@@ -85,11 +85,13 @@ describe("serve --source kubernetes wiring", () => {
     await waitFor(() => api?.get("v1", "Service", name, NS) !== undefined, "the proxy Service exists");
     expect(api.get("apps/v1", "Deployment", name, NS)?.metadata.labels).toMatchObject({ team: "a", "gateway.networking.k8s.io/gateway-name": "eg" });
     const gatewayStatus = () => api?.get(GW, "Gateway", "eg", "default")?.status as GatewayStatus | undefined;
-    await waitFor(() => gatewayStatus()?.conditions?.some((c) => c.type === "Programmed" && c.reason === "AddressNotAssigned") === true, "Programmed=False AddressNotAssigned while the load balancer is pending");
+    await waitFor(() => gatewayStatus()?.conditions?.some((c) => c.type === "Programmed" && c.reason === "NoResources") === true, "Programmed=False NoResources while no proxy pod is available");
 
-    // Envoy is ready, and the cloud assigns an address.
+    // Envoy is ready; the load balancer is still pending.
     const dep = api.get("apps/v1", "Deployment", name, NS)!;
     api.apply({ ...dep, status: { replicas: 1, availableReplicas: 1 } });
+    await waitFor(() => gatewayStatus()?.conditions?.some((c) => c.type === "Programmed" && c.reason === "AddressNotAssigned") === true, "Programmed=False AddressNotAssigned while the load balancer is pending");
+    // The cloud assigns an address.
     const svc = api.get("v1", "Service", name, NS)!;
     api.apply({ ...svc, status: { loadBalancer: { ingress: [{ ip: "203.0.113.50" }] } } });
     await waitFor(() => JSON.stringify(gatewayStatus()?.addresses) === JSON.stringify([{ type: "IPAddress", value: "203.0.113.50" }]), "status.addresses written");

@@ -2,15 +2,23 @@
 //   - status.addresses: what the Service got (serviceAddresses), once the
 //     Service has been seen; before that the update is left alone, so the
 //     writer keeps whatever addresses the Gateway already shows.
-//   - Programmed: a True condition from the translator turns False when
+//   - Programmed: with provisioning, True means a ready proxy serves the
+//     Gateway's configuration, so a True condition from the translator turns
+//     False, first match wins:
+//       Pending            the proxy Deployment has not been seen yet (not
+//                          created, or its apply has not returned), unless the
+//                          Gateway already shows Programmed=True: a previous
+//                          leader saw its proxy ready, and a new leader must not
+//                          flap it before its own first apply returns;
+//       NoResources        the Deployment has no available replica (an image that
+//                          cannot be pulled, pods that cannot be scheduled or are
+//                          not ready yet), as Envoy Gateway reports it;
 //       AddressNotUsable   the Gateway asked for an address a Service cannot
 //                          request (a Hostname, another type) or an IP the
 //                          Service did not get;
-//       AddressNotAssigned the Service has no address yet (a pending load balancer);
-//       NoResources        the Deployment has no available replica (an image that
-//                          cannot be pulled, pods that cannot be scheduled or are
-//                          not ready yet), as Envoy Gateway reports it.
-//     A False condition is never turned True here.
+//       AddressNotAssigned the Service has no address yet (a pending load balancer).
+//     The Deployment comes first: without a running proxy nothing is programmed,
+//     whatever the Service shows. A False condition is never turned True here.
 import type { Gateway } from "../../api/gateway-api.ts";
 import type { Condition } from "../../api/meta.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
@@ -41,8 +49,7 @@ export function deploymentUnavailable(d: ObservedDeployment | undefined): boolea
 type GatewayUpdate = Extract<StatusUpdate, { kind: "Gateway" }>;
 
 export function decorateGatewayStatus(update: GatewayUpdate, obs: GatewayObservation): GatewayUpdate {
-  if (!obs.service && !obs.deployment) return update;
-  const problem = (obs.service ? addressProblem(obs) : undefined) ?? deploymentProblem(obs.deployment);
+  const problem = deploymentProblem(obs.deployment, obs.gateway) ?? (obs.service ? addressProblem(obs) : undefined);
   const conditions = (update.status.conditions ?? []).map((c): Condition => {
     if (c.type !== "Programmed" || c.status !== "True" || !problem) return c;
     return { ...c, status: "False", reason: problem.reason, message: problem.message };
@@ -52,10 +59,17 @@ export function decorateGatewayStatus(update: GatewayUpdate, obs: GatewayObserva
   return { ...update, status };
 }
 
-function deploymentProblem(d: ObservedDeployment | undefined): { reason: string; message: string } | undefined {
+function deploymentProblem(d: ObservedDeployment | undefined, gw: Gateway): { reason: string; message: string } | undefined {
+  if (!d) return shownProgrammed(gw) ? undefined : { reason: "Pending", message: "Waiting for the proxy Deployment to be created" };
   if (!deploymentUnavailable(d)) return undefined;
   const name = d?.metadata?.name ? ` ${d.metadata.name}` : "";
   return { reason: "NoResources", message: `The proxy Deployment${name} has no available replicas` };
+}
+
+/** The Gateway as the inputs last saw it already says Programmed=True. */
+function shownProgrammed(gw: Gateway): boolean {
+  const conditions = (gw as { status?: { conditions?: Condition[] } }).status?.conditions;
+  return Array.isArray(conditions) && conditions.some((c) => c?.type === "Programmed" && c.status === "True");
 }
 
 function addressProblem(obs: GatewayObservation): { reason: string; message: string } | undefined {

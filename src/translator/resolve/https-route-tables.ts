@@ -39,7 +39,7 @@ export function splitHttpsRouteTables(out: IrListener, group: readonly ResolvedL
         hosts.push({ name: virtualHostName(name, d), domains: [d], routes: [misdirected(`misdirected/${name}/${d}`)] });
       }
     }
-    // A listener with a hostname serves nothing else on this chain: any other Host is misdirected.
+    // A listener with a hostname serves nothing else on this chain: every other Host is misdirected.
     if (l.hostname !== undefined && !domains.has("*")) {
       hosts.push({ name: virtualHostName(name, "*"), domains: ["*"], routes: [misdirected(`misdirected/${name}/*`)] });
     }

@@ -2,6 +2,11 @@
 // the Gateway API CRDs' OpenAPI v3 schemas (shipped in src/api/crds), with their
 // defaults applied, and unknown fields rejected as `kubectl apply` (strict field
 // validation) does. CEL rules (x-kubernetes-validations) are not evaluated.
+// The same apiVersion/kind has different shapes in different releases (v1.1's
+// listener tls.frontendValidation is gone in v1.6), and a user's cluster runs
+// one of them: an object is accepted when it is valid for any shipped release,
+// newest first (whose defaults then apply). When none accepts it, the error is
+// the one from the release that got furthest into the object.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +15,7 @@ import { parseAllDocuments } from "yaml";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 
 const CRD_DIR = fileURLToPath(new URL("../../api/crds/", import.meta.url));
-/** Newer releases first: a kind/version found there wins. */
+/** Newer releases first: tried in this order. */
 const RELEASES = ["v1.6.1", "v1.1.0"];
 
 interface CrdVersion {
@@ -30,10 +35,11 @@ type Json = Record<string, unknown>;
 /** Loads every CRD schema once; `validate` then checks objects by apiVersion + kind. */
 export class SchemaValidator {
   private readonly ajv = new Ajv({ strict: false, allErrors: false, useDefaults: true, validateFormats: false });
-  private readonly raw = new Map<string, Json>();
+  /** Per `group/version/kind`: the schema of each release that serves it, newest first. */
+  private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
   private readonly core = new Map<string, Json>();
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiled = new Map<string, ValidateFunction[]>();
 
   constructor() {
     for (const release of RELEASES) {
@@ -46,8 +52,8 @@ export class SchemaValidator {
           for (const v of crd.spec?.versions ?? []) {
             const schema = v.schema?.openAPIV3Schema;
             const key = `${group}/${v.name}/${kind}`;
-            if (!schema || v.served === false || this.raw.has(key)) continue;
-            this.raw.set(key, schema);
+            if (!schema || v.served === false) continue;
+            this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
           }
         }
       }
@@ -71,30 +77,52 @@ export class SchemaValidator {
       return { field: typeof apiVersion !== "string" ? "apiVersion" : "kind", message: "is required" };
     }
     const key = `${apiVersion}/${kind}`;
-    const validate = this.compile(key);
-    if (!validate) return { field: "apiVersion", message: `${key} is not a kind switchyard reads (known: see \`switchyard version --types\`)` };
-    if (validate(obj)) return undefined;
-    return describe(validate.errors?.[0]);
+    const candidates = this.compile(key);
+    if (!candidates) return { field: "apiVersion", message: `${key} is not a kind switchyard reads (known: see \`switchyard version --types\`)` };
+    let best: SchemaError | undefined;
+    for (const validate of candidates) {
+      // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
+      const copy = candidates.length > 1 ? structuredClone(obj) : obj;
+      if (validate(copy)) {
+        if (copy !== obj) replaceContents(obj, copy);
+        return undefined;
+      }
+      const err = describe(validate.errors?.[0]);
+      if (!best || depth(err.field) > depth(best.field)) best = err;
+    }
+    return best;
   }
 
-  private compile(key: string): ValidateFunction | undefined {
-    let fn = this.compiled.get(key);
-    if (fn) return fn;
-    const crd = this.raw.get(key);
+  private compile(key: string): ValidateFunction[] | undefined {
+    let fns = this.compiled.get(key);
+    if (fns) return fns;
+    const crds = this.raw.get(key);
     const core = this.core.get(key);
-    if (!crd && !core) return undefined;
-    const schema = crd ? strictify(structuredClone(crd)) : structuredClone(core!);
-    const props = (schema.properties ?? {}) as Json;
-    props.apiVersion = { type: "string" };
-    props.kind = { type: "string" };
-    props.metadata = OBJECT_META_SCHEMA;
-    props.status = { type: "object" };
-    schema.properties = props;
-    schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
-    fn = this.ajv.compile(schema);
-    this.compiled.set(key, fn);
-    return fn;
+    if (!crds && !core) return undefined;
+    const schemas = crds ? crds.map((crd) => strictify(structuredClone(crd))) : [structuredClone(core!)];
+    fns = schemas.map((schema) => {
+      const props = (schema.properties ?? {}) as Json;
+      props.apiVersion = { type: "string" };
+      props.kind = { type: "string" };
+      props.metadata = OBJECT_META_SCHEMA;
+      props.status = { type: "object" };
+      schema.properties = props;
+      schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
+      return this.ajv.compile(schema);
+    });
+    this.compiled.set(key, fns);
+    return fns;
   }
+}
+
+/** How far into the object a field path reaches (`spec.listeners[0].tls` is 4 deep). */
+function depth(field: string): number {
+  return field === "" ? 0 : field.split(/\.|\[/).length;
+}
+
+function replaceContents(target: Json, source: Json): void {
+  for (const k of Object.keys(target)) delete target[k];
+  Object.assign(target, source);
 }
 
 /** Unknown fields are errors, except where the schema preserves them. */

@@ -27,6 +27,7 @@ import type { InformerTiming } from "./informer.ts";
 import { KubeClient } from "./kube-http.ts";
 import { LeaderElector } from "./leader-election.ts";
 import { createKubernetesSource, type KubernetesSource } from "./source.ts";
+import { InstalledStatusSchemas } from "./status-schema.ts";
 import { StatusWriter } from "./status-writer.ts";
 
 export { createKubernetesSource, type KubernetesSource, type KubernetesSourceOptions } from "./source.ts";
@@ -118,6 +119,7 @@ export function startKubernetesInputs(opts: KubernetesInputsOptions): Kubernetes
     lookup: (kind, key) => source.getCached(kind, key),
     qps: t.statusQps,
     burst: t.statusBurst,
+    schemas: new InstalledStatusSchemas({ client, logger: logger.child({ component: "status-writer" }) }),
   });
   leader.on("started-leading", () => statusSink.leaderChanged(true));
   leader.on("stopped-leading", () => statusSink.leaderChanged(false));

@@ -8,6 +8,10 @@
 //     read-modify-write of our controllerName entries. On 409 Conflict it
 //     reads the object again and retries.
 //   - Writes pass a token bucket, and one object is written at a time.
+//   - What we write is fitted to the installed CRD's status schema (when the
+//     API server publishes it), so a v1.1 CRD gets v1.1 shapes.
+//   - A status the API server refuses (400/422) is logged once, counted, and
+//     not written again until the desired status changes.
 // publish() takes the complete set of statuses of one translation: a route or
 // policy missing from it gets our entries removed; a Gateway or GatewayClass
 // missing from it is left alone (it may belong to someone else now).
@@ -19,10 +23,12 @@ import type { Logger } from "../../observability/log.ts";
 import type { StatusSink } from "../source.ts";
 import { Backoff } from "../../util/backoff.ts";
 import { canonicalJson } from "../../util/canonical-json.ts";
-import { apiError, errorMessage, type KubeClient } from "./kube-http.ts";
+import { apiError, errorMessage, statusOf, type KubeClient } from "./kube-http.ts";
 import { statusMetrics, type StatusMetrics } from "./metrics.ts";
 import { objectPath, parseApiVersion, resourceInfo } from "./resources.ts";
 import { applyStatusUpdate, type StatusObject } from "./status-apply.ts";
+import { conformToSchema } from "./status-conform.ts";
+import type { InstalledStatusSchemas } from "./status-schema.ts";
 import { TokenBucket } from "../../util/token-bucket.ts";
 
 export interface StatusWriterOptions {
@@ -45,6 +51,8 @@ export interface StatusWriterOptions {
   requestTimeoutMs?: number;
   /** The clock for lastTransitionTime. */
   now?: () => Date;
+  /** The installed CRDs' status schemas; absent: write the newest shapes as they are. */
+  schemas?: InstalledStatusSchemas;
 }
 
 type Result = "written" | "unchanged" | "gone" | "invalid" | "conflict" | "error" | "not-leader";
@@ -69,6 +77,10 @@ export class StatusWriter implements StatusSink {
    */
   private readonly written = new Map<string, { fingerprint: string; baseRv: string | undefined }>();
   private readonly queue = new Set<string>();
+  /** Objects whose last write failed (network, 403, 5xx): retried with backoff, logged at warn only the first time. */
+  private readonly failing = new Set<string>();
+  /** Fingerprints of desired statuses the API server refused, by object: not written again until they change. */
+  private readonly refused = new Map<string, string>();
   private readonly retries = new Map<string, { backoff: Backoff; timer?: NodeJS.Timeout }>();
   private working = false;
   private stopped = false;
@@ -89,6 +101,8 @@ export class StatusWriter implements StatusSink {
       seen.add(key);
       const fingerprint = canonicalJson(update);
       this.desired.set(key, { update, fingerprint, clearing: false });
+      if (this.refused.get(key) === fingerprint) continue;
+      this.refused.delete(key);
       const last = this.written.get(key);
       if (last?.fingerprint !== fingerprint || !this.cacheShows(update, last.baseRv)) this.enqueue(key);
     }
@@ -150,7 +164,10 @@ export class StatusWriter implements StatusSink {
     this.working = true;
     void this.drain().finally(() => {
       this.working = false;
-      this.notifyIdle();
+      // A publish() between drain()'s last look at the queue and this callback found `working` set and left
+      // its key queued: drain again, or that key would wait for the next, unrelated change.
+      if (this.queue.size > 0 && this.opts.isLeader() && !this.stopped) this.kick();
+      else this.notifyIdle();
     });
   }
 
@@ -166,9 +183,14 @@ export class StatusWriter implements StatusSink {
       try {
         result = await this.writeOne(key, entry);
       } catch (err) {
-        this.log.warn({ object: key, err: errorMessage(err) }, "status write failed");
+        const first = !this.failing.has(key);
+        this.failing.add(key);
+        const fields = { object: key, err: errorMessage(err), status: statusOf(err) };
+        if (first) this.log.warn(fields, "status write failed; retrying with backoff");
+        else this.log.debug(fields, "status write failed again");
         result = "error";
       }
+      if (result !== "error" && this.failing.delete(key)) this.log.info({ object: key, result }, "status write works again");
       this.metrics.writes.inc({ kind: entry.update.kind, result });
       if (result === "error" || result === "conflict") this.retryLater(key);
       else this.retries.delete(key);
@@ -182,6 +204,8 @@ export class StatusWriter implements StatusSink {
     const path = objectPath(group, version, info.plural, update.target.name, update.target.namespace);
     const timeoutMs = this.opts.requestTimeoutMs ?? 10_000;
     let obj = this.opts.lookup?.(update.kind, targetKey(update)) as StatusObject | undefined;
+    await this.opts.schemas?.ensure(update.target.apiVersion);
+    let reloadedSchema = false;
     const attempts = (this.opts.conflictRetries ?? 5) + 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!obj) {
@@ -191,7 +215,7 @@ export class StatusWriter implements StatusSink {
         if (res.status !== 200) throw apiError(res);
         obj = res.body as StatusObject;
       }
-      const status = applyStatusUpdate(obj, update, this.opts.controllerName, this.nowString());
+      const status = this.statusFor(obj, update);
       if (canonicalJson(status) === canonicalJson(obj.status ?? {})) return this.done(key, entry, "unchanged", undefined);
       if (!this.opts.isLeader() || this.stopped) {
         this.queue.add(key); // the next leader term writes it
@@ -210,7 +234,19 @@ export class StatusWriter implements StatusSink {
         continue;
       }
       if (res.status === 400 || res.status === 422) {
-        this.log.error({ object: key, err: apiError(res).message }, "API server rejected our status; not retrying until it changes");
+        // The CRD may have changed since its schema was read: read it again, and try once more if it did.
+        const schemas = this.opts.schemas;
+        if (schemas && !reloadedSchema) {
+          reloadedSchema = true;
+          const before = schemas.fingerprint(update.target.apiVersion);
+          await schemas.ensure(update.target.apiVersion, true);
+          if (schemas.fingerprint(update.target.apiVersion) !== before) {
+            attempt--;
+            continue;
+          }
+        }
+        this.log.error({ object: key, err: apiError(res).message, causes: causesOf(res.body) }, "API server rejected our status; not writing it again until it changes");
+        this.refused.set(key, fingerprint);
         return this.done(key, entry, "invalid");
       }
       throw apiError(res);
@@ -250,8 +286,15 @@ export class StatusWriter implements StatusSink {
     const obj = this.opts.lookup?.(update.kind, targetKey(update)) as StatusObject | undefined;
     if (!obj) return !this.opts.lookup; // without a cache, trust what we wrote
     if (baseRv !== undefined && obj.metadata.resourceVersion === baseRv) return true;
-    const status = applyStatusUpdate(obj, update, this.opts.controllerName, this.nowString());
+    const status = this.statusFor(obj, update);
     return canonicalJson(status) === canonicalJson(obj.status ?? {});
+  }
+
+  /** The object's status after our update, in the installed CRD's shape. */
+  private statusFor(obj: StatusObject, update: StatusUpdate): Record<string, unknown> {
+    const status = applyStatusUpdate(obj, update, this.opts.controllerName, this.nowString());
+    const schema = this.opts.schemas?.statusSchema(update.target.apiVersion, update.kind);
+    return schema ? (conformToSchema(status, schema) as Record<string, unknown>) : status;
   }
 
   private nowString(): string {
@@ -266,6 +309,12 @@ export class StatusWriter implements StatusSink {
 
 function targetKey(u: StatusUpdate): string {
   return u.target.namespace ? `${u.target.namespace}/${u.target.name}` : u.target.name;
+}
+
+/** The field errors of a 422 Status ("status.supportedFeatures[0]: Invalid value ..."), for the log. */
+function causesOf(body: unknown): string[] | undefined {
+  const causes = (body as { details?: { causes?: { field?: string; message?: string }[] } } | undefined)?.details?.causes;
+  return causes?.map((c) => [c.field, c.message].filter(Boolean).join(": "));
 }
 
 function keyOf(u: StatusUpdate): string {

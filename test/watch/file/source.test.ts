@@ -90,6 +90,34 @@ describe("file source", () => {
     expect(s.errors()[0]).toMatchObject({ object: "HTTPRoute typo", field: "spec.rules[0].backendRef", message: "unknown field" });
   });
 
+  it("accepts a Gateway in the v1.1 shape (listener tls.frontendValidation) and still rejects a typo in it", async () => {
+    const gateway = (name: string, field: string) =>
+      [
+        "apiVersion: gateway.networking.k8s.io/v1",
+        "kind: Gateway",
+        `metadata: { name: ${name}, namespace: default }`,
+        "spec:",
+        "  gatewayClassName: switchyard",
+        "  listeners:",
+        "    - name: https",
+        "      port: 443",
+        "      protocol: HTTPS",
+        "      tls:",
+        "        certificateRefs: [{ name: cert }]",
+        `        ${field}:`,
+        "          caCertificateRefs: [{ group: '', kind: ConfigMap, name: ca }]",
+      ].join("\n");
+    writeFileSync(join(dir, "v11.yaml"), gateway("v11", "frontendValidation"));
+    writeFileSync(join(dir, "typo.yaml"), gateway("typo", "frontendValidaton"));
+    const s = start();
+    await s.start();
+    const listener = s.current().get("Gateway", "default/v11")?.spec.listeners?.[0] as { tls?: Record<string, unknown> } | undefined;
+    expect(listener?.tls?.frontendValidation).toEqual({ caCertificateRefs: [{ group: "", kind: "ConfigMap", name: "ca" }] });
+    // Defaults of the release that accepted it are applied.
+    expect(listener?.tls?.mode).toBe("Terminate");
+    expect(s.errors()).toEqual([expect.objectContaining({ object: "Gateway default/typo", field: "spec.listeners[0].tls.frontendValidaton", message: "unknown field" })]);
+  });
+
   it("keeps serving a file's last good objects when an edit breaks it", async () => {
     const s = start();
     await s.start();

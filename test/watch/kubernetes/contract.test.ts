@@ -1,7 +1,10 @@
 // Contract tests against a real cluster: the same source, status writer and
-// leader election that the fixture tests drive, pointed at the cluster in
-// $KUBECONFIG (current context). They work in a throwaway namespace and delete
-// it afterwards. Without KUBECONFIG they are skipped, and the test name says so.
+// leader election that the fixture tests drive. With $KUBECONFIG they run
+// against that cluster (current context); without it, against a real etcd +
+// kube-apiserver started for this file (test/kube/real-apiserver.ts, Gateway
+// API v1.7.0 CRDs), which is how `npm test` runs them. They work in a throwaway
+// namespace and delete it afterwards. Without either they are skipped (and fail
+// under CI), and the test name says so.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/observability/log.ts";
@@ -11,21 +14,36 @@ import { KubeClient } from "../../../src/watch/kubernetes/kube-http.ts";
 import { LeaderElector } from "../../../src/watch/kubernetes/leader-election.ts";
 import { createKubernetesSource } from "../../../src/watch/kubernetes/source.ts";
 import { StatusWriter } from "../../../src/watch/kubernetes/status-writer.ts";
+import { describeKube } from "../../kube/peers.ts";
+import { RealApiServer } from "../../kube/real-apiserver.ts";
 import { waitFor } from "./helpers.ts";
 
 const KUBECONFIG = process.env.KUBECONFIG;
-const title = KUBECONFIG ? `real-cluster contract (KUBECONFIG=${KUBECONFIG})` : "real-cluster contract (skipped: KUBECONFIG is not set)";
 
-describe.skipIf(!KUBECONFIG)(title, () => {
+if (KUBECONFIG) {
+  describe(`real-cluster contract (KUBECONFIG=${KUBECONFIG})`, () => contract(async () => ({ client: new KubeClient(loadKubeConfig(KUBECONFIG)), stop: async () => undefined })));
+} else {
+  describeKube("real-cluster contract (a kube-apiserver started for this file)", (bin) =>
+    contract(async () => {
+      const server = await RealApiServer.start({ bin, crds: "v1.7.0" });
+      console.log(`kube-apiserver with v1.7.0 CRDs ready in ${server.startMs} ms`);
+      return { client: server.client, stop: () => server.stop() };
+    }),
+  );
+}
+
+function contract(connect: () => Promise<{ client: KubeClient; stop: () => Promise<void> }>): void {
   const ns = `switchyard-contract-${randomUUID().slice(0, 8)}`;
   let client: KubeClient;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    client = new KubeClient(loadKubeConfig(KUBECONFIG));
+    ({ client, stop } = await connect());
     await client.json({ method: "POST", path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await client?.request({ method: "DELETE", path: `/api/v1/namespaces/${ns}` });
+    await stop?.();
   });
 
   it("discovers the installed kinds, syncs, and sees a change", { timeout: 60_000 }, async () => {
@@ -98,4 +116,4 @@ describe.skipIf(!KUBECONFIG)(title, () => {
     const got = (await client.json({ method: "GET", path: `${base}/r` })) as { status: { parents: { controllerName: string }[] } };
     expect(got.status.parents.map((p) => p.controllerName)).toEqual(["example.com/other", "switchyard.dev/contract"]);
   });
-});
+}

@@ -9,7 +9,7 @@ import { KubeClient } from "../../../src/watch/kubernetes/kube-http.ts";
 import { StatusWriter, type StatusWriterOptions } from "../../../src/watch/kubernetes/status-writer.ts";
 import { ApiServerFixture } from "../../fixtures/apiserver/fixture.ts";
 import type { Obj } from "../../fixtures/apiserver/store.ts";
-import { waitFor } from "./helpers.ts";
+import { captureLogger, metricValue, waitFor } from "./helpers.ts";
 
 const GW = "gateway.networking.k8s.io/v1";
 const US = "switchyard.dev/gateway-controller";
@@ -232,5 +232,61 @@ describe("status writer", () => {
     await w.whenIdle();
     expect(statusPuts()).toHaveLength(0);
     expect(w.pending).toBe(0);
+  });
+  it("a status the API server refuses (422) is logged once, counted, and not written again until it changes", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute();
+    fixture.addFault({ method: "PUT", path: "/status", action: { type: "status", status: 422, message: "status.parents[0]: Invalid value" } });
+    const { logger, lines } = captureLogger();
+    const registry = createRegistry();
+    // With an informer-like lookup the cache never shows the refused status, which used to re-queue it on every publish.
+    const w = await makeWriter({ logger, registry, lookup: (_kind, key) => fixture.get(GW, "HTTPRoute", key.split("/")[1]!, "default") as K8sObject | undefined });
+    for (let i = 0; i < 3; i++) {
+      w.publish([routeUpdate()]);
+      await w.whenIdle();
+    }
+    expect(statusPuts()).toHaveLength(1);
+    expect(await metricValue(registry, "switchyard_status_writes_total", { kind: "HTTPRoute", result: "invalid" })).toBe(1);
+    const refused = lines().filter((l) => String(l.msg).includes("rejected our status"));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ object: "HTTPRoute/default/r" });
+    // A different status is tried again.
+    w.publish([routeUpdate("r", "False")]);
+    await w.whenIdle();
+    expect(statusPuts()).toHaveLength(2);
+  });
+  it("a write that fails (403) is retried with backoff and logged at warn once, not on every attempt", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute();
+    fixture.addFault({ method: "PUT", path: "/status", times: 3, action: { type: "status", status: 403, message: "forbidden" } });
+    const { logger, lines } = captureLogger();
+    const registry = createRegistry();
+    const w = await makeWriter({ logger, registry });
+    w.publish([routeUpdate()]);
+    await waitFor(() => statusPuts().some((r) => r.status === 200), "the write after the failures");
+    await w.whenIdle();
+    expect(await metricValue(registry, "switchyard_status_writes_total", { kind: "HTTPRoute", result: "error" })).toBe(3);
+    const warned = lines().filter((l) => String(l.msg).startsWith("status write failed"));
+    expect(warned).toEqual([expect.objectContaining({ object: "HTTPRoute/default/r", status: 403 })]);
+    expect(lines().some((l) => l.msg === "status write works again")).toBe(true);
+  });
+  it("a publish that lands while a drain is finishing is still written", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute();
+    let armed = true;
+    // isLeader() is drain()'s last call before it returns on an empty queue: publish from a microtask queued
+    // there, which runs after drain() returned but before its completion callback.
+    const w = await makeWriter({
+      isLeader: () => {
+        if (armed && statusPuts().some((r) => r.status === 200)) {
+          armed = false;
+          queueMicrotask(() => w.publish([routeUpdate("r", "False")]));
+        }
+        return true;
+      },
+    });
+    w.publish([routeUpdate()]);
+    await waitFor(() => statusPuts().filter((r) => r.status === 200).length === 2, "the second write", 3_000);
+    expect(armed).toBe(false);
   });
 });
