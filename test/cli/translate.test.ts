@@ -63,7 +63,8 @@ describe("switchyard translate", () => {
     writeFileSync(join(dir, "bad.yaml"), "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: g }\nspec: { listeners: [] }\n");
     const r = await run(["translate", "-f", join(dir, "bad.yaml")]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("bad.yaml:1: Gateway g: spec.gatewayClassName: is required");
+    // A missing field is named at its parent's line (spec:), not the object's first line.
+    expect(r.err).toContain("bad.yaml:4: Gateway g: spec.gatewayClassName: is required");
     expect(r.out).toBe("");
   });
 

@@ -1,0 +1,51 @@
+// Reads one manifest file with a size limit: a file far larger than any real
+// config (a log, a dump) would otherwise stall the process in the YAML parser
+// for minutes, with nothing reported.
+import { open } from "node:fs/promises";
+import type { FileError } from "./load.ts";
+
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** What identifies a version of a file on disk, to skip re-reading unchanged files. */
+export type Fingerprint = string;
+
+export type ReadResult =
+  | { kind: "text"; text: string; fingerprint: Fingerprint }
+  | { kind: "too-large"; error: FileError; fingerprint: Fingerprint }
+  | { kind: "unchanged" }
+  | { kind: "gone" };
+
+/** Reads `path` (named `file` in errors), unless its fingerprint is still `known`. */
+export async function readManifest(path: string, file: string, maxBytes: number, known?: Fingerprint): Promise<ReadResult> {
+  let fh;
+  try {
+    fh = await open(path, "r");
+  } catch (err) {
+    if (isGone(err)) return { kind: "gone" };
+    throw err;
+  }
+  try {
+    const st = await fh.stat({ bigint: true });
+    if (!st.isFile()) return { kind: "gone" };
+    const fingerprint = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+    if (fingerprint === known) return { kind: "unchanged" };
+    if (st.size > BigInt(maxBytes)) {
+      const message = `is ${formatSize(Number(st.size))} (${st.size} bytes), over the limit of ${formatSize(maxBytes)} per file (--max-file-size); not read`;
+      return { kind: "too-large", error: { file, message }, fingerprint };
+    }
+    return { kind: "text", text: await fh.readFile("utf8"), fingerprint };
+  } finally {
+    await fh.close();
+  }
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} bytes`;
+}
+
+function isGone(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR";
+}
