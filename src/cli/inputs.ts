@@ -5,7 +5,7 @@ import type { K8sObject } from "../api/meta.ts";
 import { CommandError } from "./args.ts";
 import { loadYaml, type FileError } from "../watch/file/load.ts";
 import { listManifests } from "../watch/file/paths.ts";
-import { DEFAULT_MAX_FILE_BYTES, formatSize, readManifest } from "../watch/file/read.ts";
+import { DEFAULT_MAX_FILE_BYTES, readManifest, tooLarge } from "../watch/file/read.ts";
 import { SchemaValidator } from "../watch/file/schemas.ts";
 
 export interface Inputs {
@@ -28,7 +28,7 @@ export async function readInputs(paths: string[], stdin: () => Promise<string>, 
         text = await stdin();
         const size = Buffer.byteLength(text);
         if (size > maxFileBytes) {
-          inputs.errors.push({ file: name, message: `is ${formatSize(size)} (${size} bytes), over the limit of ${formatSize(maxFileBytes)} per file (--max-file-size); not read` });
+          inputs.errors.push(tooLarge(name, size, maxFileBytes));
           continue;
         }
       } else {

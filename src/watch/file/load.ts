@@ -83,8 +83,10 @@ export function loadYaml(file: string, text: string, validator: SchemaValidator)
     }
     const errs = validator.validate(obj);
     if (errs.length > 0) {
-      for (const e of errs.slice(0, MAX_ERRORS_PER_OBJECT)) {
-        errors.push({ file, line: lineAt(e.path), object: label, field: e.field, message: e.message });
+      // In the order they are written, so a long list reads top to bottom.
+      const located = errs.map((e) => ({ ...e, line: lineAt(e.path) })).sort((a, b) => a.line - b.line);
+      for (const e of located.slice(0, MAX_ERRORS_PER_OBJECT)) {
+        errors.push({ file, line: e.line, object: label, field: e.field, message: e.message });
       }
       const more = errs.length - MAX_ERRORS_PER_OBJECT;
       if (more > 0) errors.push({ file, line, object: label, message: `and ${more} more error${more === 1 ? "" : "s"}` });

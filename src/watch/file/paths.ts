@@ -25,3 +25,18 @@ export async function listManifests(root: string, dir = root): Promise<string[]>
     .filter((p) => isManifest(relative(root, p)))
     .sort();
 }
+
+/** Fails with one line naming the directory when it is missing, not a directory, or unreadable. */
+export async function checkConfigDir(dir: string): Promise<void> {
+  try {
+    await readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "does not exist"
+      : code === "ENOTDIR" ? "is not a directory"
+      : code === "EACCES" || code === "EPERM" ? "is not readable (permission denied)"
+      : (err as Error).message;
+    throw new Error(`config directory ${dir} ${why}`);
+  }
+}

@@ -30,13 +30,18 @@ export async function readManifest(path: string, file: string, maxBytes: number,
     const fingerprint = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     if (fingerprint === known) return { kind: "unchanged" };
     if (st.size > BigInt(maxBytes)) {
-      const message = `is ${formatSize(Number(st.size))} (${st.size} bytes), over the limit of ${formatSize(maxBytes)} per file (--max-file-size); not read`;
-      return { kind: "too-large", error: { file, message }, fingerprint };
+      return { kind: "too-large", error: tooLarge(file, Number(st.size), maxBytes), fingerprint };
     }
     return { kind: "text", text: await fh.readFile("utf8"), fingerprint };
   } finally {
     await fh.close();
   }
+}
+
+/** The error for a file over the limit, naming its size. */
+export function tooLarge(file: string, size: number, maxBytes: number): FileError {
+  const exact = formatSize(size).endsWith(" bytes") ? "" : ` (${size} bytes)`;
+  return { file, message: `is ${formatSize(size)}${exact}, over the limit of ${formatSize(maxBytes)} per file (--max-file-size); not read` };
 }
 
 export function formatSize(bytes: number): string {

@@ -10,7 +10,7 @@ import type { K8sObject } from "../../api/meta.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { Source } from "../source.ts";
 import { formatFileError, loadYaml, type FileError, type LocatedObject } from "./load.ts";
-import { listManifests } from "./paths.ts";
+import { checkConfigDir, listManifests } from "./paths.ts";
 import { DEFAULT_MAX_FILE_BYTES, readManifest, type Fingerprint } from "./read.ts";
 import { SchemaValidator } from "./schemas.ts";
 import { watchDir, type Change, type DirWatcher } from "./watcher.ts";
@@ -59,7 +59,7 @@ export class FileSource implements Source {
 
   /** Reads every file once; rejects, naming the directory, when it cannot be read. */
   async start(): Promise<void> {
-    await checkDir(this.opts.dir);
+    await checkConfigDir(this.opts.dir);
     if (this.opts.watch !== false) {
       // Watch before the first read, so a change made during it is not lost.
       this.watcher = await watchDir(this.root, (c) => this.changed(c), (err) =>
@@ -208,18 +208,6 @@ export class FileSource implements Source {
     this.resources = buildResourceSet([...objects.values()].map((o) => o.obj));
     logger.debug({ objects: this.resources.size, files: this.files.size }, "config directory loaded");
     for (const l of [...this.listeners]) l();
-  }
-}
-
-/** Fails with one line naming the directory when it is missing, not a directory, or unreadable. */
-async function checkDir(dir: string): Promise<void> {
-  try {
-    await readdir(dir);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : code === "EACCES" || code === "EPERM" ? "is not readable (permission denied)" : (err as Error).message;
-    throw new Error(`config directory ${dir} ${why}`);
   }
 }
 
