@@ -153,8 +153,11 @@ export class FileSource implements Source {
 
   private lostDir(err: unknown): void {
     const { logger, dir } = this.opts;
+    const first = !this.dirError;
     this.dirError = { file: dir, message: `cannot read the config directory (${(err as Error).message}); serving its last contents` };
     logger.error({ err, dir }, formatFileError(this.dirError));
+    // The objects are unchanged but the errors are not; listeners may show them.
+    if (first) for (const l of [...this.listeners]) l();
   }
 
   /** Reads one file into its state; `skipUnchanged` trusts the fingerprint (full scans). */

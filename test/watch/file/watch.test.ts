@@ -159,4 +159,18 @@ describe("file source watching", () => {
     await hostBecomes("shop", "other.example.com");
     await hostBecomes("more", "more.example.com");
   });
+
+  it("keeps serving the last config when the whole directory goes, and says so", async () => {
+    const before = source.current();
+    rmSync(dir, { recursive: true });
+    const errs = await until(
+      "an error about the directory",
+      () => source.errors(),
+      (e) => e.some((x) => x.message.startsWith("cannot read the config directory")),
+      (wake) => source.onChange(wake),
+    );
+    expect(errs.map((e) => e.message)).toEqual([expect.stringMatching(/^cannot read the config directory/)]);
+    expect(source.current()).toBe(before);
+    expect(hostsOf("shop")).toBe("shop.example.com");
+  });
 });
