@@ -3,7 +3,7 @@
 // one-route edit takes from the write to the published translation (file
 // source debounce + reload + translate + publish). Layouts: all routes in one
 // file, and the routes spread over 100 files.
-// Env: FILE_RELOAD_ROUTES (default 10000), FILE_RELOAD_EDITS (default 5),
+// Env: FILE_RELOAD_ROUTES (default 10000), FILE_RELOAD_EDITS (default 3),
 // FILE_RELOAD_FILES (e.g. "1,100"), SWITCHYARD_MAIN (the CLI to run).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +14,7 @@ import { writeBenchManifests } from "./manifests.ts";
 import { median } from "./stats.ts";
 
 const routes = Number(process.env.FILE_RELOAD_ROUTES ?? 10_000);
-const edits = Number(process.env.FILE_RELOAD_EDITS ?? 5);
+const edits = Number(process.env.FILE_RELOAD_EDITS ?? 3);
 const layouts = (process.env.FILE_RELOAD_FILES ?? "1,100").split(",").map(Number);
 const mainTs = process.env.SWITCHYARD_MAIN ?? join(import.meta.dirname, "../src/cli/main.ts");
 

@@ -33,7 +33,11 @@ export async function readInputs(paths: string[], stdin: () => Promise<string>, 
         }
       } else {
         const read = await readManifest(file, name, maxFileBytes);
-        if (read.kind === "gone") throw new CommandError(`${file}: no such file`);
+        if (read.kind === "gone") {
+          // Named on the command line it is a mistake; found in a directory (a symlink to a directory, say) it is not a manifest.
+          if (file === p) throw new CommandError(`${file}: no such file`);
+          continue;
+        }
         if (read.kind !== "text") {
           if (read.kind === "too-large") inputs.errors.push(read.error);
           continue;
