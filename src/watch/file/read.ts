@@ -1,6 +1,7 @@
 // Reads one manifest file with a size limit: a file far larger than any real
 // config (a log, a dump) would otherwise stall the process in the YAML parser
 // for minutes, with nothing reported.
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import type { FileError } from "./load.ts";
 
@@ -19,7 +20,8 @@ export type ReadResult =
 export async function readManifest(path: string, file: string, maxBytes: number, known?: Fingerprint): Promise<ReadResult> {
   let fh;
   try {
-    fh = await open(path, "r");
+    // Non-blocking: a FIFO named *.yaml must not hang the reader (it is then not a file, below).
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if (isGone(err)) return { kind: "gone" };
     throw err;

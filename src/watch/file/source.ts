@@ -165,7 +165,17 @@ export class FileSource implements Source {
     const { logger } = this.opts;
     const file = displayName(path);
     const state = this.files.get(path) ?? { errors: [], warnings: [] };
-    const read = await readManifest(path, file, this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, skipUnchanged ? state.fingerprint : undefined);
+    let read;
+    try {
+      read = await readManifest(path, file, this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, skipUnchanged ? state.fingerprint : undefined);
+    } catch (err) {
+      // Unreadable (permissions, I/O): an error of this file only; its last good objects stay.
+      state.fingerprint = undefined;
+      state.errors = [{ file, message: `cannot be read: ${(err as Error).message}` }];
+      this.files.set(path, state);
+      logger.error({ err, file }, formatFileError(state.errors[0]!));
+      return;
+    }
     if (read.kind === "gone") {
       this.files.delete(path);
       return;

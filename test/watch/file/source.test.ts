@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -169,5 +169,13 @@ describe("file source", () => {
     expect(s.current().get("Namespace", "team-b")).toBeDefined();
     // The same object, not a re-parsed copy: gateway.yaml was not read again.
     expect(s.current().get("Gateway", "default/eg")).toBe(gateway);
+  });
+
+  it("reports a file it cannot open as that file's error, and reads the rest", async () => {
+    symlinkSync("loop.yaml", join(dir, "loop.yaml")); // opening it fails with ELOOP
+    const s = start();
+    await s.start();
+    expect(s.errors().map(formatFileError)).toEqual([expect.stringMatching(/loop\.yaml: cannot be read: ELOOP/)]);
+    expect(s.current().list("Gateway")).toHaveLength(1);
   });
 });
