@@ -10,6 +10,11 @@ const HOSTS = ["a.example.com", "b.example.com", "c.example.com", "d.example.com
 const SERVICES = 50;
 
 export function benchResourceSet(routes: number): ResourceSet {
+  return buildResourceSet(benchObjects(routes));
+}
+
+/** The objects of the fixture, e.g. to write them out as manifests. */
+export function benchObjects(routes: number): K8sObject[] {
   const objs: K8sObject[] = [
     { apiVersion: G, kind: "GatewayClass", metadata: { name: "sw", generation: 1 }, spec: { controllerName: DEFAULT_CONTROLLER_NAME } } as K8sObject,
     {
@@ -60,5 +65,5 @@ export function benchResourceSet(routes: number): ResourceSet {
       },
     } as K8sObject);
   }
-  return buildResourceSet(objs);
+  return objs;
 }

@@ -3,12 +3,14 @@ import { DEFAULT_CONTROLLER_NAME } from "../api/translation.ts";
 import { startControlPlane, type ControlPlaneOptions } from "../controller/run.ts";
 import { createLogger, type Logger } from "../observability/log.ts";
 import { createRegistry } from "../observability/metrics.ts";
+import { checkConfigDir } from "../watch/file/paths.ts";
 import { FileSource } from "../watch/file/source.ts";
 import { loadKubeConfig, startKubernetesInputs } from "../watch/kubernetes/index.ts";
 import { startProvisioner } from "../infra/provision/index.ts";
 import { checkEnvoy, LocalEnvoys } from "../infra/local-envoy.ts";
 import { mtlsServerOptions, xdsTlsFilesFromDir } from "../xds/tls-credentials.ts";
 import { CommandError, envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
+import { sizeOf } from "./size.ts";
 
 export const serveUsage = `Usage: switchyard serve [options]
 
@@ -18,6 +20,8 @@ them, serves each Gateway's Envoy resources over ADS, and serves the admin API.
 Options (each also read from the environment variable shown):
       --source file|kubernetes   where inputs come from (SWITCHYARD_SOURCE; default file)
       --dir DIR                  file source: directory of YAML manifests, watched (SWITCHYARD_DIR)
+      --max-file-size SIZE       file source: larger files are reported, not read
+                                 (SWITCHYARD_MAX_FILE_SIZE; default 16Mi)
       --kubeconfig PATH          kubernetes source: kubeconfig (KUBECONFIG; default in-cluster)
       --namespace NS             kubernetes source: watch only these namespaces; repeatable
       --lease-namespace NS       kubernetes source: namespace of the leader-election Lease
@@ -53,6 +57,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   const { values } = parse(argv, {
     source: { type: "string" },
     dir: { type: "string" },
+    "max-file-size": { type: "string" },
     kubeconfig: { type: "string" },
     namespace: { type: "string", multiple: true },
     "lease-namespace": { type: "string" },
@@ -107,7 +112,10 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   if (source === "file") {
     const dir = values.dir ?? process.env.SWITCHYARD_DIR;
     if (!dir) throw new UsageError("the file source needs --dir DIR (or SWITCHYARD_DIR)");
-    const files = new FileSource({ dir, logger: logger.child({ component: "file-source" }) });
+    const maxFileBytes = sizeOf(envOr(values["max-file-size"], "SWITCHYARD_MAX_FILE_SIZE", "16Mi"), "--max-file-size");
+    // Before any port is opened: a wrong --dir is one line and exit 1, not a server that serves nothing.
+    await failsAs("cannot start", () => checkConfigDir(dir));
+    const files = new FileSource({ dir, maxFileBytes, logger: logger.child({ component: "file-source" }) });
     opts = { ...common, registry, source: files, configErrors: () => files.errors() };
   } else {
     const kubeConfig = await failsAs("kubeconfig", async () => loadKubeConfig(values.kubeconfig));

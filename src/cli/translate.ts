@@ -9,7 +9,9 @@ import { resourcesToJson } from "../api/xds-json.ts";
 import { formatFileError } from "../watch/file/load.ts";
 import { translate } from "../translator/translate.ts";
 import { CommandError, oneOf, parse, UsageError } from "./args.ts";
+import { inputWarnings } from "./input-warnings.ts";
 import { readInputs, readStdin } from "./inputs.ts";
+import { sizeOf } from "./size.ts";
 
 export const translateUsage = `Usage: switchyard translate -f FILE|DIR|- [-f ...] [options]
 
@@ -22,17 +24,22 @@ Options:
   -t, --type TYPE          all (default), listener, route, cluster, endpoint or secret
       --with-status        also print the input objects with their computed .status
       --controller-name N  GatewayClass controllerName to act for (default ${DEFAULT_CONTROLLER_NAME})
+      --max-file-size SIZE larger input files are an error, not read (default 16Mi)
   -h, --help               show this help
+
+Objects of other kinds (Deployment, Ingress, ...) are skipped with a warning on
+stderr, as are routes whose parent Gateway or Service is not among the inputs.
 
 Exit codes: 0 translated; 1 an input is invalid (each error names file, object and field); 2 usage error.`;
 
-export async function runTranslate(argv: string[], out: (s: string) => void): Promise<number> {
+export async function runTranslate(argv: string[], out: (s: string) => void, warn: (s: string) => void = () => {}): Promise<number> {
   const { values } = parse(argv, {
     file: { type: "string", short: "f", multiple: true },
     output: { type: "string", short: "o", default: "yaml" },
     type: { type: "string", short: "t", default: "all" },
     "with-status": { type: "boolean", default: false },
     "controller-name": { type: "string", default: DEFAULT_CONTROLLER_NAME },
+    "max-file-size": { type: "string", default: "16Mi" },
   });
   if (values.help) {
     out(translateUsage + "\n");
@@ -45,11 +52,15 @@ export async function runTranslate(argv: string[], out: (s: string) => void): Pr
     throw new UsageError(`--type must be all or one of ${types.join(", ")}, got ${JSON.stringify(values.type)}`);
   }
 
-  const { objects, errors } = await readInputs(values.file, readStdin);
-  if (errors.length > 0) throw new CommandError(errors.map(formatFileError).join("\n"));
+  const inputs = await readInputs(values.file, readStdin, sizeOf(values["max-file-size"], "--max-file-size"));
+  for (const w of inputs.warnings) warn(`warning: ${formatFileError(w)}\n`);
+  if (inputs.errors.length > 0) throw new CommandError(inputs.errors.map(formatFileError).join("\n"));
+  const { objects } = inputs;
 
   const controllerName = values["controller-name"];
-  const result = translate(buildResourceSet(objects), { controllerName });
+  const rs = buildResourceSet(objects);
+  for (const w of inputWarnings(inputs, rs)) warn(`warning: ${w}\n`);
+  const result = translate(rs, { controllerName });
   const xds: Record<string, Partial<ReturnType<typeof resourcesToJson>>> = {};
   for (const g of result.gateways) {
     const json = resourcesToJson(g.resources);

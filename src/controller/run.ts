@@ -83,7 +83,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     },
   });
   // Sources may already be synced (the file source reads before this); translate now.
-  await opts.source.start();
+  try {
+    await opts.source.start();
+  } catch (err) {
+    // Nothing was served yet: release the ports so the process can exit with the error.
+    await xds.close();
+    await admin.close();
+    throw err;
+  }
   controller.start();
   logger.info({ xdsPort: xds.port, adminPort: admin.port }, "switchyard is serving");
   return {

@@ -63,7 +63,8 @@ describe("switchyard translate", () => {
     writeFileSync(join(dir, "bad.yaml"), "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: g }\nspec: { listeners: [] }\n");
     const r = await run(["translate", "-f", join(dir, "bad.yaml")]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("bad.yaml:1: Gateway g: spec.gatewayClassName: is required");
+    // A missing field is named at its parent's line (spec:), not the object's first line.
+    expect(r.err).toContain("bad.yaml:4: Gateway g: spec.gatewayClassName: is required");
     expect(r.out).toBe("");
   });
 
@@ -78,5 +79,45 @@ describe("switchyard translate", () => {
     const a = await run(["translate", "-f", "examples", "--with-status"]);
     const b = await run(["translate", "-f", "examples", "--with-status"]);
     expect(a.out).toBe(b.out);
+  });
+
+  it("skips other kinds with a warning naming file, line and kind, and warns about routes without their parent", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-translate-"));
+    writeFileSync(
+      join(dir, "mixed.yaml"),
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata: { name: web, namespace: prod }",
+        "spec: {}",
+        "---",
+        "apiVersion: gateway.networking.k8s.io/v1",
+        "kind: HTTPRoute",
+        "metadata: { name: orphan }",
+        "spec: { parentRefs: [{ name: eg }, { name: nope, namespace: other }] }",
+      ].join("\n"),
+    );
+    const r = await run(["translate", "-f", "examples/gateway.yaml", "-f", join(dir, "mixed.yaml")]);
+    expect(r.code).toBe(0);
+    expect(r.err.split("\n").filter(Boolean)).toEqual([
+      `warning: ${join(dir, "mixed.yaml")}:1: Deployment prod/web: apps/v1 Deployment is not a kind switchyard reads; skipped`,
+      `warning: ${join(dir, "mixed.yaml")}:6: HTTPRoute default/orphan: spec.parentRefs[1]: Gateway other/nope is not among the inputs`,
+    ]);
+    expect(parse(r.out).xds["default/eg"]).toBeDefined();
+  });
+
+  it("warns when the inputs hold no objects", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "switchyard-translate-"));
+    writeFileSync(join(dir, "empty.yaml"), "# nothing yet\n");
+    const r = await run(["translate", "-f", dir]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("warning: no Gateway API or core objects in the inputs; nothing to translate\n");
+  });
+
+  it("exits 1 naming a file over --max-file-size and its size", async () => {
+    const r = await run(["translate", "-f", "examples/httproute.yaml", "--max-file-size", "100"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/examples\/httproute\.yaml: is \d+ bytes, over the limit of 100 bytes per file \(--max-file-size\); not read/);
+    expect((await run(["translate", "-f", "examples", "--max-file-size", "lots"])).code).toBe(2);
   });
 });

@@ -1,9 +1,10 @@
 // Reads one YAML file into validated objects, or into errors that name the
-// file, the object and the field.
-import { parseAllDocuments } from "yaml";
+// file, the line, the object and the field.
+import { LineCounter, parseAllDocuments, type Document } from "yaml";
 import { CLUSTER_SCOPED, isKind } from "../../api/resource-set.ts";
 import type { K8sObject } from "../../api/meta.ts";
 import type { SchemaValidator } from "./schemas.ts";
+import { offsetOf } from "./yaml-position.ts";
 
 export interface FileError {
   file: string;
@@ -20,16 +21,30 @@ export function formatFileError(e: FileError): string {
   return `${parts.join(": ")}: ${e.message}`;
 }
 
-export interface LoadedFile {
-  objects: K8sObject[];
-  errors: FileError[];
+/** An accepted object and the line it starts on. */
+export interface LocatedObject {
+  object: K8sObject;
+  line: number;
 }
 
+export interface LoadedFile {
+  objects: LocatedObject[];
+  errors: FileError[];
+  /** Objects skipped on purpose (other tools' kinds). */
+  warnings: FileError[];
+}
+
+/** Schema errors listed per object; the rest are counted. */
+export const MAX_ERRORS_PER_OBJECT = 10;
+
 export function loadYaml(file: string, text: string, validator: SchemaValidator): LoadedFile {
-  const objects: K8sObject[] = [];
+  const objects: LocatedObject[] = [];
   const errors: FileError[] = [];
-  const lineOf = (offset: number) => text.slice(0, offset).split("\n").length;
-  for (const doc of parseAllDocuments(text)) {
+  const warnings: FileError[] = [];
+  // One pass over the text records every line start; each lookup is then a binary search.
+  const lines = new LineCounter();
+  const lineOf = (offset: number) => lines.linePos(offset).line;
+  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       errors.push({ file, line: lineOf(err.pos[0]), message: `YAML: ${err.message.split("\n")[0]}` });
@@ -37,27 +52,44 @@ export function loadYaml(file: string, text: string, validator: SchemaValidator)
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue; // empty document
-    const line = lineOf(doc.range[0]);
+    const start = doc.contents?.range[0] ?? doc.range[0];
     if (typeof value !== "object" || Array.isArray(value)) {
-      errors.push({ file, line, message: "a document must be a Kubernetes object (a YAML mapping)" });
+      errors.push({ file, line: lineOf(start), message: "a document must be a Kubernetes object (a YAML mapping)" });
       continue;
     }
     const obj = value as Record<string, unknown>;
     if (obj.kind === "List" && Array.isArray(obj.items)) {
-      for (const item of obj.items) accept(item as Record<string, unknown>, line);
+      obj.items.forEach((item: unknown, i) => accept(doc, item, ["items", i], start));
       continue;
     }
-    accept(obj, line);
+    accept(doc, obj, [], start);
   }
-  return { objects, errors };
+  return { objects, errors, warnings };
 
-  function accept(obj: Record<string, unknown>, line: number) {
+  function accept(doc: Document, value: unknown, at: (string | number)[], start: number) {
+    const lineAt = (path: (string | number)[]) => lineOf(offsetOf(doc, [...at, ...path]) ?? start);
+    const line = lineAt([]);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      errors.push({ file, line, message: "a List item must be a Kubernetes object (a YAML mapping)" });
+      return;
+    }
+    const obj = value as Record<string, unknown>;
     const meta = (obj.metadata ?? {}) as { name?: unknown; namespace?: unknown };
     const kind = typeof obj.kind === "string" ? obj.kind : "<no kind>";
     const label = `${kind} ${typeof meta.namespace === "string" ? `${meta.namespace}/` : ""}${typeof meta.name === "string" ? meta.name : "<no name>"}`;
-    const err = validator.validate(obj);
-    if (err) {
-      errors.push({ file, line, object: label, field: err.field, message: err.message });
+    if (typeof obj.apiVersion === "string" && typeof obj.kind === "string" && validator.isUnrelated(obj.apiVersion, obj.kind)) {
+      warnings.push({ file, line, object: label, message: `${obj.apiVersion} ${obj.kind} is not a kind switchyard reads; skipped` });
+      return;
+    }
+    const errs = validator.validate(obj);
+    if (errs.length > 0) {
+      // In the order they are written, so a long list reads top to bottom.
+      const located = errs.map((e) => ({ ...e, line: lineAt(e.path) })).sort((a, b) => a.line - b.line);
+      for (const e of located.slice(0, MAX_ERRORS_PER_OBJECT)) {
+        errors.push({ file, line: e.line, object: label, field: e.field, message: e.message });
+      }
+      const more = errs.length - MAX_ERRORS_PER_OBJECT;
+      if (more > 0) errors.push({ file, line, object: label, message: `and ${more} more error${more === 1 ? "" : "s"}` });
       return;
     }
     const typed = obj as unknown as K8sObject;
@@ -65,6 +97,6 @@ export function loadYaml(file: string, text: string, validator: SchemaValidator)
     if (!CLUSTER_SCOPED.has(typed.kind)) typed.metadata.namespace ??= "default";
     else delete typed.metadata.namespace;
     typed.metadata.generation ??= 1;
-    objects.push(typed);
+    objects.push({ object: typed, line });
   }
 }

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
+import { isKind } from "../../api/resource-set.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 
 const CRD_DIR = fileURLToPath(new URL("../../api/crds/", import.meta.url));
@@ -27,14 +28,20 @@ interface CrdVersion {
 export interface SchemaError {
   /** Dotted path of the offending field, e.g. `spec.rules[0].matches[0].path.type`. */
   field: string;
+  /** The same path as keys and indexes, to find the field in the YAML; for a missing field, its parent's path. */
+  path: (string | number)[];
   message: string;
 }
+
+/** Groups whose every kind is ours to read: an unknown version or kind there is a mistake, not another tool's object. */
+const OUR_GROUPS = new Set(["gateway.networking.k8s.io", "gateway.networking.x-k8s.io"]);
 
 type Json = Record<string, unknown>;
 
 /** Loads every CRD schema once; `validate` then checks objects by apiVersion + kind. */
 export class SchemaValidator {
-  private readonly ajv = new Ajv({ strict: false, allErrors: false, useDefaults: true, validateFormats: false });
+  // allErrors: a user fixing a manifest wants every mistake of an object at once.
+  private readonly ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
   /** Per `group/version/kind`: the schema of each release that serves it, newest first. */
   private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
@@ -67,30 +74,52 @@ export class SchemaValidator {
   }
 
   /**
-   * Checks `obj` in place (defaults are filled in, as the API server does).
-   * Returns the first error, or undefined when the object is valid.
+   * Whether an object of this type is someone else's (a Deployment, an
+   * Ingress, ...): not a kind switchyard reads, nor in a Gateway API group.
+   * Such objects are skipped with a warning; they often share a directory.
    */
-  validate(obj: Json): SchemaError | undefined {
+  isUnrelated(apiVersion: string, kind: string): boolean {
+    if (this.raw.has(`${apiVersion}/${kind}`) || this.core.has(`${apiVersion}/${kind}`)) return false;
+    const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+    return !OUR_GROUPS.has(group) && !isKind(kind);
+  }
+
+  /**
+   * Checks `obj` in place (defaults are filled in, as the API server does).
+   * Returns every error (none when the object is valid).
+   */
+  validate(obj: Json): SchemaError[] {
     const apiVersion = obj.apiVersion;
     const kind = obj.kind;
     if (typeof apiVersion !== "string" || typeof kind !== "string") {
-      return { field: typeof apiVersion !== "string" ? "apiVersion" : "kind", message: "is required" };
+      const field = typeof apiVersion !== "string" ? "apiVersion" : "kind";
+      return [{ field, path: [], message: "is required" }];
     }
     const key = `${apiVersion}/${kind}`;
     const candidates = this.compile(key);
-    if (!candidates) return { field: "apiVersion", message: `${key} is not a kind switchyard reads (known: see \`switchyard version --types\`)` };
-    let best: SchemaError | undefined;
+    if (!candidates) return [{ field: "apiVersion", path: ["apiVersion"], message: `${key} is not a kind switchyard reads (known: see \`switchyard version --types\`)` }];
+    // Valid for any shipped release is valid; otherwise report the release that came closest
+    // (fewest errors, the newest on a tie), every error of it.
+    let best: SchemaError[] | undefined;
     for (const validate of candidates) {
       // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
       const copy = candidates.length > 1 ? structuredClone(obj) : obj;
       if (validate(copy)) {
         if (copy !== obj) replaceContents(obj, copy);
-        return undefined;
+        return [];
       }
-      const err = describe(validate.errors?.[0]);
-      if (!best || depth(err.field) > depth(best.field)) best = err;
+      const seen = new Set<string>();
+      const errors: SchemaError[] = [];
+      for (const e of validate.errors ?? []) {
+        const d = describe(e);
+        const id = `${d.field}\0${d.message}`;
+        if (seen.has(id)) continue; // anyOf branches and the like repeat themselves
+        seen.add(id);
+        errors.push(d);
+      }
+      if (!best || errors.length < best.length) best = errors;
     }
-    return best;
+    return best ?? [];
   }
 
   private compile(key: string): ValidateFunction[] | undefined {
@@ -116,10 +145,6 @@ export class SchemaValidator {
 }
 
 /** How far into the object a field path reaches (`spec.listeners[0].tls` is 4 deep). */
-function depth(field: string): number {
-  return field === "" ? 0 : field.split(/\.|\[/).length;
-}
-
 function replaceContents(target: Json, source: Json): void {
   for (const k of Object.keys(target)) delete target[k];
   Object.assign(target, source);
@@ -138,23 +163,26 @@ function strictify(schema: Json): Json {
   return schema;
 }
 
-function describe(err: ErrorObject | undefined): SchemaError {
-  if (!err) return { field: "", message: "is invalid" };
-  let field = err.instancePath
+function describe(err: ErrorObject): SchemaError {
+  // JSON pointer segments; a numeric segment is an array index (CRD maps have no numeric keys we read).
+  const path: (string | number)[] = err.instancePath
     .split("/")
     .slice(1)
     .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"))
-    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const dotted = (segs: (string | number)[]) => segs.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+  let field = dotted(path);
   const params = err.params as Record<string, unknown>;
   let message = err.message ?? "is invalid";
   if (err.keyword === "additionalProperties") {
-    field = field ? `${field}.${String(params.additionalProperty)}` : String(params.additionalProperty);
+    path.push(String(params.additionalProperty));
+    field = dotted(path);
     message = "unknown field";
   } else if (err.keyword === "required") {
-    field = field ? `${field}.${String(params.missingProperty)}` : String(params.missingProperty);
+    field = dotted([...path, String(params.missingProperty)]);
     message = "is required";
   } else if (err.keyword === "enum") {
     message = `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   }
-  return { field, message };
+  return { field, path, message };
 }

@@ -1,15 +1,19 @@
 // The file source: a directory of multi-document YAML, watched for changes.
 // A file that fails to parse or validate keeps contributing its last good
-// objects, so one bad edit never takes config away from the proxies.
-import { watch, type FSWatcher } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import type { K8sObject } from "../../api/meta.ts";
+// objects, so one bad edit never takes config away from the proxies. Only
+// the files that changed are read and parsed again; the others keep their
+// parsed objects.
+import { readdir } from "node:fs/promises";
+import { relative, resolve, sep } from "node:path";
 import { buildResourceSet, EMPTY_RESOURCE_SET, objectKey, type ResourceSet } from "../../api/resource-set.ts";
+import type { K8sObject } from "../../api/meta.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { Source } from "../source.ts";
-import { formatFileError, loadYaml, type FileError } from "./load.ts";
+import { formatFileError, loadYaml, type FileError, type LocatedObject } from "./load.ts";
+import { checkConfigDir, listManifests } from "./paths.ts";
+import { DEFAULT_MAX_FILE_BYTES, readManifest, type Fingerprint } from "./read.ts";
 import { SchemaValidator } from "./schemas.ts";
+import { watchDir, type Change, type DirWatcher } from "./watcher.ts";
 
 export interface FileSourceOptions {
   dir: string;
@@ -18,41 +22,56 @@ export interface FileSourceOptions {
   watch?: boolean;
   /** Quiet time after a file event before reloading. */
   debounceMs?: number;
+  /** Files larger than this are not read but reported (default 16 MiB). */
+  maxFileBytes?: number;
 }
 
 interface FileState {
+  /** The version on disk last read; a full reload skips files whose fingerprint is unchanged. */
+  fingerprint?: Fingerprint;
   /** Objects of the last version of the file that loaded without errors. */
-  good?: K8sObject[];
+  good?: LocatedObject[];
   errors: FileError[];
+  warnings: FileError[];
 }
 
 export class FileSource implements Source {
   private readonly opts: FileSourceOptions;
+  private readonly root: string;
   private readonly validator = new SchemaValidator();
+  /** Keyed by absolute path. */
   private readonly files = new Map<string, FileState>();
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners = new Set<() => void>();
   private resources: ResourceSet = EMPTY_RESOURCE_SET;
-  private watcher?: FSWatcher;
+  private watcher?: DirWatcher;
   private timer?: NodeJS.Timeout;
   private loading: Promise<void> = Promise.resolve();
+  private readonly dirtyFiles = new Set<string>();
+  private readonly dirtyDirs = new Set<string>();
   private duplicateErrors: FileError[] = [];
+  private dirError?: FileError;
   synced = false;
 
   constructor(opts: FileSourceOptions) {
     this.opts = opts;
+    this.root = resolve(opts.dir);
   }
 
+  /** Reads every file once; rejects, naming the directory, when it cannot be read. */
   async start(): Promise<void> {
-    await this.reload();
+    await checkConfigDir(this.opts.dir);
     if (this.opts.watch !== false) {
-      this.watcher = watch(this.opts.dir, { recursive: true }, () => this.schedule());
-      this.watcher.on("error", (err) => this.opts.logger.error({ err, dir: this.opts.dir }, "watching the config directory failed"));
+      // Watch before the first read, so a change made during it is not lost.
+      this.watcher = await watchDir(this.root, (c) => this.changed(c), (err) =>
+        this.opts.logger.error({ err, dir: this.opts.dir }, "watching the config directory failed"),
+      );
     }
+    await this.enqueue(() => this.readAll(true));
     this.synced = true;
   }
 
   async stop(): Promise<void> {
-    this.watcher?.close();
+    await this.watcher?.close();
     clearTimeout(this.timer);
     await this.loading;
   }
@@ -61,76 +80,152 @@ export class FileSource implements Source {
     return this.resources;
   }
 
-  onChange(listener: () => void): void {
-    this.listeners.push(listener);
+  /** Returns a function that removes the listener. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Every current error, file by file. */
   errors(): FileError[] {
-    return [...[...this.files.values()].flatMap((f) => f.errors), ...this.duplicateErrors];
+    return [...(this.dirError ? [this.dirError] : []), ...[...this.files.values()].flatMap((f) => f.errors), ...this.duplicateErrors];
   }
 
-  /** Re-reads the directory now; resolves when the new ResourceSet is current. */
+  /** Objects skipped on purpose (other tools' kinds), file by file. */
+  warnings(): FileError[] {
+    return [...this.files.values()].flatMap((f) => f.warnings);
+  }
+
+  /** Re-scans the whole directory now (reading only files whose fingerprint changed); resolves when the new ResourceSet is current. */
   reload(): Promise<void> {
-    this.loading = this.loading.then(() => this.readAll());
-    return this.loading;
+    return this.enqueue(() => this.readAll(false));
   }
 
-  private schedule(): void {
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const run = this.loading.then(fn);
+    this.loading = run.catch((err: unknown) => this.opts.logger.error({ err, dir: this.opts.dir }, "reloading the config directory failed"));
+    return run;
+  }
+
+  private changed(c: Change): void {
+    (c.dir ? this.dirtyDirs : this.dirtyFiles).add(c.path);
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.reload(), this.opts.debounceMs ?? 50);
+    this.timer = setTimeout(() => void this.enqueue(() => this.readDirty()), this.opts.debounceMs ?? 50);
   }
 
-  private async readAll(): Promise<void> {
-    const { dir, logger } = this.opts;
-    let names: string[];
+  /** A full scan: at start (where failing to list is fatal) and on reload(). */
+  private async readAll(starting: boolean): Promise<void> {
+    let paths: string[];
     try {
-      names = (await readdir(dir, { recursive: true })).filter((n) => /\.ya?ml$/.test(n)).sort();
+      paths = await listManifests(this.root);
     } catch (err) {
-      logger.error({ err, dir }, "cannot read the config directory; keeping the last config");
+      if (starting) throw new Error(`config directory ${this.opts.dir}: ${(err as Error).message}`);
+      return this.lostDir(err);
+    }
+    this.dirError = undefined;
+    const present = new Set(paths);
+    for (const path of this.files.keys()) if (!present.has(path)) this.files.delete(path);
+    for (const path of paths) await this.readOne(path, true);
+    this.publish();
+  }
+
+  /** Only what the watcher reported: changed files, and everything below directories that came or went. */
+  private async readDirty(): Promise<void> {
+    const paths = new Set(this.dirtyFiles);
+    const dirs = [...this.dirtyDirs];
+    this.dirtyFiles.clear();
+    this.dirtyDirs.clear();
+    try {
+      await readdir(this.root);
+    } catch (err) {
+      // The whole directory went (an unmount, a rename): keep serving what we have.
+      return this.lostDir(err);
+    }
+    this.dirError = undefined;
+    for (const dir of dirs) {
+      const prefix = dir + sep;
+      for (const path of this.files.keys()) if (path.startsWith(prefix)) paths.add(path);
+      for (const path of await listManifests(this.root, dir).catch(() => [])) paths.add(path);
+    }
+    for (const path of [...paths].sort()) await this.readOne(path, false);
+    this.publish();
+  }
+
+  private lostDir(err: unknown): void {
+    const { logger, dir } = this.opts;
+    const first = !this.dirError;
+    this.dirError = { file: dir, message: `cannot read the config directory (${(err as Error).message}); serving its last contents` };
+    logger.error({ err, dir }, formatFileError(this.dirError));
+    // The objects are unchanged but the errors are not; listeners may show them.
+    if (first) for (const l of [...this.listeners]) l();
+  }
+
+  /** Reads one file into its state; `skipUnchanged` trusts the fingerprint (full scans). */
+  private async readOne(path: string, skipUnchanged: boolean): Promise<void> {
+    const { logger } = this.opts;
+    const file = displayName(path);
+    const state = this.files.get(path) ?? { errors: [], warnings: [] };
+    let read;
+    try {
+      read = await readManifest(path, file, this.opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, skipUnchanged ? state.fingerprint : undefined);
+    } catch (err) {
+      // Unreadable (permissions, I/O): an error of this file only; its last good objects stay.
+      state.fingerprint = undefined;
+      state.errors = [{ file, message: `cannot be read: ${(err as Error).message}` }];
+      this.files.set(path, state);
+      logger.error({ err, file }, formatFileError(state.errors[0]!));
       return;
     }
-    const seen = new Set<string>();
-    for (const name of names) {
-      const path = join(dir, name);
-      const rel = relative(process.cwd(), path);
-      const file = rel.startsWith("..") ? path : rel;
-      seen.add(file);
-      let text: string;
-      try {
-        text = await readFile(path, "utf8");
-      } catch {
-        continue; // removed between readdir and readFile; the next event reloads
-      }
-      const loaded = loadYaml(file, text, this.validator);
-      const state = this.files.get(file) ?? { errors: [] };
-      const hadErrors = state.errors.length > 0;
-      state.errors = loaded.errors;
-      if (loaded.errors.length === 0) state.good = loaded.objects;
-      else if (!state.good) state.good = loaded.objects; // never loaded cleanly: its valid objects count
-      this.files.set(file, state);
-      for (const e of loaded.errors) logger.error({ file: e.file, object: e.object, field: e.field }, formatFileError(e));
-      if (hadErrors && loaded.errors.length === 0) logger.info({ file }, "file is valid again");
+    if (read.kind === "gone") {
+      this.files.delete(path);
+      return;
     }
-    for (const file of [...this.files.keys()]) if (!seen.has(file)) this.files.delete(file);
+    if (read.kind === "unchanged") return;
+    const hadErrors = state.errors.length > 0;
+    state.fingerprint = read.fingerprint;
+    if (read.kind === "too-large") {
+      state.errors = [read.error];
+      state.warnings = [];
+    } else {
+      const loaded = loadYaml(file, read.text, this.validator);
+      state.errors = loaded.errors;
+      state.warnings = loaded.warnings;
+      if (loaded.errors.length === 0) state.good = loaded.objects;
+      else state.good ??= loaded.objects; // never loaded cleanly: its valid objects count
+    }
+    this.files.set(path, state);
+    for (const e of state.errors) logger.error({ file: e.file, line: e.line, object: e.object, field: e.field }, formatFileError(e));
+    for (const w of state.warnings) logger.warn({ file: w.file, line: w.line, object: w.object }, formatFileError(w));
+    if (hadErrors && state.errors.length === 0) logger.info({ file }, "file is valid again");
+  }
 
-    const objects = new Map<string, { obj: K8sObject; file: string }>();
+  /** Merges every file's objects into a new ResourceSet and tells the listeners. */
+  private publish(): void {
+    const { logger } = this.opts;
+    const objects = new Map<string, { obj: K8sObject; where: string }>();
     this.duplicateErrors = [];
-    for (const [file, state] of this.files) {
-      for (const obj of state.good ?? []) {
+    for (const [path, state] of [...this.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const file = displayName(path);
+      for (const { object: obj, line } of state.good ?? []) {
         const id = `${obj.kind} ${objectKey(obj)}`;
         const first = objects.get(id);
         if (first) {
-          const e: FileError = { file, object: id, message: `already defined in ${first.file}; this copy is ignored` };
+          const e: FileError = { file, line, object: id, message: `already defined in ${first.where}; this copy is ignored` };
           this.duplicateErrors.push(e);
-          logger.error({ file, object: id }, formatFileError(e));
+          logger.error({ file, line, object: id }, formatFileError(e));
           continue;
         }
-        objects.set(id, { obj, file });
+        objects.set(id, { obj, where: `${file}:${line}` });
       }
     }
     this.resources = buildResourceSet([...objects.values()].map((o) => o.obj));
     logger.debug({ objects: this.resources.size, files: this.files.size }, "config directory loaded");
-    for (const l of this.listeners) l();
+    for (const l of [...this.listeners]) l();
   }
+}
+
+/** Paths as the user wrote them: relative to the working directory when below it. */
+function displayName(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") ? path : rel;
 }

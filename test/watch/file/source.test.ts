@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -20,8 +20,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function start(watch = false) {
-  source = new FileSource({ dir, logger: silentLogger(), watch, debounceMs: 10 });
+function start(watch = false, maxFileBytes?: number) {
+  source = new FileSource({ dir, logger: silentLogger(), watch, debounceMs: 10, maxFileBytes });
   return source;
 }
 
@@ -155,5 +155,55 @@ describe("file source", () => {
     rmSync(join(dir, "httproute.yaml"));
     await s.reload();
     expect(s.current().list("HTTPRoute")).toEqual([]);
+  });
+
+  it("fails to start, naming the directory, when it is missing or not a directory", async () => {
+    source = new FileSource({ dir: join(dir, "missing"), logger: silentLogger() });
+    await expect(source.start()).rejects.toThrow(`config directory ${join(dir, "missing")} does not exist`);
+    source = new FileSource({ dir: join(dir, "gateway.yaml"), logger: silentLogger() });
+    await expect(source.start()).rejects.toThrow(`config directory ${join(dir, "gateway.yaml")} is not a directory`);
+    expect(source.synced).toBe(false);
+  });
+
+  it("reports a file over the size limit without reading it, and keeps its last good objects", async () => {
+    const s = start(false, 4096);
+    await s.start();
+    const before = s.current().get("HTTPRoute", "default/shop");
+    writeFileSync(join(dir, "httproute.yaml"), `# padding\n${"#".repeat(5000)}\n`);
+    await s.reload();
+    expect(s.errors().map(formatFileError)).toEqual([expect.stringMatching(/httproute\.yaml: is 4\.9 KiB \(5011 bytes\), over the limit of 4 KiB per file/)]);
+    expect(s.current().get("HTTPRoute", "default/shop")).toEqual(before);
+    rmSync(join(dir, "httproute.yaml"));
+    await s.reload();
+    expect(s.errors()).toEqual([]);
+    expect(s.current().get("HTTPRoute", "default/shop")).toBeUndefined();
+  });
+
+  it("skips other tools' objects with a warning, not an error", async () => {
+    writeFileSync(join(dir, "app.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: {}\n");
+    const s = start();
+    await s.start();
+    expect(s.errors()).toEqual([]);
+    expect(s.warnings().map(formatFileError)).toEqual([expect.stringMatching(/app\.yaml:1: Deployment web: apps\/v1 Deployment is not a kind switchyard reads; skipped$/)]);
+    expect(s.current().list("Gateway")).toHaveLength(1);
+  });
+
+  it("re-reads only files that changed on a full reload", async () => {
+    const s = start();
+    await s.start();
+    const gateway = s.current().get("Gateway", "default/eg");
+    writeFileSync(join(dir, "ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: { name: team-b }\n");
+    await s.reload();
+    expect(s.current().get("Namespace", "team-b")).toBeDefined();
+    // The same object, not a re-parsed copy: gateway.yaml was not read again.
+    expect(s.current().get("Gateway", "default/eg")).toBe(gateway);
+  });
+
+  it("reports a file it cannot open as that file's error, and reads the rest", async () => {
+    symlinkSync("loop.yaml", join(dir, "loop.yaml")); // opening it fails with ELOOP
+    const s = start();
+    await s.start();
+    expect(s.errors().map(formatFileError)).toEqual([expect.stringMatching(/loop\.yaml: cannot be read: ELOOP/)]);
+    expect(s.current().list("Gateway")).toHaveLength(1);
   });
 });

@@ -1,0 +1,47 @@
+// `switchyard translate -f DIR` as a whole process (start-up, reading and
+// validating the YAML, translate, printing) on the translate fixture written
+// as manifests. Median wall time of a few runs, and the child's CPU time
+// (user + system, from /proc: steadier than wall time on a shared machine).
+// Env: TRANSLATE_CLI_ROUTES (default "1000,10000"), TRANSLATE_CLI_RUNS
+// (default 3), SWITCHYARD_MAIN (the CLI to run).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeBenchManifests } from "./manifests.ts";
+import { median } from "./stats.ts";
+
+const sizes = (process.env.TRANSLATE_CLI_ROUTES ?? "1000,10000").split(",").map(Number);
+const runs = Number(process.env.TRANSLATE_CLI_RUNS ?? 3);
+const mainTs = process.env.SWITCHYARD_MAIN ?? join(import.meta.dirname, "../src/cli/main.ts");
+
+/** CPU ms of this process's waited-for children so far (Linux /proc; 0 elsewhere). */
+function childCpuMs(): number {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * 10; // cutime + cstime, in 100 Hz ticks
+  } catch {
+    return 0;
+  }
+}
+
+console.log("switchyard translate -f DIR (one file of routes + base.yaml), whole process");
+console.log("routes  input MB  runs  median ms  min ms  max ms  median CPU ms");
+for (const n of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-translate-cli-"));
+  writeBenchManifests(dir, n);
+  const du = spawnSync("du", ["-sb", dir], { encoding: "utf8" }).stdout.split("\t")[0];
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c0 = childCpuMs();
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [mainTs, "translate", "-f", dir], { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
+    times.push(performance.now() - t0);
+    cpu.push(childCpuMs() - c0);
+    if (r.status !== 0) throw new Error(`translate exited ${r.status}: ${r.stderr}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const mb = (Number(du) / 1024 / 1024).toFixed(1);
+  console.log(`${String(n).padStart(6)}  ${mb.padStart(8)}  ${String(runs).padStart(4)}  ${median(times).toFixed(0).padStart(9)}  ${Math.min(...times).toFixed(0).padStart(6)}  ${Math.max(...times).toFixed(0).padStart(6)}  ${median(cpu).toFixed(0).padStart(13)}`);
+}
