@@ -17,6 +17,7 @@ interface Case {
   apiVersion: "v1" | "v1alpha3";
   hostname: string;
   subjectAltNames?: string;
+  appProtocol?: string;
 }
 
 const CASES: Case[] = [
@@ -25,6 +26,7 @@ const CASES: Case[] = [
   { name: "wildcert", certSans: ["*.wild.example.test"], apiVersion: "v1", hostname: "api.wild.example.test" },
   { name: "sans", certSans: ["alt.example.test"], apiVersion: "v1", hostname: "sni.example.test", subjectAltNames: "[{ type: Hostname, hostname: alt.example.test }]" },
   { name: "uri", certSans: ["spiffe://example.test/backend"], apiVersion: "v1", hostname: "uri.example.test", subjectAltNames: "[{ type: URI, uri: spiffe://example.test/backend }]" },
+  { name: "h2", certSans: ["h2.example.test"], apiVersion: "v1", hostname: "h2.example.test", appProtocol: "kubernetes.io/h2c" },
   { name: "badname", certSans: ["other.example.test"], apiVersion: "v1", hostname: "badname.example.test" },
   { name: "badsan", certSans: ["alt.example.test"], apiVersion: "v1alpha3", hostname: "alt.example.test", subjectAltNames: "[{ type: Hostname, hostname: nope.example.test }]" },
   { name: "badca", certSans: ["badca.example.test"], foreignCa: true, apiVersion: "v1", hostname: "badca.example.test" },
@@ -63,7 +65,7 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
     const other: Ca = await makeCa("unrelated-ca");
     for (const c of CASES) {
       const cert = await (c.foreignCa ? other : ca).issue({ cn: c.name, sans: c.certSans });
-      backends.push(await backend(c.name, { tls: cert }));
+      backends.push(await backend(c.name, { tls: cert, ...(c.appProtocol ? { appProtocol: c.appProtocol } : {}) }));
     }
     dp = await DataPlane.start(envoy, {
       files: {
@@ -107,6 +109,12 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
     const uri = await get("/uri");
     expect(uri.status).toBe(200);
     expect(uri.echo?.tls?.servername).toBe("uri.example.test");
+  });
+
+  it("speaks HTTP/2 over TLS (ALPN h2) to an HTTP/2 backend", async () => {
+    const r = await get("/h2");
+    expect(r.status).toBe(200);
+    expect(r.echo).toMatchObject({ protocol: "HTTP/2", tls: { servername: "h2.example.test" } });
   });
 
   it("fails closed (5xx, nothing reaches the backend) on a hostname or SAN mismatch, or another CA", async () => {

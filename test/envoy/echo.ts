@@ -148,7 +148,11 @@ export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
   const server = o.tls
     ? tls.createServer({ cert: o.tls.cert, key: o.tls.key, ALPNProtocols: ["h2", "http/1.1"] }, (s) => {
         servername = (s as tls.TLSSocket & { servername?: string | false }).servername || null;
-        route(s);
+        // ALPN already said h2: hand the socket over untouched (bytes read to sniff would be lost).
+        if (s.alpnProtocol === "h2") {
+          s.on("error", () => {});
+          h2.emit("connection", s);
+        } else route(s);
       })
     : net.createServer(route);
   await new Promise<void>((resolve, reject) => {

@@ -11,6 +11,9 @@ import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world
 const LISTENERS = `    - { name: a, protocol: HTTPS, port: 443, hostname: a.example.test, tls: { certificateRefs: [{ name: cert-a }] } }
     - { name: b, protocol: HTTPS, port: 443, hostname: b.example.test, tls: { certificateRefs: [{ name: cert-b-rsa }, { name: cert-b-ecdsa }] } }
     - { name: wild, protocol: HTTPS, port: 443, hostname: "*.wild.example.test", tls: { certificateRefs: [{ name: cert-wild }] } }
+    - { name: any, protocol: HTTPS, port: 8443, tls: { certificateRefs: [{ name: cert-any }] } }
+    - { name: ov-wild, protocol: HTTPS, port: 8443, hostname: "*.ov.example.test", tls: { certificateRefs: [{ name: cert-ov-wild }] } }
+    - { name: ov-x, protocol: HTTPS, port: 8443, hostname: x.ov.example.test, tls: { certificateRefs: [{ name: cert-ov-x }] } }
 `;
 
 function route(name: string, section: string): string {
@@ -32,6 +35,7 @@ describeEnvoy("HTTPS listeners through a real Envoy", (envoy) => {
   let dp: DataPlane;
   let backends: Backend[];
   let ca: Ca;
+  let secrets: Record<string, string>;
   const GW = "default/eg";
   const addr = () => dp.proxy(GW).addr;
   const hs = (servername: string, o: { alpn?: string[]; sigalgs?: string } = {}) => handshake(addr(), 443, { servername, ca: ca.cert, ...o });
@@ -39,19 +43,23 @@ describeEnvoy("HTTPS listeners through a real Envoy", (envoy) => {
 
   beforeAll(async () => {
     ca = await makeCa("https-test-ca");
-    backends = [await backend("a"), await backend("b"), await backend("wild")];
-    const secrets = [
-      tlsSecret("cert-a", await ca.issue({ cn: "a.example.test" })),
-      tlsSecret("cert-b-rsa", await ca.issue({ cn: "b.example.test", keyType: "rsa" })),
-      tlsSecret("cert-b-ecdsa", await ca.issue({ cn: "b.example.test", keyType: "ecdsa" })),
-      tlsSecret("cert-wild", await ca.issue({ cn: "*.wild.example.test" })),
-    ].join("");
+    backends = [];
+    for (const name of ["a", "b", "wild", "any", "ov-wild", "ov-x"]) backends.push(await backend(name));
+    secrets = {
+      "cert-a": tlsSecret("cert-a", await ca.issue({ cn: "a.example.test" })),
+      "cert-b-rsa": tlsSecret("cert-b-rsa", await ca.issue({ cn: "b.example.test", keyType: "rsa" })),
+      "cert-b-ecdsa": tlsSecret("cert-b-ecdsa", await ca.issue({ cn: "b.example.test", keyType: "ecdsa" })),
+      "cert-wild": tlsSecret("cert-wild", await ca.issue({ cn: "*.wild.example.test" })),
+      "cert-any": tlsSecret("cert-any", await ca.issue({ cn: "any.example.test", sans: ["any.example.test", "elsewhere.test"] })),
+      "cert-ov-wild": tlsSecret("cert-ov-wild", await ca.issue({ cn: "*.ov.example.test" })),
+      "cert-ov-x": tlsSecret("cert-ov-x", await ca.issue({ cn: "x.ov.example.test" })),
+    };
     dp = await DataPlane.start(envoy, {
       files: {
         "gw.yaml": GATEWAY_CLASS + gateway("eg", LISTENERS),
-        "secrets.yaml": secrets,
+        "secrets.yaml": Object.values(secrets).join(""),
         "backends.yaml": backends.map((b) => b.yaml).join(""),
-        "routes.yaml": route("a", "a") + route("b", "b") + route("wild", "wild"),
+        "routes.yaml": route("a", "a") + route("b", "b") + route("wild", "wild") + route("any", "any") + route("ov-wild", "ov-wild") + route("ov-x", "ov-x"),
       },
       gateways: [GW],
     });
@@ -94,6 +102,30 @@ describeEnvoy("HTTPS listeners through a real Envoy", (envoy) => {
     await expect(hs("nobody.example.test")).rejects.toThrow();
     // node sends no SNI for an IP address as servername.
     await expect(handshake(addr(), 443, { servername: "" })).rejects.toThrow();
+  });
+
+  it("prefers the most specific listener on a port: exact, then wildcard, then the one without hostname", async () => {
+    const at = (servername: string) => handshake(addr(), 8443, { servername, ca: ca.cert });
+    expect((await at("x.ov.example.test")).cn).toBe("x.ov.example.test");
+    expect((await at("y.ov.example.test")).cn).toBe("*.ov.example.test");
+    expect((await at("elsewhere.test")).cn).toBe("any.example.test");
+    expect((await handshake(addr(), 8443, { servername: "" })).cn).toBe("any.example.test");
+    const r = (servername: string) => dp.request(GW, { port: 8443, host: servername, tls: { servername, ca: ca.cert } });
+    expect((await r("x.ov.example.test")).echo?.service).toBe("ov-x");
+    expect((await r("y.ov.example.test")).echo?.service).toBe("ov-wild");
+    expect((await r("elsewhere.test")).echo?.service).toBe("any");
+  });
+
+  it("serves a rotated certificate from the Secret alone, without changing the listener", async () => {
+    const listeners = async () => JSON.stringify((await dp.envoyAdmin(GW, "/config_dump?resource=dynamic_listeners")).body);
+    const before = await listeners();
+    expect(before).toContain("default/eg/");
+    const next = await ca.issue({ cn: "a.example.test", sans: ["a.example.test", "rotated.a.example.test"] });
+    secrets["cert-a"] = tlsSecret("cert-a", next);
+    await dp.apply({ "secrets.yaml": Object.values(secrets).join("") });
+    expect((await hs("a.example.test")).sans).toBe("DNS:a.example.test, DNS:rotated.a.example.test");
+    // The same listeners, not updated (a listener update would drain connections).
+    expect(await listeners()).toBe(before);
   });
 
   // Gateway API (HTTPRouteHTTPSListenerDetectMisdirectedRequests) wants 421 when SNI picks one
