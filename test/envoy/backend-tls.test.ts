@@ -18,6 +18,8 @@ interface Case {
   hostname: string;
   subjectAltNames?: string;
   appProtocol?: string;
+  /** The policy's validation source instead of the backend-ca ConfigMap. */
+  caSource?: string;
 }
 
 const CASES: Case[] = [
@@ -29,6 +31,8 @@ const CASES: Case[] = [
   { name: "h2", certSans: ["h2.example.test"], apiVersion: "v1", hostname: "h2.example.test", appProtocol: "kubernetes.io/h2c" },
   { name: "badname", certSans: ["other.example.test"], apiVersion: "v1", hostname: "badname.example.test" },
   { name: "badsan", certSans: ["alt.example.test"], apiVersion: "v1alpha3", hostname: "alt.example.test", subjectAltNames: "[{ type: Hostname, hostname: nope.example.test }]" },
+  { name: "missingca", certSans: ["missingca.example.test"], apiVersion: "v1", hostname: "missingca.example.test", caSource: 'caCertificateRefs: [{ group: "", kind: ConfigMap, name: no-such-ca }]' },
+  { name: "systemca", certSans: ["systemca.example.test"], apiVersion: "v1", hostname: "systemca.example.test", caSource: "wellKnownCACertificates: System" },
   { name: "badca", certSans: ["badca.example.test"], foreignCa: true, apiVersion: "v1", hostname: "badca.example.test" },
 ];
 
@@ -40,7 +44,7 @@ metadata: { name: ${c.name}, namespace: default }
 spec:
   targetRefs: [{ group: "", kind: Service, name: ${c.name} }]
   validation:
-    caCertificateRefs: [{ group: "", kind: ConfigMap, name: backend-ca }]
+    ${c.caSource ?? 'caCertificateRefs: [{ group: "", kind: ConfigMap, name: backend-ca }]'}
     hostname: ${c.hostname}
 ${c.subjectAltNames ? `    subjectAltNames: ${c.subjectAltNames}\n` : ""}`;
 }
@@ -117,8 +121,9 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
     expect(r.echo).toMatchObject({ protocol: "HTTP/2", tls: { servername: "h2.example.test" } });
   });
 
-  it("fails closed (5xx, nothing reaches the backend) on a hostname or SAN mismatch, or another CA", async () => {
-    for (const name of ["badname", "badsan", "badca"]) {
+  // systemca: the system bundle does not hold the test CA, so that backend must be refused too.
+  it("fails closed (5xx, nothing reaches the backend) on a hostname or SAN mismatch, another CA, a missing CA", async () => {
+    for (const name of ["badname", "badsan", "badca", "missingca", "systemca"]) {
       const r = await get(`/${name}`);
       expect({ name, status: r.status >= 500 && r.status < 600 }).toEqual({ name, status: true });
       expect(r.echo).toBeUndefined();
