@@ -61,6 +61,17 @@ export interface IrFilterChain {
   serverNames: string[];
   /** TLS termination (HTTPS, TLS Terminate); absent for plain HTTP. */
   tls?: IrTlsTermination;
+  /**
+   * An HTTPS port with several listeners: this chain's own route table, so a Host that another
+   * listener serves gets 421 (resolve/misdirected.ts). Absent: the listener's shared table.
+   */
+  routeTable?: IrRouteTable;
+}
+
+export interface IrRouteTable {
+  /** RouteConfiguration name. */
+  name: string;
+  virtualHosts: IrVirtualHost[];
 }
 
 export interface IrTlsTermination {

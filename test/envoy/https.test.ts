@@ -1,6 +1,6 @@
 // HTTPS listeners carried by a real Envoy: several listeners on one port picked by SNI, each serving
 // its own certificate; a listener with an RSA and an ECDSA certificate; ALPN; a wildcard hostname;
-// an SNI no listener claims; and what happens when SNI and Host name different listeners.
+// an SNI no listener claims; and 421 when SNI and Host name different listeners.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DataPlane } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
@@ -128,12 +128,18 @@ describeEnvoy("HTTPS listeners through a real Envoy", (envoy) => {
     expect(await listeners()).toBe(before);
   });
 
-  // Gateway API (HTTPRouteHTTPSListenerDetectMisdirectedRequests) wants 421 when SNI picks one
-  // listener and Host names another on the same port. switchyard serves one route table per port,
-  // so today the Host wins and the request reaches the other listener's backend. Known gap.
-  it("routes SNI a with Host b by the Host today (the spec wants 421)", async () => {
+  // HTTPRouteHTTPSListenerDetectMisdirectedRequests: SNI picks one listener's chain; a Host that
+  // another listener of the port serves gets 421 (RFC 9110), a Host no listener serves 404.
+  it("answers 421 when SNI and Host pick different listeners of a port, and 404 for a Host nobody serves", async () => {
     const r = await get("a.example.test", "b.example.test");
-    expect(r.status).toBe(200);
-    expect(r.echo?.service).toBe("b");
+    expect(r.status).toBe(421);
+    expect(r.echo).toBeUndefined();
+    expect((await get("b.example.test", "x.wild.example.test")).status).toBe(421);
+    expect((await get("a.example.test", "nobody.example.test")).status).toBe(404);
+    // Port 8443 has a catch-all listener: it serves every Host the others do not, so those are 421 too.
+    const on8443 = (servername: string, host: string) => dp.request(GW, { port: 8443, host, tls: { servername, ca: ca.cert } });
+    expect((await on8443("x.ov.example.test", "elsewhere.test")).status).toBe(421);
+    expect((await on8443("elsewhere.test", "y.ov.example.test")).status).toBe(421);
+    expect((await on8443("y.ov.example.test", "x.ov.example.test")).status).toBe(421);
   });
 });

@@ -6,7 +6,7 @@ import { emitCluster } from "./cluster.ts";
 import { emitEndpoints } from "./endpoint.ts";
 import { emitL4 } from "./l4.ts";
 import { emitListener } from "./listener.ts";
-import { emitRouteConfiguration } from "./route.ts";
+import { emitRouteConfigurations } from "./route.ts";
 import { secretResources } from "./secrets.ts";
 import { decorateClusterTls, TLS_LISTENER_HOOKS } from "./tls-hooks.ts";
 
@@ -19,7 +19,7 @@ export function emitGateway(g: IrGateway): XdsResources {
   for (const l of g.listeners) {
     const listener: Listener | undefined = emitListener(l, TLS_LISTENER_HOOKS);
     if (listener) out.listeners.push(listener);
-    if (l.protocol === "HTTP" || l.protocol === "HTTPS") out.routes.push(emitRouteConfiguration(l));
+    if (l.protocol === "HTTP" || l.protocol === "HTTPS") out.routes.push(...emitRouteConfigurations(l));
   }
   for (const c of g.clusters.values()) {
     const cluster = emitCluster(c);

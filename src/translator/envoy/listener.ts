@@ -39,9 +39,10 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
   // persistence changes only touch RDS and never drain the listener.
   filters.push(statefulSessionHttpFilter());
   filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
-  const hcm = pack(HttpConnectionManagerSchema, {
+  // One connection manager per route table: the listener's shared one, or a chain's own (misdirected requests).
+  const hcmFor = (routeConfigName: string) => pack(HttpConnectionManagerSchema, {
     statPrefix: statPrefix(l.name),
-    routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName: l.routeConfigName } },
+    routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName } },
     httpFilters: filters,
     // kubernetes.io/ws backends: let WebSocket upgrades through.
     upgradeConfigs: [{ upgradeType: "websocket" }],
@@ -54,7 +55,7 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
   const filterChains = l.filterChains.map((c) => {
     const chain: ChainInit = {
       name: c.name,
-      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcm } }],
+      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcmFor(c.routeTable?.name ?? l.routeConfigName) } }],
     };
     if (c.serverNames.length > 0 && c.tls) chain.filterChainMatch = { serverNames: c.serverNames };
     hooks.decorateChain?.(chain, c, l);

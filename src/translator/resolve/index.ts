@@ -8,7 +8,8 @@ import { ClusterCache } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
 import { resolveGatewayClasses } from "./gatewayclass.ts";
-import { covers, specificity } from "./hostnames.ts";
+import { covers } from "./hostnames.ts";
+import { hostOwner, perChainRouteTables } from "./misdirected.ts";
 import type { CompiledL4Route, CompiledRoute, RouteEntry } from "./compiled-route.ts";
 import { entryRoute } from "./httproute.ts";
 import { portKey } from "./listeners.ts";
@@ -146,6 +147,14 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
       }
     }
     out.virtualHosts = virtualHosts(name, group, attached, ir.clusters);
+    const tables = perChainRouteTables(g, group, out.virtualHosts);
+    if (tables) {
+      for (const [i, l] of group.entries()) {
+        const table = tables.get(l);
+        const chain = out.filterChains[i];
+        if (table && chain) chain.routeTable = table;
+      }
+    }
     for (const l of group) {
       for (const a of attached.get(l) ?? []) {
         if (!a.compiled.l4) continue;
@@ -172,17 +181,7 @@ function virtualHosts(
   clusters: Map<string, IrCluster>,
 ): IrVirtualHost[] {
   const byDomain = new Map<string, { entry: RouteEntry; listener: ResolvedListener }[]>();
-  const ownerCache = new Map<string, ResolvedListener | undefined>();
-  const owner = (h: string): ResolvedListener | undefined => {
-    if (ownerCache.has(h)) return ownerCache.get(h);
-    let best: ResolvedListener | undefined;
-    for (const l of group) {
-      if (l.hostname !== undefined && !covers(l.hostname, h)) continue;
-      if (!best || specificity(l.hostname) > specificity(best.hostname)) best = l;
-    }
-    ownerCache.set(h, best);
-    return best;
-  };
+  const owner = hostOwner(group);
   for (const l of group) {
     for (const a of attached.get(l) ?? []) {
       if (a.compiled.entries.length === 0) continue;
