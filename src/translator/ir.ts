@@ -61,6 +61,8 @@ export interface IrFilterChain {
   serverNames: string[];
   /** TLS termination (HTTPS, TLS Terminate); absent for plain HTTP. */
   tls?: IrTlsTermination;
+  /** The chain of a TLS listener: its traffic is the port's TLSRoutes (l4Routes), never HTTP. */
+  l4?: boolean;
   /**
    * An HTTPS port with several listeners: this chain's own route table, so a Host that another
    * listener serves gets 421 (resolve/misdirected.ts). Absent: the listener's shared table.

@@ -9,6 +9,7 @@ import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world
 
 const LISTENERS = `    - { name: pass, protocol: TLS, port: 8443, tls: { mode: Passthrough } }
     - { name: mix, protocol: TLS, port: 8443, hostname: "*.mix.example.test", tls: { mode: Terminate, certificateRefs: [{ name: term-cert }] } }
+    - { name: web, protocol: HTTPS, port: 8443, hostname: web.example.test, tls: { certificateRefs: [{ name: web-cert }] } }
     - { name: term, protocol: TLS, port: 9443, hostname: "*.term.example.test", tls: { mode: Terminate, certificateRefs: [{ name: term-cert }] } }
     - { name: tcp, protocol: TCP, port: 9000 }
     - { name: tcp1, protocol: TCP, port: 9001 }
@@ -39,7 +40,14 @@ const ROUTES = [
   l4Route("TCPRoute", "v1", "tcp-one", "tcp1", [["tcp-b", 1]]),
   l4Route("UDPRoute", "v1alpha2", "udp-split", "udp", [["udp-a", 3], ["udp-b", 1]]),
   l4Route("UDPRoute", "v1", "udp-one", "udp1", [["udp-b", 1]]),
-].join("");
+].join("") + `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web, namespace: default }
+spec:
+  parentRefs: [{ name: eg, sectionName: web }]
+  rules: [{ backendRefs: [{ name: web, port: 8080 }] }]
+`;
 
 const PASS_B_POLICY = `---
 apiVersion: gateway.networking.k8s.io/v1
@@ -75,12 +83,15 @@ describeEnvoy("TLSRoute, TCPRoute and UDPRoute through a real Envoy", (envoy) =>
     gatewayCa = await makeCa("gateway-ca");
     backends = [];
     for (const name of ["pass-a", "pass-b", "pass-c"]) backends.push(await backend(name, { tls: await backendCa.issue({ cn: `${name}.example.test` }) }));
+    backends.push(await backend("web"));
     for (const name of ["term-1", "term-2", "term-3", "tcp-a", "tcp-b"]) backends.push(await backend(name, { kind: "tcp" }));
     for (const name of ["udp-a", "udp-b"]) backends.push(await backend(name, { kind: "udp" }));
     dp = await DataPlane.start(envoy, {
       files: {
         "gw.yaml": GATEWAY_CLASS + gateway("eg", LISTENERS),
-        "secrets.yaml": tlsSecret("term-cert", await gatewayCa.issue({ cn: "*.term.example.test", sans: ["*.term.example.test", "*.mix.example.test"] })),
+        "secrets.yaml":
+          tlsSecret("term-cert", await gatewayCa.issue({ cn: "*.term.example.test", sans: ["*.term.example.test", "*.mix.example.test"] })) +
+          tlsSecret("web-cert", await gatewayCa.issue({ cn: "web.example.test" })),
         "backends.yaml": backends.map((b) => b.yaml).join(""),
         "routes.yaml": ROUTES,
         // A passthrough backend under a BackendTLSPolicy: the client's TLS goes through as is, not wrapped again.
@@ -121,6 +132,12 @@ describeEnvoy("TLSRoute, TCPRoute and UDPRoute through a real Envoy", (envoy) =>
     const mixed = await handshake(addr(), 8443, { servername: "m.mix.example.test", ca: gatewayCa.cert, send: "ping-3" });
     expect(mixed).toMatchObject({ cn: "*.term.example.test", reply: "term-3-0\nping-3" });
     expect((await handshake(addr(), 8443, { servername: "pass-a.example.test", ca: backendCa.cert })).cn).toBe("pass-a.example.test");
+  });
+
+  it("an HTTPS listener shares the port with TLS listeners: HTTP is served on its chain, TLSRoutes on theirs", async () => {
+    const r = await dp.request(GW, { port: 8443, host: "web.example.test", tls: { servername: "web.example.test", ca: gatewayCa.cert } });
+    expect(r.echo?.service).toBe("web");
+    expect((await handshake(addr(), 8443, { servername: "pass-c.example.test", ca: backendCa.cert })).cn).toBe("pass-c.example.test");
   });
 
   it("TCPRoute v1: forwards a connection to its backend", async () => {

@@ -157,7 +157,11 @@ describe("HTTPS and TLS listeners on one port", () => {
       tlsRoute("pass", "v1", ["pass.example.com"]),
     );
     const [l] = snapshot(r, "default/eg").listeners;
-    for (const c of l!.filterChains) expect(c.transportSocket).toBeDefined();
-    expect(l!.filterChains.map((c) => c.filterChainMatch?.serverNames)).toEqual([["web.example.com"]]);
+    // The TLS listener's SNI is passed through by tcp_proxy; every HTTP chain terminates TLS.
+    for (const c of l!.filterChains.filter((x) => x.filters[0]?.name === "envoy.filters.network.http_connection_manager")) expect(c.transportSocket).toBeDefined();
+    expect(l!.filterChains.map((c) => [c.filterChainMatch?.serverNames, c.filters[0]?.name])).toEqual([
+      [["web.example.com"], "envoy.filters.network.http_connection_manager"],
+      [["pass.example.com"], "envoy.filters.network.tcp_proxy"],
+    ]);
   });
 });

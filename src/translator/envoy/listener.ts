@@ -52,7 +52,8 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
     // redirects: with it stripped, a redirect to a scheme's default port leaves Location portless.
     stripPortMode: { case: "stripAnyHostPort", value: true },
   });
-  const filterChains = l.filterChains.map((c) => {
+  // TLS listeners' chains carry TLSRoutes: the TLS hooks add them (tls-hooks.ts).
+  const filterChains = l.filterChains.filter((c) => !c.l4).map((c) => {
     const chain: ChainInit = {
       name: c.name,
       filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcmFor(c.routeTable?.name ?? l.routeConfigName) } }],
