@@ -136,6 +136,8 @@ describeEnvoy("HTTPS listeners through a real Envoy", (envoy) => {
     expect(r.echo).toBeUndefined();
     expect((await get("b.example.test", "x.wild.example.test")).status).toBe(421);
     expect((await get("a.example.test", "nobody.example.test")).status).toBe(404);
+    // The case 421 exists for: an HTTP/2 client reusing its connection to a for authority b.
+    expect((await h2Get(addr(), 443, { servername: "a.example.test", ca: ca.cert, authority: "b.example.test" })).status).toBe(421);
     // Port 8443 has a catch-all listener: it serves every Host the others do not, so those are 421 too.
     const on8443 = (servername: string, host: string) => dp.request(GW, { port: 8443, host, tls: { servername, ca: ca.cert } });
     expect((await on8443("x.ov.example.test", "elsewhere.test")).status).toBe(421);
