@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DataPlane } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
-import { caConfigMap, makeCa, type Ca } from "./pki.ts";
-import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world.ts";
+import { caConfigMap, makeCa, tlsSecret, type Ca } from "./pki.ts";
+import { backend, closeAll, GATEWAY_CLASS, type Backend } from "./world.ts";
 
 interface Case {
   /** Service name and path prefix. */
@@ -20,6 +20,8 @@ interface Case {
   appProtocol?: string;
   /** The policy's validation source instead of the backend-ca ConfigMap. */
   caSource?: string;
+  /** The backend requires a client certificate: the Gateway's (spec.tls.backend). */
+  mtls?: boolean;
 }
 
 const CASES: Case[] = [
@@ -31,6 +33,7 @@ const CASES: Case[] = [
   { name: "h2", certSans: ["h2.example.test"], apiVersion: "v1", hostname: "h2.example.test", appProtocol: "kubernetes.io/h2c" },
   { name: "badname", certSans: ["other.example.test"], apiVersion: "v1", hostname: "badname.example.test" },
   { name: "badsan", certSans: ["alt.example.test"], apiVersion: "v1alpha3", hostname: "alt.example.test", subjectAltNames: "[{ type: Hostname, hostname: nope.example.test }]" },
+  { name: "mtls", certSans: ["mtls.example.test"], apiVersion: "v1", hostname: "mtls.example.test", mtls: true },
   { name: "missingca", certSans: ["missingca.example.test"], apiVersion: "v1", hostname: "missingca.example.test", caSource: 'caCertificateRefs: [{ group: "", kind: ConfigMap, name: no-such-ca }]' },
   { name: "systemca", certSans: ["systemca.example.test"], apiVersion: "v1", hostname: "systemca.example.test", caSource: "wellKnownCACertificates: System" },
   { name: "badca", certSans: ["badca.example.test"], foreignCa: true, apiVersion: "v1", hostname: "badca.example.test" },
@@ -48,6 +51,17 @@ spec:
     hostname: ${c.hostname}
 ${c.subjectAltNames ? `    subjectAltNames: ${c.subjectAltNames}\n` : ""}`;
 }
+
+// spec.tls.backend (v1.4+): the certificate the Gateway presents to TLS backends.
+const GATEWAY = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: eg, namespace: default }
+spec:
+  gatewayClassName: switchyard
+  tls: { backend: { clientCertificateRef: { name: gateway-client } } }
+  listeners: [{ name: http, protocol: HTTP, port: 80 }]
+`;
 
 const ROUTE = `---
 apiVersion: gateway.networking.k8s.io/v1
@@ -67,14 +81,17 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
   beforeAll(async () => {
     const ca: Ca = await makeCa("backend-ca");
     const other: Ca = await makeCa("unrelated-ca");
+    const clientCa: Ca = await makeCa("gateway-client-ca");
     for (const c of CASES) {
       const cert = await (c.foreignCa ? other : ca).issue({ cn: c.name, sans: c.certSans });
-      backends.push(await backend(c.name, { tls: cert, ...(c.appProtocol ? { appProtocol: c.appProtocol } : {}) }));
+      const tls = { ...cert, ...(c.mtls ? { ca: clientCa.cert } : {}) };
+      backends.push(await backend(c.name, { tls, ...(c.appProtocol ? { appProtocol: c.appProtocol } : {}) }));
     }
+    const gatewayClient = await clientCa.issue({ cn: "gateway-client", usage: "client" });
     dp = await DataPlane.start(envoy, {
       files: {
-        "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n"),
-        "ca.yaml": caConfigMap("backend-ca", ca.cert),
+        "gw.yaml": GATEWAY_CLASS + GATEWAY,
+        "ca.yaml": caConfigMap("backend-ca", ca.cert) + tlsSecret("gateway-client", gatewayClient),
         "backends.yaml": backends.map((b) => b.yaml).join(""),
         "policies.yaml": CASES.map(policy).join(""),
         "routes.yaml": ROUTE,
@@ -119,6 +136,12 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
     const r = await get("/h2");
     expect(r.status).toBe(200);
     expect(r.echo).toMatchObject({ protocol: "HTTP/2", tls: { servername: "h2.example.test" } });
+  });
+
+  it("presents the Gateway's client certificate (spec.tls.backend) to a backend that requires one", async () => {
+    const r = await get("/mtls");
+    expect(r.status).toBe(200);
+    expect(r.echo?.tls).toEqual({ servername: "mtls.example.test", clientCn: "gateway-client" });
   });
 
   // systemca: the system bundle does not hold the test CA, so that backend must be refused too.

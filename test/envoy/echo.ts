@@ -19,7 +19,8 @@ export interface EchoReply {
   protocol: string;
   headers: Record<string, string>;
   body: string;
-  tls?: { servername: string | null };
+  /** TLS echoes: the SNI, and the subject CN of the client certificate when one was asked for and given. */
+  tls?: { servername: string | null; clientCn?: string };
 }
 
 export interface Echo {
@@ -123,14 +124,15 @@ export interface EchoOptions {
   endpoint: string;
   host: string;
   port?: number;
-  /** Serve TLS with this certificate (ALPN h2 and http/1.1). */
-  tls?: { cert: string; key: string };
+  /** Serve TLS with this certificate (ALPN h2 and http/1.1); with `ca`, require a client certificate from it. */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 /** An HTTP echo: HTTP/1.1, WebSocket and h2c on one port (by sniffing the preface), or TLS. */
 export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
   let servername: string | null = null;
-  const secure = () => (o.tls ? { servername } : undefined);
+  let clientCn: string | undefined;
+  const secure = () => (o.tls ? { servername, ...(clientCn !== undefined ? { clientCn } : {}) } : undefined);
   const seen: EchoReply[] = [];
   const h1 = http.createServer(handler(o.service, o.endpoint, secure, seen));
   h1.on("upgrade", websocket(o.endpoint));
@@ -146,8 +148,9 @@ export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
     });
   };
   const server = o.tls
-    ? tls.createServer({ cert: o.tls.cert, key: o.tls.key, ALPNProtocols: ["h2", "http/1.1"] }, (s) => {
+    ? tls.createServer({ cert: o.tls.cert, key: o.tls.key, ALPNProtocols: ["h2", "http/1.1"], ...(o.tls.ca ? { ca: o.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, (s) => {
         servername = (s as tls.TLSSocket & { servername?: string | false }).servername || null;
+        if (o.tls?.ca) clientCn = String(s.getPeerCertificate().subject?.CN ?? "");
         // ALPN already said h2: hand the socket over untouched (bytes read to sniff would be lost).
         if (s.alpnProtocol === "h2") {
           s.on("error", () => {});

@@ -21,7 +21,7 @@ export interface Backend {
 export type BackendKind = "http" | "tcp" | "udp";
 
 /** A Service with `replicas` echo endpoints (each its own port on HOST_IP, as targetPort differs per endpoint slice). */
-export async function backend(service: string, o: { namespace?: string; replicas?: number; kind?: BackendKind; appProtocol?: string; tls?: { cert: string; key: string } } = {}): Promise<Backend> {
+export async function backend(service: string, o: { namespace?: string; replicas?: number; kind?: BackendKind; appProtocol?: string; tls?: { cert: string; key: string; ca?: string } } = {}): Promise<Backend> {
   ensureHostIp();
   const namespace = o.namespace ?? "default";
   const kind = o.kind ?? "http";
