@@ -32,9 +32,11 @@ spec:
       perPort:
         - port: 8443
           tls: { validation: { mode: AllowInsecureFallback, caCertificateRefs: [{ group: "", kind: ConfigMap, name: client-ca }] } }
+        - { port: 10443, tls: {} }
   listeners:
     - { name: strict, protocol: HTTPS, port: 443, hostname: strict.example.test, tls: { certificateRefs: [{ name: server-cert }] } }
     - { name: fallback, protocol: HTTPS, port: 8443, hostname: fallback.example.test, tls: { certificateRefs: [{ name: server-cert }] } }
+    - { name: open, protocol: HTTPS, port: 10443, hostname: open.example.test, tls: { certificateRefs: [{ name: server-cert }] } }
 ${withV11 ? V11_LISTENER : ""}`;
 }
 
@@ -68,7 +70,7 @@ describeEnvoy("Client certificate validation through a real Envoy", (envoy) => {
     good = await clientCa.issue({ cn: "good-client", usage: "client" });
     foreign = await otherCa.issue({ cn: "foreign-client", usage: "client" });
     backends = [await backend("web")];
-    const cert = await serverCa.issue({ cn: "strict.example.test", sans: ["strict.example.test", "fallback.example.test", "v11.example.test"] });
+    const cert = await serverCa.issue({ cn: "strict.example.test", sans: ["strict.example.test", "fallback.example.test", "open.example.test", "v11.example.test"] });
     dp = await DataPlane.start(envoy, {
       files: {
         "gw.yaml": GATEWAY_CLASS + gatewayYaml(V11_ACCEPTED),
@@ -99,6 +101,10 @@ describeEnvoy("Client certificate validation through a real Envoy", (envoy) => {
     expect((await get(8443, "fallback.example.test", good)).echo?.service).toBe("web");
     expect((await get(8443, "fallback.example.test")).echo?.service).toBe("web");
     expect((await get(8443, "fallback.example.test", foreign)).echo?.service).toBe("web");
+  });
+
+  it("a perPort entry without validation turns it off for its port", async () => {
+    expect((await get(10443, "open.example.test")).echo?.service).toBe("web");
   });
 
   it.skipIf(!V11_ACCEPTED)("v1.1 listener tls.frontendValidation validates against its own CA (beats default)", async () => {
