@@ -13,6 +13,7 @@ const LISTENERS = `    - { name: pass, protocol: TLS, port: 8443, tls: { mode: P
     - { name: term, protocol: TLS, port: 9443, hostname: "*.term.example.test", tls: { mode: Terminate, certificateRefs: [{ name: term-cert }] } }
     - { name: tcp, protocol: TCP, port: 9000 }
     - { name: tcp1, protocol: TCP, port: 9001 }
+    - { name: tcp-missing, protocol: TCP, port: 9002 }
     - { name: udp, protocol: UDP, port: 9053 }
     - { name: udp1, protocol: UDP, port: 9054 }
 `;
@@ -38,6 +39,7 @@ const ROUTES = [
   l4Route("TLSRoute", "v1", "term-3", "mix", [["term-3", 1]], "m.mix.example.test"),
   l4Route("TCPRoute", "v1alpha2", "tcp-split", "tcp", [["tcp-a", 3], ["tcp-b", 1]]),
   l4Route("TCPRoute", "v1", "tcp-one", "tcp1", [["tcp-b", 1]]),
+  l4Route("TCPRoute", "v1", "tcp-missing", "tcp-missing", [["no-such-service", 1]]),
   l4Route("UDPRoute", "v1alpha2", "udp-split", "udp", [["udp-a", 3], ["udp-b", 1]]),
   l4Route("UDPRoute", "v1", "udp-one", "udp1", [["udp-b", 1]]),
 ].join("") + `---
@@ -142,6 +144,10 @@ describeEnvoy("TLSRoute, TCPRoute and UDPRoute through a real Envoy", (envoy) =>
 
   it("TCPRoute v1: forwards a connection to its backend", async () => {
     expect(await tcpExchange(addr(), 9001, "hello")).toBe("tcp-b-0\nhello");
+  });
+
+  it("TCPRoute: a route whose only backend does not exist gets its connections closed", async () => {
+    await expect(tcpExchange(addr(), 9002, "hello")).rejects.toThrow(/closed|ECONNRESET/);
   });
 
   it("TCPRoute v1alpha2: splits connections 3:1 by weight", { timeout: 60_000 }, async () => {
