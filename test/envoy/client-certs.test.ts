@@ -83,7 +83,8 @@ describeEnvoy("Client certificate validation through a real Envoy", (envoy) => {
       files: {
         "gw.yaml": GATEWAY_CLASS + GATEWAY,
         ...(V11_ACCEPTED ? { "legacy.yaml": LEGACY_GATEWAY } : {}),
-        "tls.yaml": tlsSecret("server-cert", cert) + caConfigMap("client-ca", clientCa.cert) + caConfigMap("other-ca", otherCa.cert),
+        "tls.yaml": tlsSecret("server-cert", cert) + caConfigMap("other-ca", otherCa.cert),
+        "client-ca.yaml": caConfigMap("client-ca", clientCa.cert),
         "backends.yaml": backends.map((b) => b.yaml).join(""),
         "routes.yaml": ROUTE,
       },
@@ -114,6 +115,15 @@ describeEnvoy("Client certificate validation through a real Envoy", (envoy) => {
 
   it("a perPort entry without validation turns it off for its port", async () => {
     expect((await get(10443, "open.example.test")).echo?.service).toBe("web");
+  });
+
+  // Last: it changes the shared CA.
+  it("follows a CA bundle change over SDS: the new CA's clients get in, the old one's no longer", async () => {
+    const next = await makeCa("next-client-ca");
+    const nextClient = await next.issue({ cn: "next-client", usage: "client" });
+    await dp.apply({ "client-ca.yaml": caConfigMap("client-ca", next.cert) }, [GW]);
+    expect((await get(443, "strict.example.test", nextClient)).echo?.service).toBe("web");
+    await expect(get(443, "strict.example.test", good)).rejects.toThrow();
   });
 
   it.skipIf(!V11_ACCEPTED)("v1.1 listener tls.frontendValidation: only certificates from its CA get through", async () => {
