@@ -6,6 +6,7 @@ import { createRegistry } from "../observability/metrics.ts";
 import { FileSource } from "../watch/file/source.ts";
 import { loadKubeConfig, startKubernetesInputs } from "../watch/kubernetes/index.ts";
 import { startProvisioner } from "../infra/provision/index.ts";
+import { checkEnvoy, LocalEnvoys } from "../infra/local-envoy.ts";
 import { mtlsServerOptions, xdsTlsFilesFromDir } from "../xds/tls-credentials.ts";
 import { CommandError, envOr, oneOf, parse, portOf, UsageError } from "./args.ts";
 
@@ -41,6 +42,10 @@ Options (each also read from the environment variable shown):
                                  Gateway it asks for (SWITCHYARD_XDS_TLS_DIR; default plaintext)
       --admin-address ADDR       admin bind address (SWITCHYARD_ADMIN_ADDRESS; default 127.0.0.1)
       --admin-port PORT          admin port (SWITCHYARD_ADMIN_PORT; default 19000; 0 picks one)
+      --envoy                    file source: also run one local Envoy per Gateway on this machine,
+                                 supervised (restarted if it dies, stopped with switchyard)
+      --envoy-bin PATH           the envoy binary for --envoy (SWITCHYARD_ENVOY_BIN, else ENVOY_BIN,
+                                 else envoy on PATH)
       --log-level LEVEL          trace, debug, info, warn, error (SWITCHYARD_LOG_LEVEL; default info)
   -h, --help                     show this help`;
 
@@ -68,6 +73,8 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     "admin-address": { type: "string" },
     "admin-port": { type: "string" },
     "log-level": { type: "string" },
+    envoy: { type: "boolean", default: false },
+    "envoy-bin": { type: "string" },
   });
   if (values.help) {
     out(serveUsage + "\n");
@@ -140,8 +147,30 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
       };
     }
   }
+  if (values.envoy && source !== "file") throw new UsageError("--envoy runs local proxies for the file source; in a cluster switchyard provisions them");
+  const envoyBin = values["envoy-bin"] ?? process.env.SWITCHYARD_ENVOY_BIN ?? process.env.ENVOY_BIN ?? "envoy";
+  if (values.envoy) await failsAs("--envoy", async () => checkEnvoy(envoyBin));
+  let gatewayKeys: string[] = [];
+  let locals: LocalEnvoys | undefined;
+  if (values.envoy) {
+    const previous = opts.onTranslated;
+    opts = {
+      ...opts,
+      onTranslated: (result, rs) => {
+        gatewayKeys = result.gateways.map((g) => g.key);
+        locals?.sync(gatewayKeys);
+        previous?.(result, rs);
+      },
+    };
+  }
   const plane = await failsAs("cannot start", () => startControlPlane(opts));
+  if (values.envoy) {
+    const host = common.xds.host === "0.0.0.0" || common.xds.host === "::" ? "127.0.0.1" : common.xds.host;
+    locals = new LocalEnvoys({ envoy: envoyBin, xdsHost: host, xdsPort: plane.xdsPort, logger: logger.child({ component: "local-envoy" }) });
+    locals.sync(gatewayKeys);
+  }
   await waitForSignal(logger);
+  await locals?.close();
   await plane.close();
   await stopInputs();
   return 0;

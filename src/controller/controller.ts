@@ -3,7 +3,7 @@
 // source has synced once, so proxies never see a half-read world.
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { ResourceSet } from "../api/resource-set.ts";
-import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
+import type { StatusUpdate, TranslationResult, TranslatorOptions } from "../api/translation.ts";
 import { MESH_SNAPSHOT_KEY, type XdsResources } from "../api/xds.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
@@ -31,6 +31,8 @@ export interface ControllerOptions {
   maxDelayMs?: number;
   /** Called after each published translation, e.g. to provision proxies. */
   onTranslated?: (result: TranslationResult, rs: ResourceSet) => void;
+  /** Adjusts the translated status before the sinks get it (the proxies' NACKs, nack-status.ts). */
+  adjustStatuses?: (statuses: readonly StatusUpdate[], rs: ResourceSet) => readonly StatusUpdate[];
 }
 
 export class Controller {
@@ -38,6 +40,7 @@ export class Controller {
   private timer?: NodeJS.Timeout;
   private firstPendingAt?: number;
   private result?: TranslationResult;
+  private resultInputs?: ResourceSet;
   private readonly metrics;
   private readonly idleWaiters: (() => void)[] = [];
   private stopped = false;
@@ -112,8 +115,9 @@ export class Controller {
     }
     end();
     this.metrics.translations.inc({ result: "ok" });
-    this.publish(result);
     this.result = result;
+    this.resultInputs = rs;
+    this.publish(result);
     try {
       this.opts.onTranslated?.(result, rs);
     } catch (err) {
@@ -133,9 +137,25 @@ export class Controller {
     }
     for (const key of publisher.keys()) if (!keep.has(key)) publisher.deleteSnapshot(key);
     this.metrics.gateways.set(result.gateways.length);
+    this.publishStatus();
+  }
+
+  /**
+   * Sends the last translation's status to the sinks again, through
+   * adjustStatuses: call it when what that adjusts by has changed.
+   */
+  publishStatus(): void {
+    const { result, resultInputs } = this;
+    if (!result || !resultInputs || this.stopped) return;
+    let statuses: readonly StatusUpdate[] = result.statuses;
+    try {
+      if (this.opts.adjustStatuses) statuses = this.opts.adjustStatuses(result.statuses, resultInputs);
+    } catch (err) {
+      this.opts.logger.error({ err }, "status adjustment failed; publishing the translated status");
+    }
     for (const sink of this.opts.statusSinks) {
       try {
-        sink.publish(result.statuses);
+        sink.publish(statuses);
       } catch (err) {
         this.opts.logger.error({ err }, "status sink failed");
       }

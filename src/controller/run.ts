@@ -7,9 +7,11 @@ import type { Logger } from "../observability/log.ts";
 import { createRegistry, type Registry } from "../observability/metrics.ts";
 import { translate } from "../translator/translate.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
-import { SnapshotCache } from "../xds/cache.ts";
-import { startXdsServer, type AuthorizeFn } from "../xds/server.ts";
+import { SnapshotCache, type ValidateFn } from "../xds/cache.ts";
+import { NackLog } from "../xds/nack-log.ts";
+import { startXdsServer, type AuthorizeFn, type XdsServer } from "../xds/server.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
+import { withNacks } from "./nack-status.ts";
 import { StatusStore } from "./status-store.ts";
 
 export interface ControlPlaneOptions {
@@ -25,6 +27,8 @@ export interface ControlPlaneOptions {
   logger: Logger;
   registry?: Registry;
   debounceMs?: number;
+  /** Replaces validation before serving; tests pass `noValidation` to put what Envoy rejects in front of it. */
+  validate?: ValidateFn;
   /** Called after each published translation (the provisioner uses it). */
   onTranslated?: ControllerOptions["onTranslated"];
 }
@@ -35,14 +39,18 @@ export interface ControlPlane {
   cache: SnapshotCache;
   controller: Controller;
   statuses: StatusStore;
+  /** What connected proxies reject right now. */
+  nacks: NackLog;
+  xds: XdsServer;
   close(): Promise<void>;
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { logger } = opts;
   const registry = opts.registry ?? createRegistry({ defaultMetrics: true });
-  const cache = new SnapshotCache({ logger, registry });
+  const cache = new SnapshotCache({ logger, registry, ...(opts.validate ? { validate: opts.validate } : {}) });
   const statuses = new StatusStore();
+  const nacks = new NackLog(cache);
   const controller = new Controller({
     source: opts.source,
     publisher: cache,
@@ -53,8 +61,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     registry,
     debounceMs: opts.debounceMs,
     onTranslated: opts.onTranslated,
+    adjustStatuses: (s, rs) => withNacks(s, nacks.list(), rs),
   });
   const xds = await startXdsServer({ cache, logger, registry, ...opts.xds });
+  // A NACK, or the ACK or disconnect that ends it, changes Gateway status without a new translation.
+  xds.onAck((e) => nacks.record(e));
+  xds.onStreamClose((id) => nacks.forget(id));
+  nacks.onChange(() => controller.publishStatus());
   const admin = await startAdminServer({
     host: opts.admin.host,
     port: opts.admin.port,
@@ -64,7 +77,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ready: () => controller.ready,
       snapshots: cache,
       statuses: () => statuses.all(),
-      configErrors: () => opts.configErrors?.() ?? [],
+      configErrors: () => [...(opts.configErrors?.() ?? []), ...nacks.list()],
       validationFailures: () => Object.fromEntries(cache.keys().map((k) => [k, cache.getSnapshot(k)?.failures ?? []])),
       nodes: () => xds.nodes(),
     },
@@ -79,6 +92,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     cache,
     controller,
     statuses,
+    nacks,
+    xds,
     async close() {
       controller.stop();
       await opts.source.stop();

@@ -64,16 +64,10 @@ export interface IrFilterChain {
   /** The chain of a TLS listener: its traffic is the port's TLSRoutes (l4Routes), never HTTP. */
   l4?: boolean;
   /**
-   * An HTTPS port with several listeners: this chain's own route table, so a Host that another
-   * listener serves gets 421 (resolve/misdirected.ts). Absent: the listener's shared table.
+   * HTTPS with several listeners on the port: this chain's own route table
+   * (resolve/https-route-tables.ts); absent means the listener's shared table.
    */
-  routeTable?: IrRouteTable;
-}
-
-export interface IrRouteTable {
-  /** RouteConfiguration name. */
-  name: string;
-  virtualHosts: IrVirtualHost[];
+  routeTable?: { name: string; virtualHosts: IrVirtualHost[] };
 }
 
 export interface IrTlsTermination {

@@ -6,7 +6,7 @@ import { Gauge, type Registry } from "prom-client";
 import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { silentLogger, type Logger } from "../observability/log.ts";
 import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, contentHash, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
-import { validateMessage, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
+import { uniquenessViolations, validateMessage, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
 
 export type { ValidationFailure };
 
@@ -168,7 +168,7 @@ export class SnapshotCache {
         seen.add(name);
         const enc = encodeResource(type, msg, previous?.types[type].byName.get(name));
         encoded.set(msg, enc);
-        enc.violations ??= validateMessage(SCHEMA[type], msg);
+        enc.violations ??= [...validateMessage(SCHEMA[type], msg), ...uniquenessViolations(type, msg)];
         if (enc.violations.length > 0) own.push({ type, name, violations: enc.violations, resource: msg });
       }
     }

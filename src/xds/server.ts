@@ -88,6 +88,8 @@ export interface XdsServer {
   nodes(): NodeStatus[];
   /** Be told about every ACK and NACK (tests, benchmarks, debugging). Returns the unsubscribe function. */
   onAck(listener: (event: AckEvent) => void): () => void;
+  /** Be told when a stream has closed, by its id (NodeStatus.streamId). Returns the unsubscribe function. */
+  onStreamClose(listener: (streamId: number) => void): () => void;
   /** Stop accepting, flush in-flight responses, close streams, stop. */
   close(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   const byKey = new Map<string, Set<BaseStream>>();
   const unknownLogged = new Set<string>();
   const ackListeners = new Set<(event: AckEvent) => void>();
+  const closeListeners = new Set<(streamId: number) => void>();
   let closing = false;
 
   const ctx: StreamContext = {
@@ -140,6 +143,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
         unknownLogged.delete(stream.key);
       }
       logger.debug({ stream: stream.id, node: stream.nodeId }, "stream closed");
+      for (const l of closeListeners) l(stream.id);
     },
     onAck(event) {
       for (const l of ackListeners) l(event);
@@ -225,6 +229,10 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     onAck(listener) {
       ackListeners.add(listener);
       return () => ackListeners.delete(listener);
+    },
+    onStreamClose(listener) {
+      closeListeners.add(listener);
+      return () => closeListeners.delete(listener);
     },
     async close() {
       if (closing) return;

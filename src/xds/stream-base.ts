@@ -262,17 +262,22 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
     for (const ts of this.types.values()) {
       if (ts.type === undefined && !ts.inFlight && !this.#blocked) this.sendUpdates(ts, snap);
     }
+    // Make-before-break: a stage is pushed only once the stages before it are answered. What the
+    // client asks for itself (a first request, new names) is answered at once even so: Envoy asks
+    // for a new cluster's endpoints before it ACKs the clusters, and holding that answer back
+    // stalls the update until Envoy's initial-fetch timeout (15 s).
     let waiting = false;
     for (const stage of STAGES) {
+      let stageWaiting = false;
       for (const type of stage) {
         const ts = this.types.get(TYPE_URL[type]);
         if (!ts || !ts.requested) continue;
-        if (!ts.inFlight && !this.#blocked) this.sendUpdates(ts, snap);
-        if (ts.inFlight) waiting = true;
+        if (!ts.inFlight && !this.#blocked && (!waiting || ts.mustRespond)) this.sendUpdates(ts, snap);
+        if (ts.inFlight) stageWaiting = true;
       }
-      if (waiting) return;
+      waiting ||= stageWaiting;
     }
-    if (this.#blocked) return;
+    if (waiting || this.#blocked) return;
     for (const type of REMOVAL_ORDER) {
       const ts = this.types.get(TYPE_URL[type]);
       if (ts && ts.requested && !ts.inFlight) this.sendRemovals(ts, snap);

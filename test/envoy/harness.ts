@@ -84,6 +84,8 @@ export interface DataPlaneOptions {
   serveArgs?: string[];
   /** Changes each Gateway's bootstrap before Envoy starts (e.g. xDS over mTLS). */
   bootstrap?: (key: string, json: JsonObject) => JsonObject;
+  /** How long to wait for each Envoy's first config (default 30 s; large benchmarks need more). */
+  readyTimeoutMs?: number;
 }
 
 export class DataPlane {
@@ -105,7 +107,7 @@ export class DataPlane {
       dp.#writeFiles(o.files);
       await dp.#startServe(o.serveArgs ?? []);
       for (const key of o.gateways) await dp.#startEnvoy(envoy, key, o);
-      for (const key of o.gateways) await dp.waitSynced(key);
+      for (const key of o.gateways) await dp.waitSynced(key, o.readyTimeoutMs);
       return dp;
     } catch (err) {
       await dp.stop();
@@ -175,11 +177,15 @@ export class DataPlane {
     proc.stdout!.on("data", (d: Buffer) => (log += d.toString()));
     proc.stderr!.on("data", (d: Buffer) => (log += d.toString()));
     this.proxies.set(key, { key, nodeId, ns, addr: ns.addr, proc, log: () => log });
-    await until(`Envoy for ${key} to be LIVE`, async () => {
-      if (proc.exitCode !== null) throw new Error(`Envoy exited: ${log}`);
-      const r = await fetch(`http://${ns.addr}:${ENVOY_ADMIN_PORT}/ready`);
-      return r.status === 200 ? true : undefined;
-    });
+    await until(
+      `Envoy for ${key} to be LIVE`,
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`Envoy exited: ${log}`);
+        const r = await fetch(`http://${ns.addr}:${ENVOY_ADMIN_PORT}/ready`);
+        return r.status === 200 ? true : undefined;
+      },
+      o.readyTimeoutMs,
+    );
   }
 
   /** The snapshot version switchyard serves for `key`. */
@@ -189,13 +195,17 @@ export class DataPlane {
   }
 
   /** Waits until the Envoy of `key` has ACKed, in full, the snapshot version switchyard serves. */
-  async waitSynced(key: string): Promise<void> {
+  async waitSynced(key: string, ms?: number): Promise<void> {
     const { nodeId } = this.proxy(key);
-    await until(`Envoy ${nodeId} to ACK the snapshot of ${key}`, async () => {
-      const version = await this.snapshotVersion(key);
-      const nodes = (await getJson(`http://127.0.0.1:${this.adminPort}/api/nodes`)).body as { nodeId: string; syncedVersion?: string }[];
-      return version !== "" && nodes.some((n) => n.nodeId === nodeId && n.syncedVersion === version) ? true : undefined;
-    });
+    await until(
+      `Envoy ${nodeId} to ACK the snapshot of ${key}`,
+      async () => {
+        const version = await this.snapshotVersion(key);
+        const nodes = (await getJson(`http://127.0.0.1:${this.adminPort}/api/nodes`)).body as { nodeId: string; syncedVersion?: string }[];
+        return version !== "" && nodes.some((n) => n.nodeId === nodeId && n.syncedVersion === version) ? true : undefined;
+      },
+      ms,
+    );
   }
 
   /**

@@ -1,6 +1,7 @@
 // Test worlds for real-Envoy tests: echo backends plus the Service and EndpointSlice manifests that
 // point at them, and a GatewayClass/Gateway preamble, so a test only writes its routes.
 import { startHttpEcho, startTcpEcho, startUdpEcho, type Echo } from "./echo.ts";
+import { startGrpcEcho } from "./grpc-echo.ts";
 import { ensureHostIp, HOST_IP } from "./netns.ts";
 
 export const GATEWAY_CLASS = `apiVersion: gateway.networking.k8s.io/v1
@@ -18,10 +19,13 @@ export interface Backend {
   yaml: string;
 }
 
-export type BackendKind = "http" | "tcp" | "udp";
+export type BackendKind = "http" | "tcp" | "udp" | "grpc";
 
 /** A Service with `replicas` echo endpoints (each its own port on HOST_IP, as targetPort differs per endpoint slice). */
-export async function backend(service: string, o: { namespace?: string; replicas?: number; kind?: BackendKind; appProtocol?: string; tls?: { cert: string; key: string; ca?: string } } = {}): Promise<Backend> {
+export async function backend(
+  service: string,
+  o: { namespace?: string; replicas?: number; kind?: BackendKind; appProtocol?: string; tls?: { cert: string; key: string; ca?: string }; grpcMethods?: string[] } = {},
+): Promise<Backend> {
   ensureHostIp();
   const namespace = o.namespace ?? "default";
   const kind = o.kind ?? "http";
@@ -29,7 +33,12 @@ export async function backend(service: string, o: { namespace?: string; replicas
   for (let i = 0; i < (o.replicas ?? 1); i++) {
     const endpoint = `${service}-${i}`;
     const opts = { service, endpoint, host: HOST_IP };
-    echoes.push(kind === "tcp" ? await startTcpEcho(opts) : kind === "udp" ? await startUdpEcho(opts) : await startHttpEcho({ ...opts, ...(o.tls ? { tls: o.tls } : {}) }));
+    if (kind === "grpc") {
+      const g = await startGrpcEcho({ ...opts, methods: o.grpcMethods ?? [] });
+      echoes.push({ service, endpoint, port: g.port, seen: [], close: g.close });
+    } else {
+      echoes.push(kind === "tcp" ? await startTcpEcho(opts) : kind === "udp" ? await startUdpEcho(opts) : await startHttpEcho({ ...opts, ...(o.tls ? { tls: o.tls } : {}) }));
+    }
   }
   const protocol = kind === "udp" ? "UDP" : "TCP";
   // One EndpointSlice per endpoint: each echo listens on its own port, and a slice has one port list.

@@ -165,3 +165,35 @@ describe("HTTPS and TLS listeners on one port", () => {
     ]);
   });
 });
+
+describe("HTTPS and TLS listeners on one port", () => {
+  const HTTPS = `  - {name: https, port: 443, protocol: HTTPS, hostname: www.example.com, tls: {certificateRefs: [{name: rsa}]}}`;
+  const TLS = `  - {name: pass, port: 443, protocol: TLS, hostname: pass.example.com, tls: {mode: Passthrough}}`;
+  const docs = [
+    tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey),
+    tlsRoute("p", "v1alpha2", ["pass.example.com"]),
+    `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: h, namespace: default}
+spec:
+  parentRefs: [{name: eg}]
+  hostnames: [www.example.com]
+  rules: [{backendRefs: [{name: backend, port: 8080}]}]
+`,
+  ];
+  // The spec calls HTTPS and TLS listeners with distinct hostnames on one port distinct, and one
+  // Envoy listener can hold HTTP and tcp_proxy chains side by side: both are served, whichever
+  // comes first (test/envoy/l4-routes.test.ts shows it with a real Envoy).
+  it.each([
+    ["HTTPS first", `${HTTPS}\n${TLS}`],
+    ["TLS first", `${TLS}\n${HTTPS}`],
+  ])("%s: both listeners are programmed and both get their chain", (_n, listeners) => {
+    const r = run(gateway("eg", listeners), ...docs);
+    for (const l of ["https", "pass"]) {
+      expect(cond(listenerConds(r, "default/eg", l), "Conflicted")?.status ?? "False").toBe("False");
+      expect(cond(listenerConds(r, "default/eg", l), "Programmed")).toMatchObject({ status: "True" });
+    }
+    const chains = snapshot(r, "default/eg").listeners.flatMap((l) => l.filterChains.map((c) => c.filterChainMatch?.serverNames.join()));
+    expect(chains.sort()).toEqual(["pass.example.com", "www.example.com"]);
+  });
+});

@@ -262,7 +262,8 @@ describe("make before break", () => {
     expect(cds2.typeUrl).toBe(CDS);
     // The old cluster stays until its replacement is in use.
     expect(names(cds2)).toEqual(["a-cluster", "new-cluster"]);
-    // Nothing else moves until CDS is ACKed (Envoy asks for the new EDS name then).
+    // Nothing else is pushed until CDS is answered; what the client asks for is answered at once
+    // (the next test).
     expect(await c.drain()).toEqual([]);
     c.send({ typeUrl: EDS, resourceNames: ["a-cluster", "new-cluster"] });
     c.ack(cds2);
@@ -279,6 +280,24 @@ describe("make before break", () => {
     expect(names(cds3)).toEqual(["new-cluster"]);
     c.ack(cds3);
     expect(await c.drain()).toEqual([]);
+  });
+
+  it("answers a request for a new cluster's endpoints before CDS is ACKed, as Envoy warms clusters", async () => {
+    h.cache.setSnapshot(KEY, chain("a"));
+    const c = h.sotw(KEY);
+    await cdsAcked(c);
+    c.send({ typeUrl: EDS, resourceNames: ["a-cluster"] });
+    c.ack(await c.expect(EDS), ["a-cluster"]);
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
+    const cds2 = await c.expect(CDS);
+    // Envoy asks for b-cluster's endpoints and ACKs the clusters only once b-cluster is warm, that
+    // is, once these endpoints arrive. Holding them back until the ACK stalls both for Envoy's
+    // initial-fetch timeout.
+    c.send({ typeUrl: EDS, resourceNames: ["a-cluster", "b-cluster"] });
+    const eds = await c.expect(EDS);
+    expect(names(eds)).toContain("b-cluster");
+    c.ack(eds, ["a-cluster", "b-cluster"]);
+    c.ack(cds2);
   });
 
   it("replaces a listener in one LDS response (Envoy removes before it adds, so addresses can be reused)", async () => {

@@ -31,16 +31,8 @@ export interface ListenerHooks {
   other?: (l: IrListener) => Listener | undefined;
 }
 
-export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener | undefined {
-  if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
-  const filters: HttpFilterInit[] = [];
-  if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
-  // Always present and disabled: routes enable it per route, so session
-  // persistence changes only touch RDS and never drain the listener.
-  filters.push(statefulSessionHttpFilter());
-  filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
-  // One connection manager per route table: the listener's shared one, or a chain's own (misdirected requests).
-  const hcmFor = (routeConfigName: string) => pack(HttpConnectionManagerSchema, {
+function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfigName: string): ReturnType<typeof pack> {
+  return pack(HttpConnectionManagerSchema, {
     statPrefix: statPrefix(l.name),
     routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName } },
     httpFilters: filters,
@@ -52,6 +44,23 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
     // redirects: with it stripped, a redirect to a scheme's default port leaves Location portless.
     stripPortMode: { case: "stripAnyHostPort", value: true },
   });
+}
+
+export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener | undefined {
+  if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
+  const filters: HttpFilterInit[] = [];
+  if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
+  // Always present and disabled: routes enable it per route, so session
+  // persistence changes only touch RDS and never drain the listener.
+  filters.push(statefulSessionHttpFilter());
+  filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
+  // One connection manager per route table: several HTTPS listeners on a port each have their own.
+  const hcms = new Map<string, ReturnType<typeof pack>>();
+  const hcmFor = (rc: string) => {
+    let hcm = hcms.get(rc);
+    if (!hcm) hcms.set(rc, (hcm = connectionManager(l, filters, rc)));
+    return hcm;
+  };
   // TLS listeners' chains carry TLSRoutes: the TLS hooks add them (tls-hooks.ts).
   const filterChains = l.filterChains.filter((c) => !c.l4).map((c) => {
     const chain: ChainInit = {

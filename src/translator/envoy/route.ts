@@ -15,31 +15,32 @@ import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/env
 import { CorsPolicySchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/percent_pb.js";
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
-import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrRouteTable, IrStringMatch } from "../ir.ts";
+import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
 import { duration, headersToAdd, pack } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "../names.ts";
 import { sessionPerFilterConfig } from "./session.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";
 
-/** The route tables of an HTTP(S) listener: the shared one, or one per filter chain that has its own. */
-export function emitRouteConfigurations(l: IrListener): RouteConfiguration[] {
-  const own = l.filterChains.flatMap((c) => (c.routeTable ? [c.routeTable] : []));
-  return own.length > 0 ? own.map(emitRouteTable) : [emitRouteConfiguration(l)];
-}
-
 export function emitRouteConfiguration(l: IrListener): RouteConfiguration {
-  return emitRouteTable({ name: l.routeConfigName, virtualHosts: l.virtualHosts });
+  return emitRouteTable(l.routeConfigName, l.virtualHosts);
 }
 
-function emitRouteTable(t: IrRouteTable): RouteConfiguration {
+/** The RouteConfigurations of an HTTP(S) listener: its shared table, or one per filter chain. */
+export function emitRouteConfigurations(l: IrListener): RouteConfiguration[] {
+  const tables = l.filterChains.flatMap((c) => (c.routeTable ? [c.routeTable] : []));
+  if (tables.length === 0) return [emitRouteConfiguration(l)];
+  return tables.map((t) => emitRouteTable(t.name, t.virtualHosts));
+}
+
+export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[]): RouteConfiguration {
   // The matches of one rule share their IR action; they share its Envoy RouteAction too (never mutated).
   const actions = new Map<IrRouteAction, RouteAction>();
   return create(RouteConfigurationSchema, {
-    name: t.name,
+    name,
     // Gateway API hostnames never carry a port; match Host with or without one.
     ignorePortInHostMatching: true,
-    virtualHosts: t.virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions)) })),
+    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions)) })),
   });
 }
 

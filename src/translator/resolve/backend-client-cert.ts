@@ -24,7 +24,7 @@ export function resolveBackendClientCertificate(rs: ResourceSet, g: ResolvedGate
   }
   const secret = rs.get("Secret", `${ns}/${name}`);
   if (!secret) return bad("InvalidClientCertificateRef", `Secret ${ns}/${name} does not exist`);
-  const pair = tlsSecretPair(secret);
+  const pair = tlsSecretPair(secret, "client");
   if (!pair.ok) return bad("InvalidClientCertificateRef", `Secret ${ns}/${name} is not a valid TLS Secret: ${pair.message}`);
   const sname = secretName(ns, name);
   return { ok: true, secret: { name: sname, certificateChain: pair.value.cert, privateKey: pair.value.key } };

@@ -8,8 +8,7 @@ import { ClusterCache } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
 import { resolveGatewayClasses } from "./gatewayclass.ts";
-import { covers } from "./hostnames.ts";
-import { hostOwner, perChainRouteTables } from "./misdirected.ts";
+import { covers, specificity } from "./hostnames.ts";
 import type { CompiledL4Route, CompiledRoute, RouteEntry } from "./compiled-route.ts";
 import { entryRoute } from "./httproute.ts";
 import { portKey } from "./listeners.ts";
@@ -20,6 +19,7 @@ import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
 import { backendLBPolicyStatuses } from "./backend-lb-policy.ts";
+import { splitHttpsRouteTables } from "./https-route-tables.ts";
 
 export interface ResolveResult {
   gateways: IrGateway[];
@@ -148,15 +148,9 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
         out.filterChains.push(chain);
       }
     }
-    out.virtualHosts = virtualHosts(name, group, attached, ir.clusters);
-    const tables = perChainRouteTables(g, group, out.virtualHosts);
-    if (tables) {
-      for (const [i, l] of group.entries()) {
-        const table = tables.get(l);
-        const chain = out.filterChains[i];
-        if (table && chain) chain.routeTable = table;
-      }
-    }
+    const owners = new Map<IrVirtualHost, ResolvedListener>();
+    out.virtualHosts = virtualHosts(name, group, attached, ir.clusters, owners);
+    splitHttpsRouteTables(out, group, owners, g.namespace, g.name);
     for (const l of group) {
       for (const a of attached.get(l) ?? []) {
         if (!a.compiled.l4) continue;
@@ -181,9 +175,21 @@ function virtualHosts(
   group: readonly ResolvedListener[],
   attached: ReadonlyMap<ResolvedListener, Attached[]>,
   clusters: Map<string, IrCluster>,
+  /** Filled with the Gateway listener that owns each virtual host. */
+  owners: Map<IrVirtualHost, ResolvedListener>,
 ): IrVirtualHost[] {
   const byDomain = new Map<string, { entry: RouteEntry; listener: ResolvedListener }[]>();
-  const owner = hostOwner(group);
+  const ownerCache = new Map<string, ResolvedListener | undefined>();
+  const owner = (h: string): ResolvedListener | undefined => {
+    if (ownerCache.has(h)) return ownerCache.get(h);
+    let best: ResolvedListener | undefined;
+    for (const l of group) {
+      if (l.hostname !== undefined && !covers(l.hostname, h)) continue;
+      if (!best || specificity(l.hostname) > specificity(best.hostname)) best = l;
+    }
+    ownerCache.set(h, best);
+    return best;
+  };
   for (const l of group) {
     for (const a of attached.get(l) ?? []) {
       if (a.compiled.entries.length === 0) continue;
@@ -209,7 +215,10 @@ function virtualHosts(
       for (const w of fallbacks) for (const x of byDomain.get(w) ?? []) if (!seen.has(x.entry)) (seen.add(x.entry), list.push(x));
     }
     const routes = list.map(({ entry, listener: l }) => entryRoute(entry, l, clusters));
-    hosts.push({ name: virtualHostName(listener, domain), domains: [domain], routes });
+    const vh: IrVirtualHost = { name: virtualHostName(listener, domain), domains: [domain], routes };
+    const o = owner(domain);
+    if (o) owners.set(vh, o);
+    hosts.push(vh);
   }
   return hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

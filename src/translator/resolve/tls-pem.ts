@@ -4,6 +4,7 @@
 // Expiry is not checked: it would make translation depend on the clock.
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
 import type { ConfigMap, Secret } from "../../api/core.ts";
+import { envoyCertificateProblem, type CertRole } from "./envoy-cert-rules.ts";
 
 export type PemResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -32,14 +33,19 @@ function parseKey(pem: string): PemResult<KeyObject> {
   }
 }
 
-/** A server certificate chain and its key: both parse and the key belongs to the first certificate. */
-export function checkKeyPair(certPem: string, keyPem: string): PemResult<{ leaf: X509Certificate }> {
+/**
+ * A certificate chain and its key: both parse, the key belongs to the first
+ * certificate, and Envoy would load that certificate in a TLS context of `role`.
+ */
+export function checkKeyPair(certPem: string, keyPem: string, role: CertRole = "server"): PemResult<{ leaf: X509Certificate }> {
   const certs = parseCertificates(certPem);
   if (!certs.ok) return certs;
   const key = parseKey(keyPem);
   if (!key.ok) return key;
   const leaf = certs.value[0] as X509Certificate;
   if (!leaf.checkPrivateKey(key.value)) return { ok: false, message: "the private key does not match the certificate" };
+  const problem = envoyCertificateProblem(leaf, role);
+  if (problem) return { ok: false, message: problem };
   return { ok: true, value: { leaf } };
 }
 
@@ -67,8 +73,8 @@ export function configMapValue(cm: ConfigMap, key: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** The PEM pair of a kubernetes.io/tls Secret, checked. */
-export function tlsSecretPair(secret: Secret): PemResult<{ cert: string; key: string }> {
+/** The PEM pair of a kubernetes.io/tls Secret, checked for a TLS context of `role`. */
+export function tlsSecretPair(secret: Secret, role: CertRole = "server"): PemResult<{ cert: string; key: string }> {
   if (secret.type !== undefined && secret.type !== "kubernetes.io/tls") {
     return { ok: false, message: `type is ${JSON.stringify(secret.type)}, not kubernetes.io/tls` };
   }
@@ -76,7 +82,7 @@ export function tlsSecretPair(secret: Secret): PemResult<{ cert: string; key: st
   const key = secretValue(secret, "tls.key");
   if (!cert) return { ok: false, message: "tls.crt is missing" };
   if (!key) return { ok: false, message: "tls.key is missing" };
-  const pair = checkKeyPair(cert, key);
+  const pair = checkKeyPair(cert, key, role);
   if (!pair.ok) return pair;
   return { ok: true, value: { cert, key } };
 }

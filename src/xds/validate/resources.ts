@@ -33,6 +33,7 @@ import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
 import { RESOURCES_FIELD, SCHEMA, resourceName } from "../resource.ts";
+import { uniquenessViolations } from "./uniqueness.ts";
 import { validateMessage } from "./validate-message.ts";
 import { clusterSecrets, listenerRefs, routeClusters } from "./refs.ts";
 import type { ValidationFailure, Violation } from "./types.ts";
@@ -59,7 +60,7 @@ export function validateResources(resources: XdsResources): { served: XdsResourc
       if (name === "") violations.push({ field: type === "endpoint" ? "cluster_name" : "name", rule: "resource.name", message: "an xDS resource needs a name" });
       else if (seen.has(name)) violations.push({ field: type === "endpoint" ? "cluster_name" : "name", rule: "resource.name", message: `another ${type} is already named ${JSON.stringify(name)}` });
       seen.add(name);
-      violations.push(...validateMessage(SCHEMA[type], m));
+      violations.push(...validateMessage(SCHEMA[type], m), ...uniquenessViolations(type, m));
       if (violations.length > 0) own.push({ type, name, violations, resource: m });
     }
   }

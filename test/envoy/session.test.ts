@@ -1,0 +1,104 @@
+// Session persistence through a real Envoy: cookie and header sessions on route rules (also under a
+// weighted split) and on a Service through BackendLBPolicy. Without a session the requests spread.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DataPlane } from "./harness.ts";
+import { describeEnvoy } from "./peer.ts";
+import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world.ts";
+
+const ROUTES = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: sticky, namespace: default }
+spec:
+  parentRefs: [{ name: eg }]
+  hostnames: [s.example.com]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: /cookie } }]
+      backendRefs: [{ name: a, port: 8080 }]
+      sessionPersistence: { sessionName: sticky }
+    - matches: [{ path: { type: PathPrefix, value: /split } }]
+      backendRefs: [{ name: a, port: 8080, weight: 50 }, { name: b, port: 8080, weight: 50 }]
+      sessionPersistence: { sessionName: split }
+    - matches: [{ path: { type: PathPrefix, value: /header } }]
+      backendRefs: [{ name: a, port: 8080 }]
+      sessionPersistence: { type: Header, sessionName: x-session }
+    - matches: [{ path: { type: PathPrefix, value: /policy } }]
+      backendRefs: [{ name: c, port: 8080 }]
+    - matches: [{ path: { type: PathPrefix, value: /plain } }]
+      backendRefs: [{ name: a, port: 8080 }]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: BackendLBPolicy
+metadata: { name: c-sticky, namespace: default }
+spec:
+  targetRefs: [{ group: "", kind: Service, name: c }]
+  sessionPersistence: { sessionName: c-session }
+`;
+
+function cookieOf(setCookie: string[] | undefined, name: string): string | undefined {
+  const c = setCookie?.find((x) => x.startsWith(`${name}=`));
+  return c?.split(";")[0];
+}
+
+describeEnvoy("session persistence through a real Envoy", (envoy) => {
+  let dp: DataPlane;
+  let backends: Backend[];
+  const GW = "default/eg";
+  const get = (path: string, headers: Record<string, string> = {}) => dp.request(GW, { port: 80, path, host: "s.example.com", headers });
+  const who = (r: { echo?: { endpoint: string } }) => r.echo?.endpoint ?? "none";
+
+  beforeAll(async () => {
+    backends = [await backend("a", { replicas: 3 }), await backend("b", { replicas: 3 }), await backend("c", { replicas: 3 })];
+    dp = await DataPlane.start(envoy, {
+      files: {
+        "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n"),
+        "backends.yaml": backends.map((b) => b.yaml).join(""),
+        "routes.yaml": ROUTES,
+      },
+      gateways: [GW],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await dp?.stop();
+    await closeAll(backends ?? []);
+  });
+
+  // 30 requests over 3 endpoints without a session: all on one endpoint has chance 3·(1/3)^30.
+  it("spreads requests without a session", async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) seen.add(who(await get("/plain")));
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("keeps a cookie session on its endpoint", async () => {
+    const first = await get("/cookie");
+    const cookie = cookieOf(first.headers["set-cookie"], "sticky");
+    expect(cookie).toBeDefined();
+    for (let i = 0; i < 20; i++) expect(who(await get("/cookie", { cookie: cookie! }))).toBe(who(first));
+  });
+
+  it("keeps a cookie session on its endpoint under a 50/50 split across two Services", async () => {
+    const first = await get("/split");
+    const cookie = cookieOf(first.headers["set-cookie"], "split");
+    expect(cookie).toBeDefined();
+    // Without stickiness across the split, 20 requests would all land on one endpoint of 6 with
+    // chance (1/6)^20.
+    for (let i = 0; i < 20; i++) expect(who(await get("/split", { cookie: cookie! }))).toBe(who(first));
+  });
+
+  it("keeps a header session on its endpoint", async () => {
+    const first = await get("/header");
+    const token = first.headers["x-session"];
+    expect(typeof token).toBe("string");
+    for (let i = 0; i < 20; i++) expect(who(await get("/header", { "x-session": String(token) }))).toBe(who(first));
+  });
+
+  it("applies a BackendLBPolicy's cookie session to every route to its Service", async () => {
+    const first = await get("/policy");
+    // The policy's sessionName gets a per-rule suffix (docs/session-persistence.md).
+    const cookie = first.headers["set-cookie"]?.find((x) => x.startsWith("c-session-"))?.split(";")[0];
+    expect(cookie).toBeDefined();
+    for (let i = 0; i < 20; i++) expect(who(await get("/policy", { cookie: cookie! }))).toBe(who(first));
+  });
+});
