@@ -61,6 +61,8 @@ export interface IrFilterChain {
   serverNames: string[];
   /** TLS termination (HTTPS, TLS Terminate); absent for plain HTTP. */
   tls?: IrTlsTermination;
+  /** The chain of a TLS listener: its traffic is the port's TLSRoutes (l4Routes), never HTTP. */
+  l4?: boolean;
   /**
    * HTTPS with several listeners on the port: this chain's own route table
    * (resolve/https-route-tables.ts); absent means the listener's shared table.

@@ -22,7 +22,8 @@ export interface EchoReply {
   protocol: string;
   headers: Record<string, string>;
   body: string;
-  tls?: { servername: string | null };
+  /** TLS echoes: the SNI, and the subject CN of the client certificate when one was asked for and given. */
+  tls?: { servername: string | null; clientCn?: string };
 }
 
 export interface Echo {
@@ -202,8 +203,8 @@ export interface EchoOptions {
   endpoint: string;
   host: string;
   port?: number;
-  /** Serve TLS with this certificate (ALPN h2 and http/1.1). */
-  tls?: { cert: string; key: string };
+  /** Serve TLS with this certificate (ALPN h2 and http/1.1); with `ca`, require a client certificate from it. */
+  tls?: { cert: string; key: string; ca?: string };
   /** Report this namespace in every answer. */
   namespace?: string;
   /** See Behaviour.upstream. */
@@ -213,7 +214,8 @@ export interface EchoOptions {
 /** An HTTP echo: HTTP/1.1, WebSocket and h2c on one port (by sniffing the preface), or TLS. */
 export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
   let servername: string | null = null;
-  const secure = () => (o.tls ? { servername } : undefined);
+  let clientCn: string | undefined;
+  const secure = () => (o.tls ? { servername, ...(clientCn !== undefined ? { clientCn } : {}) } : undefined);
   const seen: EchoReply[] = [];
   const behaviour: Behaviour = { ...(o.namespace ? { namespace: o.namespace } : {}), ...(o.upstream ? { upstream: true } : {}) };
   const h1 = http.createServer(handler(o.service, o.endpoint, secure, seen, behaviour));
@@ -236,9 +238,14 @@ export async function startHttpEcho(o: EchoOptions): Promise<Echo> {
     });
   };
   const server = o.tls
-    ? tls.createServer({ cert: o.tls.cert, key: o.tls.key, ALPNProtocols: ["h2", "http/1.1"] }, (s) => {
+    ? tls.createServer({ cert: o.tls.cert, key: o.tls.key, ALPNProtocols: ["h2", "http/1.1"], ...(o.tls.ca ? { ca: o.tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, (s) => {
         servername = (s as tls.TLSSocket & { servername?: string | false }).servername || null;
-        route(s);
+        if (o.tls?.ca) clientCn = String(s.getPeerCertificate().subject?.CN ?? "");
+        // ALPN already said h2: hand the socket over untouched (bytes read to sniff would be lost).
+        if (s.alpnProtocol === "h2") {
+          s.on("error", () => {});
+          h2.emit("connection", s);
+        } else route(s);
       })
     : net.createServer(route);
   await new Promise<void>((resolve, reject) => {

@@ -24,7 +24,7 @@ export type BackendKind = "http" | "tcp" | "udp" | "grpc";
 /** A Service with `replicas` echo endpoints (each its own port on HOST_IP, as targetPort differs per endpoint slice). */
 export async function backend(
   service: string,
-  o: { namespace?: string; replicas?: number; kind?: BackendKind; appProtocol?: string; tls?: { cert: string; key: string }; grpcMethods?: string[] } = {},
+  o: { namespace?: string; replicas?: number; kind?: BackendKind; appProtocol?: string; tls?: { cert: string; key: string; ca?: string }; grpcMethods?: string[] } = {},
 ): Promise<Backend> {
   ensureHostIp();
   const namespace = o.namespace ?? "default";

@@ -61,7 +61,8 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
     if (!hcm) hcms.set(rc, (hcm = connectionManager(l, filters, rc)));
     return hcm;
   };
-  const filterChains = l.filterChains.map((c) => {
+  // TLS listeners' chains carry TLSRoutes: the TLS hooks add them (tls-hooks.ts).
+  const filterChains = l.filterChains.filter((c) => !c.l4).map((c) => {
     const chain: ChainInit = {
       name: c.name,
       filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcmFor(c.routeTable?.name ?? l.routeConfigName) } }],

@@ -5,7 +5,7 @@
 import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { IrCluster, IrGateway } from "../ir.ts";
 import type { ListenerHooks } from "./listener.ts";
-import { tlsInspectorFilter, tlsRouteListener } from "./tls-passthrough.ts";
+import { tlsInspectorFilter, tlsRouteChains, tlsRouteListener } from "./tls-passthrough.ts";
 import { downstreamTlsTransportSocket, HTTPS_ALPN, upstreamTlsTransportSocket } from "./tls.ts";
 
 /** TLS in listeners: chains that terminate TLS, tls_inspector, and TLS listeners. */
@@ -15,10 +15,12 @@ export const TLS_LISTENER_HOOKS: ListenerHooks = {
   },
   decorateListener(listener, l) {
     if (l.protocol === "HTTPS") {
-      // A TLS listener sharing an HTTPS port has no certificate of its own here:
-      // never serve it as plaintext HTTP (TLSRoutes on an HTTPS port are not supported).
+      // Never serve a chain without a certificate as plaintext HTTP on an HTTPS port.
       const plain = new Set(l.filterChains.filter((c) => !c.tls).map((c) => c.name));
       listener.filterChains = (listener.filterChains ?? []).filter((c) => !plain.has(c.name ?? ""));
+      // TLS listeners on the same port: their TLSRoutes' chains, minus the SNI names HTTPS chains match.
+      const https = l.filterChains.filter((c) => !c.l4 && c.tls);
+      listener.filterChains.push(...tlsRouteChains(l, { names: https.flatMap((c) => c.serverNames), any: https.some((c) => c.serverNames.length === 0) }));
     }
     // SNI (server_names) matching needs the ClientHello read first.
     if (l.filterChains.some((c) => c.tls)) listener.listenerFilters = [tlsInspectorFilter()];

@@ -25,10 +25,10 @@ export function tlsInspectorFilter(): ListenerFilter {
  * route only: the oldest, then by namespace/name (IrL4Route.order). A route
  * whose names are all taken gets no chain; at most one route serves "any SNI".
  */
-function chainsFor(unordered: readonly IrL4Route[], stat: string): FilterChain[] {
+function chainsFor(unordered: readonly IrL4Route[], stat: string, reserved: { names: readonly string[]; any: boolean } = { names: [], any: false }): FilterChain[] {
   const routes = [...unordered].sort((a, b) => ((a.order ?? "") < (b.order ?? "") ? -1 : (a.order ?? "") > (b.order ?? "") ? 1 : 0));
-  const taken = new Set<string>();
-  let anyTaken = false;
+  const taken = new Set<string>(reserved.names);
+  let anyTaken = reserved.any;
   const chains: FilterChain[] = [];
   const seen = new Map<string, number>();
   for (const r of routes) {
@@ -54,6 +54,14 @@ function chainsFor(unordered: readonly IrL4Route[], stat: string): FilterChain[]
     chains.push(chain);
   }
   return chains;
+}
+
+/**
+ * The TLSRoute chains of TLS listeners that share an HTTPS port; `reserved` are the SNI matches
+ * the HTTPS chains already hold (Envoy refuses two chains with the same match).
+ */
+export function tlsRouteChains(l: IrListener, reserved: { names: readonly string[]; any: boolean }): FilterChain[] {
+  return chainsFor(l.l4Routes, statPrefix(l.name), reserved);
 }
 
 /** The Envoy listener for a TLS Gateway port; undefined when no route is attached. */

@@ -210,7 +210,8 @@ export function applyBackendTlsPolicies(
 function passthroughClusterNames(g: IrGateway): Set<string> {
   const out = new Set<string>();
   for (const l of g.listeners) {
-    if (l.protocol !== "TLS") continue;
+    // TLSRoutes sit on TLS ports, or on HTTPS ports that TLS listeners share.
+    if (l.protocol !== "TLS" && l.protocol !== "HTTPS") continue;
     for (const r of l.l4Routes) {
       if (r.tls) continue; // terminated at the Gateway: the backend leg may use TLS
       for (const b of r.backends) out.add(b.cluster);

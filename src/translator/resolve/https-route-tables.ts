@@ -17,10 +17,11 @@ function misdirected(name: string): IrRoute {
  * listener's table.
  */
 export function splitHttpsRouteTables(out: IrListener, group: readonly ResolvedListener[], owners: ReadonlyMap<IrVirtualHost, ResolvedListener>, namespace: string, gateway: string): void {
-  if (out.protocol !== "HTTPS" || group.length < 2) return;
+  // TLS listeners sharing the port carry TLSRoutes, not HTTP: they neither count nor get a table.
+  if (out.protocol !== "HTTPS" || group.filter((l) => l.protocol === "HTTPS").length < 2) return;
   out.filterChains.forEach((chain: IrFilterChain, i) => {
     const l = group[i];
-    if (!l) return;
+    if (!l || chain.l4) return;
     const name = filterChainName(namespace, gateway, l.name);
     const own = out.virtualHosts.filter((vh) => owners.get(vh) === l);
     const domains = new Set(own.flatMap((vh) => vh.domains));
@@ -38,6 +39,14 @@ export function splitHttpsRouteTables(out: IrListener, group: readonly ResolvedL
         domains.add(d);
         hosts.push({ name: virtualHostName(name, d), domains: [d], routes: [misdirected(`misdirected/${name}/${d}`)] });
       }
+    }
+    // A Host another listener matches is misdirected even when no route there serves it (the spec:
+    // "if another Listener does match the Host, 421"); a listener without hostname matches any.
+    for (const other of group) {
+      const d = other.hostname ?? "*";
+      if (other === l || other.protocol !== "HTTPS" || domains.has(d)) continue;
+      domains.add(d);
+      hosts.push({ name: virtualHostName(name, d), domains: [d], routes: [misdirected(`misdirected/${name}/${d}`)] });
     }
     // A listener with a hostname serves nothing else on this chain: every other Host is misdirected.
     if (l.hostname !== undefined && !domains.has("*")) {

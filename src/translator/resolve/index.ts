@@ -132,7 +132,8 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
       name,
       routeConfigName: routeConfigName(name),
       port: first.port,
-      protocol: first.protocol as IrProtocol,
+      // HTTPS and TLS listeners may share a port: it is then an HTTPS listener whose TLS chains carry TLSRoutes.
+      protocol: (group.some((l) => l.protocol === "HTTPS") ? "HTTPS" : first.protocol) as IrProtocol,
       filterChains: [],
       virtualHosts: [],
       l4Routes: [],
@@ -143,6 +144,7 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
       for (const l of group) {
         const chain: IrListener["filterChains"][number] = { name: filterChainName(g.namespace, g.name, l.name), serverNames: l.hostname ? [l.hostname] : [] };
         if (l.tls) chain.tls = l.tls;
+        if (l.protocol === "TLS") chain.l4 = true;
         out.filterChains.push(chain);
       }
     }

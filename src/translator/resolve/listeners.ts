@@ -9,7 +9,7 @@ import type { ResolvedListener } from "./model.ts";
 export interface ProtocolRule {
   /** Route kinds this protocol can carry (supportedKinds when allowedRoutes.kinds is empty). */
   routeKinds: readonly string[];
-  /** Listeners on one port must share a family (and, for now, a protocol: see markConflicts). */
+  /** Listeners on one port must share a family; TLS and HTTPS both route by SNI and may share a port. */
   family: "http" | "sni" | "tcp" | "udp";
   /** Listeners of this protocol are told apart on one port by hostname. */
   byHostname: boolean;
@@ -77,12 +77,6 @@ export function markConflicts(listeners: readonly ResolvedListener[]): void {
       if (!rule) continue;
       if (rule.family !== family) {
         l.conflicted = { reason: ListenerReason.ProtocolConflict, message: `port ${l.port} is already used by protocol ${first.protocol}` };
-        continue;
-      }
-      // HTTPS and TLS both route by SNI, but one Envoy listener per port serves either HTTP
-      // connection managers or TLS proxies, not both: the later protocol would not be served.
-      if (l.protocol !== first.protocol) {
-        l.conflicted = { reason: ListenerReason.ProtocolConflict, message: `port ${l.port} is already used by protocol ${first.protocol}; HTTPS and TLS listeners cannot share a port` };
         continue;
       }
       if (!rule.byHostname) {
