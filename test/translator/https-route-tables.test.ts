@@ -37,13 +37,13 @@ function tables(yaml: string): Record<string, Record<string, string>> {
 describe("HTTPS listeners sharing a port", () => {
   it("give each SNI chain its own route table, with 421 for the other listener's hosts", () => {
     expect(tables(INPUT)).toEqual({
-      "foo.example.com": { "foo.example.com": "forward", "bar.example.com": "421", "*": "421" },
-      "bar.example.com": { "bar.example.com": "forward", "foo.example.com": "421", "*": "421" },
+      "foo.example.com": { "foo.example.com": "forward", "bar.example.com": "421" },
+      "bar.example.com": { "bar.example.com": "forward", "foo.example.com": "421" },
     });
   });
 
   it("answer 404 (no route), not 421, for a listener's own hostname without routes", () => {
     const onlyFoo = INPUT.replace("parentRefs: [{name: eg}]", "parentRefs: [{name: eg, sectionName: foo}]");
-    expect(tables(onlyFoo)["bar.example.com"]).toEqual({ "bar.example.com": "none", "foo.example.com": "421", "*": "421" });
+    expect(tables(onlyFoo)["bar.example.com"]).toEqual({ "bar.example.com": "none", "foo.example.com": "421" });
   });
 });

@@ -48,10 +48,6 @@ export function splitHttpsRouteTables(out: IrListener, group: readonly ResolvedL
       domains.add(d);
       hosts.push({ name: virtualHostName(name, d), domains: [d], routes: [misdirected(`misdirected/${name}/${d}`)] });
     }
-    // A listener with a hostname serves nothing else on this chain: every other Host is misdirected.
-    if (l.hostname !== undefined && !domains.has("*")) {
-      hosts.push({ name: virtualHostName(name, "*"), domains: ["*"], routes: [misdirected(`misdirected/${name}/*`)] });
-    }
     hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     chain.routeTable = { name: routeConfigName(name), virtualHosts: hosts };
   });
