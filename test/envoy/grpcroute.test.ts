@@ -1,22 +1,14 @@
 // GRPCRoute through a real Envoy: method and header matching, weights, and no HTTP/1 leak.
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { callGrpc } from "./grpc-echo.ts";
-import { DataPlane } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
-import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world.ts";
+import { GW, useGateway } from "./suite.ts";
+import { backend } from "./world.ts";
 
 const METHODS = ["/pkg.Echo/Say", "/pkg.Echo/Shout", "/pkg.Other/Say"];
 
 describeEnvoy("GRPCRoute through a real Envoy", (envoy) => {
-  let dp: DataPlane;
-  let backends: Backend[];
-  const GW = "default/eg";
-  const call = (method: string, md: Record<string, string> = {}, authority = "grpc.example.com") => callGrpc(`${dp.proxy(GW).addr}:80`, authority, method, md);
-
-  beforeAll(async () => {
-    backends = [];
-    for (const name of ["exact", "svc", "hdr", "fallback"]) backends.push(await backend(name, { kind: "grpc", grpcMethods: METHODS }));
-    const route = `---
+  const route = `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GRPCRoute
 metadata: { name: rpc, namespace: default }
@@ -32,20 +24,16 @@ spec:
       backendRefs: [{ name: hdr, port: 8080 }]
     - backendRefs: [{ name: fallback, port: 8080 }]
 `;
-    dp = await DataPlane.start(envoy, {
-      files: {
-        "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n"),
-        "backends.yaml": backends.map((b) => b.yaml).join(""),
-        "route.yaml": route,
-      },
-      gateways: [GW],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await dp?.stop();
-    await closeAll(backends ?? []);
+  const world = useGateway(envoy, {
+    backends: async () => {
+      const out = [];
+      for (const name of ["exact", "svc", "hdr", "fallback"]) out.push(await backend(name, { kind: "grpc", grpcMethods: METHODS }));
+      return out;
+    },
+    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    files: { "route.yaml": route },
   });
+  const call = (method: string, md: Record<string, string> = {}, authority = "grpc.example.com") => callGrpc(`${world.dp.proxy(GW).addr}:80`, authority, method, md);
 
   it("matches an exact method before its service", async () => {
     expect((await call("/pkg.Echo/Say")).reply?.service).toBe("exact");

@@ -1,9 +1,10 @@
 // HTTPRoute filters, timeouts, retries and invalid backends, carried by a real Envoy: what the
 // client and the backend see is what the spec says.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { DataPlane, until } from "./harness.ts";
+import { expect, it } from "vitest";
+import { until } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
-import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world.ts";
+import { GW, useGateway } from "./suite.ts";
+import { backend } from "./world.ts";
 
 const ROUTES = `---
 apiVersion: gateway.networking.k8s.io/v1
@@ -58,28 +59,13 @@ spec:
 `;
 
 describeEnvoy("HTTPRoute filters through a real Envoy", (envoy) => {
-  let dp: DataPlane;
-  let backends: Backend[];
-  const GW = "default/eg";
-  const get = (path: string, o: { headers?: Record<string, string>; port?: number; method?: string } = {}) =>
-    dp.request(GW, { port: o.port ?? 80, path, host: "f.example.com", headers: o.headers, method: o.method });
-
-  beforeAll(async () => {
-    backends = [await backend("web"), await backend("mirror")];
-    dp = await DataPlane.start(envoy, {
-      files: {
-        "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n    - { name: alt, protocol: HTTP, port: 8080 }\n"),
-        "backends.yaml": backends.map((b) => b.yaml).join(""),
-        "routes.yaml": ROUTES,
-      },
-      gateways: [GW],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await dp?.stop();
-    await closeAll(backends ?? []);
+  const world = useGateway(envoy, {
+    backends: async () => [await backend("web"), await backend("mirror")],
+    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n    - { name: alt, protocol: HTTP, port: 8080 }\n",
+    files: { "routes.yaml": ROUTES },
   });
+  const get = (path: string, o: { headers?: Record<string, string>; port?: number; method?: string } = {}) =>
+    world.dp.request(GW, { port: o.port ?? 80, path, host: "f.example.com", headers: o.headers, method: o.method });
 
   it("redirects without adding the scheme's default port to Location", async () => {
     const host = await get("/redirect-host/a?q=1");
@@ -89,9 +75,9 @@ describeEnvoy("HTTPRoute filters through a real Envoy", (envoy) => {
     expect(https.status).toBe(301);
     expect(https.headers.location).toBe("https://f.example.com/redirect-https/a");
     // A Host header that names the port: Location still leaves the default port out.
-    const named = await dp.request(GW, { port: 80, path: "/redirect-https/a", host: "f.example.com:80" });
+    const named = await world.dp.request(GW, { port: 80, path: "/redirect-https/a", host: "f.example.com:80" });
     expect(named.headers.location).toBe("https://f.example.com/redirect-https/a");
-    const alt = await dp.request(GW, { port: 8080, path: "/redirect-https/a", host: "f.example.com:8080" });
+    const alt = await world.dp.request(GW, { port: 8080, path: "/redirect-https/a", host: "f.example.com:8080" });
     expect(alt.headers.location).toBe("https://f.example.com/redirect-https/a");
   });
 
@@ -126,7 +112,7 @@ describeEnvoy("HTTPRoute filters through a real Envoy", (envoy) => {
   it("mirrors a request to another backend and answers from the primary", async () => {
     const r = await get("/mirror/m1");
     expect(r.echo?.service).toBe("web");
-    const mirror = backends[1]!.echoes[0]!;
+    const mirror = world.backends[1]!.echoes[0]!;
     const seen = await until("the mirror to see /mirror/m1", async () => mirror.seen.find((s) => s.path === "/mirror/m1"));
     expect(seen.method).toBe("GET");
   });
@@ -137,7 +123,7 @@ describeEnvoy("HTTPRoute filters through a real Envoy", (envoy) => {
   });
 
   it("retries a 500 and returns the retried answer", async () => {
-    const web = backends[0]!.echoes[0]!;
+    const web = world.backends[0]!.echoes[0]!;
     const r = await get("/fail-once/r1");
     expect(r.status).toBe(200);
     expect(web.seen.filter((s) => s.path === "/fail-once/r1")).toHaveLength(2);

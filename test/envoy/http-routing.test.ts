@@ -1,19 +1,11 @@
 // HTTPRoute matching, precedence and weights, carried by a real Envoy.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { DataPlane } from "./harness.ts";
+import { expect, it } from "vitest";
 import { describeEnvoy } from "./peer.ts";
-import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world.ts";
+import { GW, useGateway } from "./suite.ts";
+import { backend } from "./world.ts";
 
 describeEnvoy("HTTPRoute through a real Envoy", (envoy) => {
-  let dp: DataPlane;
-  let backends: Backend[];
-  const GW = "default/eg";
-  const get = (path: string, headers: Record<string, string> = {}, host = "shop.example.com", method = "GET") =>
-    dp.request(GW, { port: 80, path, host, headers, method });
-
-  beforeAll(async () => {
-    backends = [await backend("v1", { replicas: 2 }), await backend("v2"), await backend("exact"), await backend("hdr"), await backend("other")];
-    const routes = `---
+  const routes = `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: shop, namespace: default }
@@ -40,20 +32,13 @@ spec:
   hostnames: ["*.example.org"]
   rules: [{ backendRefs: [{ name: other, port: 8080 }] }]
 `;
-    dp = await DataPlane.start(envoy, {
-      files: {
-        "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n"),
-        "backends.yaml": backends.map((b) => b.yaml).join(""),
-        "routes.yaml": routes,
-      },
-      gateways: [GW],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await dp?.stop();
-    await closeAll(backends ?? []);
+  const world = useGateway(envoy, {
+    backends: async () => [await backend("v1", { replicas: 2 }), await backend("v2"), await backend("exact"), await backend("hdr"), await backend("other")],
+    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    files: { "routes.yaml": routes },
   });
+  const get = (path: string, headers: Record<string, string> = {}, host = "shop.example.com", method = "GET") =>
+    world.dp.request(GW, { port: 80, path, host, headers, method });
 
   it("sends an exact match to its rule before a longer prefix", async () => {
     expect((await get("/shop/cart")).echo?.service).toBe("exact");

@@ -1,9 +1,9 @@
 // Session persistence through a real Envoy: cookie and header sessions on route rules (also under a
 // weighted split) and on a Service through BackendLBPolicy. Without a session the requests spread.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { DataPlane } from "./harness.ts";
+import { expect, it } from "vitest";
 import { describeEnvoy } from "./peer.ts";
-import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world.ts";
+import { GW, useGateway } from "./suite.ts";
+import { backend } from "./world.ts";
 
 const ROUTES = `---
 apiVersion: gateway.networking.k8s.io/v1
@@ -41,28 +41,13 @@ function cookieOf(setCookie: string[] | undefined, name: string): string | undef
 }
 
 describeEnvoy("session persistence through a real Envoy", (envoy) => {
-  let dp: DataPlane;
-  let backends: Backend[];
-  const GW = "default/eg";
-  const get = (path: string, headers: Record<string, string> = {}) => dp.request(GW, { port: 80, path, host: "s.example.com", headers });
-  const who = (r: { echo?: { endpoint: string } }) => r.echo?.endpoint ?? "none";
-
-  beforeAll(async () => {
-    backends = [await backend("a", { replicas: 3 }), await backend("b", { replicas: 3 }), await backend("c", { replicas: 3 })];
-    dp = await DataPlane.start(envoy, {
-      files: {
-        "gw.yaml": GATEWAY_CLASS + gateway("eg", "    - { name: http, protocol: HTTP, port: 80 }\n"),
-        "backends.yaml": backends.map((b) => b.yaml).join(""),
-        "routes.yaml": ROUTES,
-      },
-      gateways: [GW],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await dp?.stop();
-    await closeAll(backends ?? []);
+  const world = useGateway(envoy, {
+    backends: async () => [await backend("a", { replicas: 3 }), await backend("b", { replicas: 3 }), await backend("c", { replicas: 3 })],
+    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    files: { "routes.yaml": ROUTES },
   });
+  const get = (path: string, headers: Record<string, string> = {}) => world.dp.request(GW, { port: 80, path, host: "s.example.com", headers });
+  const who = (r: { echo?: { endpoint: string } }) => r.echo?.endpoint ?? "none";
 
   // 30 requests over 3 endpoints without a session: all on one endpoint has chance 3·(1/3)^30.
   it("spreads requests without a session", async () => {
