@@ -16,6 +16,14 @@ describe("switchyard bootstrap", () => {
     expect(xds.loadAssignment.endpoints[0].lbEndpoints[0].endpoint.address.socketAddress).toEqual({ address: "127.0.0.1", portValue: 18001 });
   });
 
+  it("puts Envoy's admin on 127.0.0.1:19001 by default, not switchyard's admin port 19000", async () => {
+    const b = parse((await run(["bootstrap", "--gateway", "default/eg"])).out);
+    expect(b.admin.address.socketAddress).toEqual({ address: "127.0.0.1", portValue: 19001 });
+    const custom = parse((await run(["bootstrap", "--gateway", "default/eg", "--admin-port", "19555", "--readiness-port", "19556"])).out);
+    expect(custom.admin.address.socketAddress.portValue).toBe(19555);
+    expect(JSON.stringify(custom.staticResources.listeners)).toContain('"portValue":19556');
+  });
+
   it("uses Delta xDS with --delta", async () => {
     const r = await run(["bootstrap", "-g", "ns/gw", "--delta", "-o", "json"]);
     expect(JSON.parse(r.out).dynamicResources.adsConfig.apiType).toBe("DELTA_GRPC");
