@@ -1,4 +1,4 @@
-// Installs a Gateway API CRD bundle from ../shared/gateway-api into a real API server and waits until
+// Installs a Gateway API CRD bundle (the copies in this repository) into a real API server and waits until
 // every CRD's kinds are in API discovery (which needs the CRD Established; our informers read it first).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,10 +9,13 @@ import { waitFor } from "../watch/kubernetes/helpers.ts";
 /** The bundles tests use: the newest release's experimental channel (a superset of standard), its standard channel, and the seed-era one. */
 export type CrdSet = "v1.7.0" | "v1.7.0-standard" | "v1.1.0";
 
-// ../shared next to the repository (or next to the worktrees' parent).
-const SHARED = [process.env.GATEWAY_API_CRDS, ...["../../../shared/gateway-api/", "../../../../shared/gateway-api/"].map((p) => new URL(p, import.meta.url).pathname)].filter(
-  (d): d is string => !!d && existsSync(d),
-);
+const ROOT = new URL("../../", import.meta.url).pathname;
+/** Where each bundle lives in this repository: v1.7.0 in deploy/crds (what users install), v1.1.0 beside the file source's schemas. */
+const BUNDLES: Record<CrdSet, string> = {
+  "v1.7.0": join(ROOT, "deploy/crds/gateway-api-v1.7.0/experimental"),
+  "v1.7.0-standard": join(ROOT, "deploy/crds/gateway-api-v1.7.0/standard"),
+  "v1.1.0": join(ROOT, "src/api/crds/v1.1.0"),
+};
 
 export interface Crd {
   apiVersion: string;
@@ -22,10 +25,9 @@ export interface Crd {
 }
 
 export function crdDir(set: CrdSet): string {
-  const [release, channel] = set === "v1.7.0-standard" ? ["v1.7.0", "standard"] : [set, "experimental"];
-  const root = SHARED[0];
-  if (!root) throw new Error("Gateway API CRDs not found (../shared/gateway-api; or set GATEWAY_API_CRDS)");
-  return join(root, release, channel);
+  const dir = BUNDLES[set];
+  if (!existsSync(dir)) throw new Error(`Gateway API CRDs ${set} not found at ${dir}`);
+  return dir;
 }
 
 /**
