@@ -86,6 +86,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     return 0;
   }
   const source = oneOf(envOr(values.source, "SWITCHYARD_SOURCE", "file"), ["file", "kubernetes"] as const, "--source");
+  if (values.envoy && source !== "file") throw new UsageError("--envoy runs local proxies for the file source; in a cluster switchyard provisions them");
   const logger = createLogger({ level: envOr(values["log-level"], "SWITCHYARD_LOG_LEVEL", "info") });
   const controllerName = envOr(values["controller-name"], "SWITCHYARD_CONTROLLER_NAME", DEFAULT_CONTROLLER_NAME);
   const meshServices = oneOf(values["mesh-services"], ["all", "routed"] as const, "--mesh-services");
@@ -155,7 +156,6 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
       };
     }
   }
-  if (values.envoy && source !== "file") throw new UsageError("--envoy runs local proxies for the file source; in a cluster switchyard provisions them");
   const envoyBin = values["envoy-bin"] ?? process.env.SWITCHYARD_ENVOY_BIN ?? process.env.ENVOY_BIN ?? "envoy";
   if (values.envoy) await failsAs("--envoy", async () => checkEnvoy(envoyBin));
   let gatewayKeys: string[] = [];
