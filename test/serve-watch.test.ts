@@ -5,11 +5,10 @@ import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type ControlPlane } from "../src/controller/run.ts";
-import { silentLogger } from "../src/observability/log.ts";
-import { createRegistry } from "../src/observability/metrics.ts";
-import { FileSource } from "../src/watch/file/source.ts";
+import type { ControlPlane } from "../src/controller/run.ts";
+import type { FileSource } from "../src/watch/file/source.ts";
 import { until } from "./helpers/until.ts";
+import { startFilePlane } from "./helpers/file-plane.ts";
 
 let dir: string;
 let files: FileSource;
@@ -18,18 +17,7 @@ let plane: ControlPlane;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "switchyard-serve-watch-"));
   cpSync("examples", dir, { recursive: true });
-  const logger = silentLogger();
-  files = new FileSource({ dir, logger, debounceMs: 10 });
-  plane = await startControlPlane({
-    source: files,
-    configErrors: () => files.errors(),
-    translatorOptions: { controllerName: "switchyard.dev/gateway-controller" },
-    xds: { host: "127.0.0.1", port: 0 },
-    admin: { host: "127.0.0.1", port: 0 },
-    logger,
-    registry: createRegistry(),
-    debounceMs: 10,
-  });
+  ({ files, plane } = await startFilePlane(dir, { watch: true, debounceMs: 10 }));
 });
 
 afterAll(async () => {

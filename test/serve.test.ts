@@ -7,15 +7,14 @@ import { join } from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TYPE_URL } from "../src/api/xds.ts";
-import { startControlPlane, type ControlPlane } from "../src/controller/run.ts";
+import type { ControlPlane } from "../src/controller/run.ts";
 import { ClusterSchema } from "../src/gen/envoy/config/cluster/v3/cluster_pb.js";
 import { ClusterLoadAssignmentSchema } from "../src/gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ListenerSchema } from "../src/gen/envoy/config/listener/v3/listener_pb.js";
 import { RouteConfigurationSchema } from "../src/gen/envoy/config/route/v3/route_pb.js";
-import { silentLogger } from "../src/observability/log.ts";
-import { createRegistry } from "../src/observability/metrics.ts";
-import { FileSource } from "../src/watch/file/source.ts";
+import type { FileSource } from "../src/watch/file/source.ts";
 import { adsClient, request, type AdsStream, type ProtoDiscoveryResponse } from "./helpers/proto-ads-client.ts";
+import { startFilePlane } from "./helpers/file-plane.ts";
 
 let dir: string;
 let files: FileSource;
@@ -25,17 +24,7 @@ const node = { id: "envoy-test", cluster: "default/eg" };
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "switchyard-serve-"));
   cpSync("examples", dir, { recursive: true });
-  const logger = silentLogger();
-  files = new FileSource({ dir, logger, watch: false });
-  plane = await startControlPlane({
-    source: files,
-    configErrors: () => files.errors(),
-    translatorOptions: { controllerName: "switchyard.dev/gateway-controller" },
-    xds: { host: "127.0.0.1", port: 0 },
-    admin: { host: "127.0.0.1", port: 0 },
-    logger,
-    registry: createRegistry(),
-  });
+  ({ files, plane } = await startFilePlane(dir));
 });
 
 afterAll(async () => {

@@ -38,12 +38,12 @@ if [ ! -x "$OUT/bin/kube-apiserver" ] || [ ! -x "$OUT/bin/kube-controller-manage
       echo "replace ("
       sed -n 's#^\s*\(k8s.io/[a-z0-9-]*\) => \./staging/src/.*#\t\1 => \1 '"$staging_tag"'#p' "$modfile"
       echo ")"
-      echo "import _ \"k8s.io/kubernetes/cmd/kube-apiserver\"" > /dev/null
     } > go.mod
-    printf 'package tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n)\n' > tools.go
+    # A tools file names the two commands so that `go mod tidy` keeps what they need.
+    printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n)\n' > tools.go
     go mod tidy >&2
-    ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${K8S_VERSION#v1.}"
-    ldflags="${ldflags%.*}"
+    minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+    ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
     go build -trimpath -ldflags "$ldflags" -o "$OUT/bin/tmp/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager >&2
     mv "$OUT/bin/tmp/kube-apiserver" "$OUT/bin/tmp/kube-controller-manager" "$OUT/bin/"
     rmdir "$OUT/bin/tmp" )

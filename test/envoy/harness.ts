@@ -11,10 +11,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { bootstrapJson } from "../../src/infra/bootstrap.ts";
+import { spawnServe, type ServeProcess } from "../helpers/serve-process.ts";
 import type { EchoReply } from "./echo.ts";
 import { createNetNs, HOST_IP, type NetNs } from "./netns.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
 const ENVOY_ADMIN_PORT = 19001;
 
 export interface Proxy {
@@ -93,8 +93,7 @@ export class DataPlane {
   readonly proxies = new Map<string, Proxy>();
   adminPort = 0;
   xdsPort = 0;
-  #serve: ChildProcess | undefined;
-  #serveLog = "";
+  #serve: ServeProcess | undefined;
   #stopped = false;
   #envoy = "";
   #options: DataPlaneOptions = { files: {}, gateways: [] };
@@ -126,7 +125,7 @@ export class DataPlane {
   }
 
   serveLog(): string {
-    return this.#serveLog;
+    return this.#serve?.output() ?? "";
   }
 
   #writeFiles(files: Record<string, string>): void {
@@ -137,33 +136,9 @@ export class DataPlane {
   }
 
   async #startServe(extra: string[]): Promise<void> {
-    const args = [join(ROOT, "src/cli/main.ts"), "serve", "--source", "file", "--dir", this.dir, "--xds-address", HOST_IP, "--xds-port", "0", "--admin-port", "0", ...extra];
-    const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SWITCHYARD_LOG_LEVEL: "info" } });
-    this.#serve = proc;
-    const serving = new Promise<void>((resolve, reject) => {
-      let buf = "";
-      proc.stdout!.on("data", (d: Buffer) => {
-        this.#serveLog += d.toString();
-        buf += d.toString();
-        for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-          const line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
-          try {
-            const j = JSON.parse(line) as { msg?: string; xdsPort?: number; adminPort?: number };
-            if (j.msg === "switchyard is serving") {
-              this.xdsPort = j.xdsPort ?? 0;
-              this.adminPort = j.adminPort ?? 0;
-              resolve();
-            }
-          } catch {
-            // not a log line
-          }
-        }
-      });
-      proc.stderr!.on("data", (d: Buffer) => (this.#serveLog += d.toString()));
-      proc.once("exit", (code) => reject(new Error(`switchyard serve exited (${code}) before serving:\n${this.#serveLog}`)));
-    });
-    await serving;
+    const serve = spawnServe(["--source", "file", "--dir", this.dir, "--xds-address", HOST_IP, "--xds-port", "0", "--admin-port", "0", ...extra], { ...process.env, SWITCHYARD_LOG_LEVEL: "info" });
+    this.#serve = serve;
+    ({ xdsPort: this.xdsPort, adminPort: this.adminPort } = await serve.serving);
   }
 
   async #startEnvoy(envoy: string, key: string, o: DataPlaneOptions): Promise<void> {
@@ -322,9 +297,10 @@ export class DataPlane {
         p.proc.kill("SIGKILL");
       }
     }
-    if (this.#serve && this.#serve.exitCode === null) {
-      exits.push(new Promise((r) => this.#serve!.once("exit", r)));
-      this.#serve.kill("SIGTERM");
+    const serve = this.#serve?.proc;
+    if (serve && serve.exitCode === null) {
+      exits.push(new Promise((r) => serve.once("exit", r)));
+      serve.kill("SIGTERM");
     }
     await Promise.all(exits);
     for (const p of this.proxies.values()) p.ns.close();

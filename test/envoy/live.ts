@@ -7,6 +7,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JsonObject } from "@bufbuild/protobuf";
+import { until } from "./harness.ts";
 
 export interface LiveEnvoy {
   /** Bound port of each listener, by listener name. */
@@ -32,16 +33,6 @@ export function httpGet(port: number, path: string, host = "svc"): Promise<HttpA
   });
 }
 
-/** Polls `probe` until it returns a value, at most `ms` milliseconds. */
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Starts Envoy on `config` after moving its admin and every listener to port 0 (listeners keep
@@ -69,19 +60,27 @@ export async function startEnvoy(envoy: string, config: JsonObject): Promise<Liv
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const admin = await until("the admin address", 20_000, async () => {
-      if (child.exitCode !== null) throw new Error(`envoy exited: ${log.slice(-2000)}`);
-      return existsSync(adminFile) && readFileSync(adminFile, "utf8").includes(":") ? readFileSync(adminFile, "utf8").trim() : undefined;
-    });
+    const admin = await until(
+      "the admin address",
+      async () => {
+        if (child.exitCode !== null) throw new Error(`envoy exited: ${log.slice(-2000)}`);
+        return existsSync(adminFile) && readFileSync(adminFile, "utf8").includes(":") ? readFileSync(adminFile, "utf8").trim() : undefined;
+      },
+      20_000,
+    );
     const adminPort = Number(admin.split(":").pop());
     const want = cfg.staticResources.listeners.length;
-    const ports = await until("the listeners", 20_000, async () => {
-      const a = await httpGet(adminPort, "/listeners?format=json", "admin");
-      const list = (JSON.parse(a.body) as { listener_statuses?: { name: string; local_address?: { socket_address?: { port_value?: number } } }[] }).listener_statuses ?? [];
-      const m = new Map<string, number>();
-      for (const l of list) if (l.local_address?.socket_address?.port_value) m.set(l.name, l.local_address.socket_address.port_value);
-      return m.size === want ? m : undefined;
-    });
+    const ports = await until(
+      "the listeners",
+      async () => {
+        const a = await httpGet(adminPort, "/listeners?format=json", "admin");
+        const list = (JSON.parse(a.body) as { listener_statuses?: { name: string; local_address?: { socket_address?: { port_value?: number } } }[] }).listener_statuses ?? [];
+        const m = new Map<string, number>();
+        for (const l of list) if (l.local_address?.socket_address?.port_value) m.set(l.name, l.local_address.socket_address.port_value);
+        return m.size === want ? m : undefined;
+      },
+      20_000,
+    );
     return { ports, stop };
   } catch (e) {
     await stop();

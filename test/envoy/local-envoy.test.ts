@@ -1,16 +1,14 @@
 // `serve --envoy`: switchyard runs and supervises one local Envoy per Gateway (no namespaces here:
 // this is what a user gets on their machine), restarts it when it dies, stops it on SIGTERM.
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { processAlive, spawnServe, type ServeProcess } from "../helpers/serve-process.ts";
 import { until } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
-
-const ROOT = join(import.meta.dirname, "../..");
 
 async function freePort(): Promise<number> {
   const s = net.createServer();
@@ -30,21 +28,11 @@ function get(port: number): Promise<string> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describeEnvoy("serve --envoy", (envoy) => {
   let dir: string;
-  let serve: ChildProcess;
+  let serve: ServeProcess;
   let backend: http.Server;
   let gwPort: number;
-  const log: { msg?: string; pid?: number; gateway?: string }[] = [];
 
   beforeAll(async () => {
     backend = http.createServer((_req, res) => res.end("hello from the backend"));
@@ -86,28 +74,17 @@ ports: [{ name: http, port: ${bport}, protocol: TCP }]
 endpoints: [{ addresses: ["127.0.0.1"], conditions: { ready: true } }]
 `,
     );
-    serve = spawn(process.execPath, [join(ROOT, "src/cli/main.ts"), "serve", "--dir", dir, "--xds-port", "0", "--admin-port", "0", "--envoy", "--envoy-bin", envoy], { stdio: ["ignore", "pipe", "inherit"] });
-    let buf = "";
-    serve.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-        try {
-          log.push(JSON.parse(buf.slice(0, i)) as (typeof log)[number]);
-        } catch {
-          // not JSON
-        }
-        buf = buf.slice(i + 1);
-      }
-    });
+    serve = spawnServe(["--dir", dir, "--xds-port", "0", "--admin-port", "0", "--envoy", "--envoy-bin", envoy]);
+    await serve.serving;
   }, 30_000);
 
   afterAll(async () => {
-    if (serve && serve.exitCode === null) serve.kill("SIGKILL");
+    if (serve && serve.proc.exitCode === null) serve.proc.kill("SIGKILL");
     await new Promise<void>((r) => backend?.close(() => r()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const started = () => log.filter((l) => l.msg === "local Envoy started" && l.gateway === "default/local");
+  const started = () => serve.entries.filter((l) => l.msg === "local Envoy started" && l["gateway"] === "default/local").map((l) => ({ pid: Number(l["pid"]) }));
 
   it("starts an Envoy for the Gateway that carries its traffic", { timeout: 60_000 }, async () => {
     await until("the local Envoy to serve the route", async () => ((await get(gwPort)) === "200 hello from the backend" ? true : undefined));
@@ -115,7 +92,7 @@ endpoints: [{ addresses: ["127.0.0.1"], conditions: { ready: true } }]
   });
 
   it("restarts the Envoy when it dies", { timeout: 60_000 }, async () => {
-    const pid = started()[0]!.pid!;
+    const pid = started()[0]!.pid;
     process.kill(pid, "SIGKILL");
     await until("a second Envoy", async () => (started().length === 2 ? true : undefined));
     expect(started()[1]!.pid).not.toBe(pid);
@@ -123,10 +100,10 @@ endpoints: [{ addresses: ["127.0.0.1"], conditions: { ready: true } }]
   });
 
   it("stops its Envoy when switchyard stops", { timeout: 30_000 }, async () => {
-    const pid = started().at(-1)!.pid!;
-    const exited = new Promise((r) => serve.once("exit", r));
-    serve.kill("SIGTERM");
+    const pid = started().at(-1)!.pid;
+    const exited = new Promise((r) => serve.proc.once("exit", r));
+    serve.proc.kill("SIGTERM");
     await exited;
-    expect(alive(pid)).toBe(false);
+    expect(processAlive(pid)).toBe(false);
   });
 });

@@ -15,16 +15,14 @@ import { create } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Condition } from "../../src/api/meta.ts";
 import { TYPE_URL, type XdsResources } from "../../src/api/xds.ts";
-import { startControlPlane, type ControlPlane } from "../../src/controller/run.ts";
+import type { ControlPlane } from "../../src/controller/run.ts";
 import { RouteConfigurationSchema } from "../../src/gen/envoy/config/route/v3/route_pb.js";
 import { bootstrapJson } from "../../src/infra/bootstrap.ts";
-import { silentLogger } from "../../src/observability/log.ts";
-import { createRegistry } from "../../src/observability/metrics.ts";
-import { FileSource } from "../../src/watch/file/source.ts";
 import { noValidation } from "../../src/xds/cache.ts";
 import type { AckEvent } from "../../src/xds/server.ts";
 import { BASE, httpRoute } from "../translator/tls-helpers.ts";
 import { describeEnvoy } from "./peer.ts";
+import { startFilePlane } from "../helpers/file-plane.ts";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,18 +63,7 @@ spec:
         httpRoute(8080),
       ].join("\n---\n"),
     );
-    const logger = silentLogger();
-    const files = new FileSource({ dir, logger, watch: false });
-    plane = await startControlPlane({
-      source: files,
-      configErrors: () => files.errors(),
-      translatorOptions: { controllerName: "switchyard.dev/gateway-controller" },
-      xds: { host: "127.0.0.1", port: 0 },
-      admin: { host: "127.0.0.1", port: 0 },
-      logger,
-      registry: createRegistry(),
-      validate: noValidation,
-    });
+    ({ plane } = await startFilePlane(dir, { validate: noValidation }));
     plane.xds.onAck((e) => {
       events.push(e);
       for (const w of waiters.splice(0)) (w.test(e) ? w.resolve : () => waiters.push(w))();

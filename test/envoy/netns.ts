@@ -4,6 +4,7 @@
 // the root namespace's loopback that every namespace reaches through its veth. Needs root and iproute2.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { processAlive } from "../helpers/serve-process.ts";
 
 /** Where backends and the control plane listen, as seen from every namespace. */
 export const HOST_IP = "10.250.255.1";
@@ -21,15 +22,6 @@ export interface NetNs {
 
 function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Adds HOST_IP to the root namespace's loopback once per machine. */
@@ -58,7 +50,7 @@ export function createNetNs(): NetNs {
     } catch {
       // Taken; reclaim it if its owner is gone (a test run that was killed).
       const owner = Number(readFileSyncSafe(`${lock}/pid`));
-      if (!owner || alive(owner)) continue;
+      if (!owner || processAlive(owner)) continue;
       teardown(`sy-t${i}`, `sy-h${i}`);
     }
     writeFileSync(`${lock}/pid`, String(process.pid));
