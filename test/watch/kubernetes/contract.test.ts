@@ -56,6 +56,8 @@ function contract(connect: () => Promise<{ client: KubeClient; stop: () => Promi
       source.onChange(() => changes++);
       await client.json({ method: "POST", path: `/api/v1/namespaces/${ns}/configmaps`, body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "probe" }, data: { a: "1" } } });
       await waitFor(() => source.current().get("ConfigMap", `${ns}/probe`) !== undefined, "the ConfigMap", 20_000);
+      // The change notification is delivered after the view is updated, not in the same tick.
+      await waitFor(() => changes > 0, "a change notification", 20_000);
       expect(changes).toBeGreaterThan(0);
       await client.json({ method: "DELETE", path: `/api/v1/namespaces/${ns}/configmaps/probe` });
       await waitFor(() => source.current().get("ConfigMap", `${ns}/probe`) === undefined, "the delete", 20_000);
