@@ -1,5 +1,7 @@
 // The Envoy resources a snapshot holds, shared by the translator (which makes
-// them) and xds/ (which serves them).
+// them) and xds/ (which serves them). What xds/ knows about each type (stages,
+// full state, removal order, validation) is its descriptor in
+// xds/resource-types.ts.
 import type { Cluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
@@ -16,9 +18,6 @@ export const TYPE_URL = {
 
 export type ResourceType = keyof typeof TYPE_URL;
 export type TypeUrl = (typeof TYPE_URL)[ResourceType];
-
-/** Make-before-break order: clusters, endpoints, secrets, listeners, routes. */
-export const PUSH_ORDER: readonly ResourceType[] = ["cluster", "endpoint", "secret", "listener", "route"];
 
 export interface XdsResources {
   listeners: Listener[];

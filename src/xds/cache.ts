@@ -3,10 +3,11 @@
 // content is a no-op and notifies nobody.
 import type { Message } from "@bufbuild/protobuf";
 import { Gauge, type Registry } from "prom-client";
-import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
+import { emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { silentLogger, type Logger } from "../observability/log.ts";
-import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, contentHash, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
-import { uniquenessViolations, validateMessage, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
+import { contentHash, encodeResource, setVersion, type EncodedResource } from "./resource.ts";
+import { DESCRIPTORS, PUSH_ORDER, RESOURCE_TYPES, resourcesOf } from "./resource-types.ts";
+import { nameViolation, ownViolations, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
 
 export type { ValidationFailure };
 
@@ -60,8 +61,7 @@ function sameFailures(a: readonly ValidationFailure[], b: readonly ValidationFai
 }
 
 function nameFailure(type: ResourceType, name: string, message: string): ValidationFailure {
-  const field = type === "endpoint" ? "cluster_name" : "name";
-  return { type, name, violations: [{ field, rule: "resource.name", message }] };
+  return { type, name, violations: [nameViolation(type, message)] };
 }
 
 export class SnapshotCache {
@@ -101,11 +101,11 @@ export class SnapshotCache {
     const types = {} as Record<ResourceType, TypeSet>;
     const kept = emptyResources();
     for (const type of RESOURCE_TYPES) {
-      const field = RESOURCES_FIELD[type];
+      const d = DESCRIPTORS[type];
       const byName = new Map<string, EncodedResource>();
-      const keptList = kept[field] as Message[];
-      for (const msg of served[field] as Message[]) {
-        const name = resourceName(type, msg);
+      const keptList = kept[d.field] as Message[];
+      for (const msg of resourcesOf(served, type)) {
+        const name = d.name(msg);
         // The validator refuses these too; this guards the cache when validation is replaced.
         if (name === "") {
           allFailures.push(nameFailure(type, name, "an xDS resource needs a name"));
@@ -158,8 +158,8 @@ export class SnapshotCache {
     const own: FailureInput[] = [];
     for (const type of RESOURCE_TYPES) {
       const seen = new Set<string>();
-      for (const msg of resources[RESOURCES_FIELD[type]] as Message[]) {
-        const name = resourceName(type, msg);
+      for (const msg of resourcesOf(resources, type)) {
+        const name = DESCRIPTORS[type].name(msg);
         if (name === "" || seen.has(name)) {
           const message = name === "" ? "an xDS resource needs a name" : `another ${type} is already named ${JSON.stringify(name)}`;
           own.push({ ...nameFailure(type, name, message), resource: msg });
@@ -168,7 +168,7 @@ export class SnapshotCache {
         seen.add(name);
         const enc = encodeResource(type, msg, previous?.types[type].byName.get(name));
         encoded.set(msg, enc);
-        enc.violations ??= [...validateMessage(SCHEMA[type], msg), ...uniquenessViolations(type, msg)];
+        enc.violations ??= ownViolations(type, msg);
         if (enc.violations.length > 0) own.push({ type, name, violations: enc.violations, resource: msg });
       }
     }

@@ -2,7 +2,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { DeltaDiscoveryRequest } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
 import type { Snapshot, TypeSet } from "./cache.ts";
-import { deferRemoval, isFullStateType, type EncodedResource } from "./resource.ts";
+import type { EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
 import { concat, stringField } from "./wire.ts";
 
@@ -39,7 +39,7 @@ export class DeltaStream extends BaseStream<DeltaTypeState, DeltaDiscoveryReques
     // Unlike SotW, a stale nonce does not void the request: subscription
     // changes are deltas and always count. Only the ACK/NACK needs the nonce.
     if (req.responseNonce !== "" && req.responseNonce === ts.nonce) this.settle(ts, req.errorDetail);
-    const wildcardCapable = isFullStateType(ts.type);
+    const wildcardCapable = ts.fullState;
     const first = !ts.requested;
     ts.requested = true;
     if (first) {
@@ -100,9 +100,9 @@ export class DeltaStream extends BaseStream<DeltaTypeState, DeltaDiscoveryReques
       if (typeSet?.byName.has(name)) continue;
       if (!ts.sent.has(name) && !ts.reportedAbsent.has(name)) absent.push(name);
     }
-    // Listener removals travel with the additions (see deferRemoval). These
+    // Listener removals travel with the additions (see ResourceTypeDescriptor.deferRemoval). These
     // names are held, so none is among the never-held ones above.
-    if (!deferRemoval(ts.type)) {
+    if (!ts.deferRemoval) {
       for (const name of ts.sent.keys()) if (!typeSet?.byName.has(name)) absent.push(name);
     }
     if (updates.length === 0 && absent.length === 0 && !ts.mustRespond) return;

@@ -2,8 +2,9 @@
 // stream and type whose last reply was a NACK, dropped by that stream's next
 // ACK of the type or when the stream goes away. The admin API lists them with
 // the config errors, and the controller folds them into Gateway status.
-import { TYPE_URL, type ResourceType } from "../api/xds.ts";
+import type { ResourceType } from "../api/xds.ts";
 import type { SnapshotCache } from "./cache.ts";
+import { typeOfUrl } from "./resource-types.ts";
 import type { AckEvent } from "./stream-base.ts";
 
 export interface NackEntry {
@@ -23,8 +24,6 @@ export interface NackEntry {
   message: string;
   since: string;
 }
-
-const TYPE_BY_URL = new Map(Object.entries(TYPE_URL).map(([type, url]) => [url as string, type as ResourceType]));
 
 /** Names of `type` in the snapshot that the message mentions; the longest first wins overlaps. */
 function mentioned(cache: SnapshotCache, key: string, type: ResourceType | undefined, message: string): string[] {
@@ -56,7 +55,7 @@ export class NackLog {
       if (this.#entries.delete(id)) this.#changed();
       return;
     }
-    const type = TYPE_BY_URL.get(e.typeUrl);
+    const type = typeOfUrl(e.typeUrl);
     const message = e.message ?? "";
     const prev = this.#entries.get(id);
     const entry: NackEntry = {

@@ -1,9 +1,9 @@
 // State-of-the-World response contents. Streams with the same subscription
 // share one ResponseSet (and its encoded body), so a push to 1,000 Envoys
 // assembles each distinct response once.
-import { TYPE_URL } from "../api/xds.ts";
 import type { TypeSet } from "./cache.ts";
-import { setVersion, typeOfUrl, type EncodedResource } from "./resource.ts";
+import { setVersion, type EncodedResource } from "./resource.ts";
+import { DESCRIPTORS, typeOfUrl } from "./resource-types.ts";
 import { concat, stringField } from "./wire.ts";
 
 export class ResponseSet {
@@ -61,7 +61,7 @@ const changes = new WeakMap<ResponseSet, WeakMap<ResponseSet, ResponseSet>>();
 export function wildcardSet(typeSet: TypeSet): ResponseSet {
   let s = wildcardSets.get(typeSet);
   if (!s) {
-    s = new ResponseSet(TYPE_URL[typeSet.type], typeSet.byName, typeSet.version);
+    s = new ResponseSet(DESCRIPTORS[typeSet.type].typeUrl, typeSet.byName, typeSet.version);
     wildcardSets.set(typeSet, s);
   }
   return s;
@@ -81,7 +81,7 @@ export function namedSet(typeSet: TypeSet, names: ReadonlySet<string>, sig: stri
       const r = typeSet.byName.get(name);
       if (r) byName.set(name, r);
     }
-    s = new ResponseSet(TYPE_URL[typeSet.type], byName);
+    s = new ResponseSet(DESCRIPTORS[typeSet.type].typeUrl, byName);
     // Bounded: distinct subscriptions per snapshot are few (one per kind of client).
     if (bySig.size > 1000) bySig.clear();
     bySig.set(sig, s);

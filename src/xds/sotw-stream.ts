@@ -3,7 +3,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { DiscoveryRequest } from "../gen/envoy/service/discovery/v3/discovery_pb.js";
 import type { Snapshot } from "./cache.ts";
 import { acquireNames, namesSig, releaseNames } from "./name-sets.ts";
-import { deferRemoval, isFullStateType, type EncodedResource } from "./resource.ts";
+import type { EncodedResource } from "./resource.ts";
 import { BaseStream, TypeStateBase, type StreamContext } from "./stream-base.ts";
 import { ResponseSet, changedSet, emptySet, namedSet, retainingSet, wildcardSet } from "./sotw-sets.ts";
 
@@ -59,14 +59,14 @@ export class SotwStream extends BaseStream<SotwTypeState, DiscoveryRequest> {
     if (!first && this.#sameNames(ts, list)) return;
     const names = list.filter((n) => n !== "*");
     if (names.length > 0) ts.everNamed = true;
-    const wildcard = isFullStateType(ts.type) && (list.includes("*") || (list.length === 0 && !ts.everNamed));
+    const wildcard = ts.fullState && (list.includes("*") || (list.length === 0 && !ts.everNamed));
     let added = first || (wildcard && !ts.wildcard);
     for (const n of names) if (!ts.names.has(n)) added = true;
     const sig = namesSig(names);
     const next = acquireNames(sig, names);
     releaseNames(ts.namesSig);
     // RDS/EDS/SDS: forget what the client dropped, so that asking again resends it.
-    if (ts.sent && !isFullStateType(ts.type)) ts.sent = pruned(ts.sent, next);
+    if (ts.sent && !ts.fullState) ts.sent = pruned(ts.sent, next);
     ts.wildcard = wildcard;
     ts.names = next;
     ts.namesSig = sig;
@@ -85,7 +85,7 @@ export class SotwStream extends BaseStream<SotwTypeState, DiscoveryRequest> {
     }
     if (count !== ts.names.size) return false;
     const everNamed = ts.everNamed || count > 0;
-    const wildcard = isFullStateType(ts.type) && (star || (list.length === 0 && !everNamed));
+    const wildcard = ts.fullState && (star || (list.length === 0 && !everNamed));
     return wildcard === ts.wildcard;
   }
 
@@ -102,9 +102,9 @@ export class SotwStream extends BaseStream<SotwTypeState, DiscoveryRequest> {
       if (ts.mustRespond) this.#write(ts, desired);
       return;
     }
-    if (isFullStateType(ts.type)) {
+    if (ts.fullState) {
       // CDS keeps the clusters being replaced until routes no longer use them.
-      const retain = ts.sent && deferRemoval(ts.type);
+      const retain = ts.sent && ts.deferRemoval;
       const next = retain && ts.sent ? retainingSet(desired, ts.sent, (n) => ts.wildcard || ts.names.has(n)) : desired;
       if (ts.mustRespond || !ts.sent || next.version !== ts.sent.version) this.#write(ts, next);
       return;
@@ -121,7 +121,7 @@ export class SotwStream extends BaseStream<SotwTypeState, DiscoveryRequest> {
 
   protected sendRemovals(ts: SotwTypeState, snap: Snapshot): void {
     // Only LDS and CDS can remove in SotW: a response without the resource.
-    if (!isFullStateType(ts.type) || !ts.sent) return;
+    if (!ts.fullState || !ts.sent) return;
     const desired = this.#desired(ts, snap);
     if (desired.version !== ts.sent.version) this.#write(ts, desired);
   }

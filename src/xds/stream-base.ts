@@ -4,28 +4,12 @@
 import * as grpc from "@grpc/grpc-js";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import type { Status } from "../gen/google/rpc/status_pb.js";
-import { PUSH_ORDER, TYPE_URL, type ResourceType } from "../api/xds.ts";
+import type { ResourceType } from "../api/xds.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Snapshot, SnapshotCache } from "./cache.ts";
 import type { XdsMetrics } from "./metrics.ts";
 import type { NodeStatus, TypeStatus } from "./node-status.ts";
-import { typeOfUrl } from "./resource.ts";
-
-/**
- * Make-before-break: a stage is sent only when every earlier stage has been
- * ACKed or NACKed. Clusters, then their endpoints and the secrets, then
- * listeners, then routes. Deferred removals (all but listeners, see
- * deferRemoval) go out after all of that.
- *
- * One exception: endpoints and secrets do not wait for the clusters' ACK.
- * Envoy ACKs a CDS response only once the clusters it adds have warmed, and
- * they warm on the EDS (and SDS) answers for the names they ask for; waiting
- * for that ACK would hold every new cluster until its initial_fetch_timeout
- * (15 s). Only names the client subscribed to are answered, and it subscribes
- * them for clusters it already holds, so clusters still come first.
- */
-const STAGES: readonly (readonly ResourceType[])[] = [["cluster"], ["endpoint", "secret"], ["listener"], ["route"]];
-const REMOVAL_ORDER: readonly ResourceType[] = ["listener", "route", "cluster", "endpoint", "secret"];
+import { DESCRIPTORS, PUSH_ORDER, PUSH_STAGES, REMOVAL_ORDER, descriptorOfUrl, type ResourceTypeDescriptor } from "./resource-types.ts";
 
 export interface StreamContext {
   cache: SnapshotCache;
@@ -62,6 +46,8 @@ const MAX_TYPES_PER_STREAM = 64;
 /** Per-type state common to both protocols. */
 export class TypeStateBase {
   readonly typeUrl: string;
+  /** Undefined for a type switchyard does not serve. */
+  readonly descriptor: ResourceTypeDescriptor | undefined;
   readonly type: ResourceType | undefined;
   /** The `type` label of the per-type metrics. */
   readonly metricType: string;
@@ -87,8 +73,19 @@ export class TypeStateBase {
 
   constructor(typeUrl: string) {
     this.typeUrl = typeUrl;
-    this.type = typeOfUrl(typeUrl);
+    this.descriptor = descriptorOfUrl(typeUrl);
+    this.type = this.descriptor?.type;
     this.metricType = this.type ?? "unknown";
+  }
+
+  /** Full-state type (LDS, CDS): wildcard subscriptions, and SotW responses carry the whole set. */
+  get fullState(): boolean {
+    return this.descriptor?.fullState === true;
+  }
+
+  /** Removals wait until every stage is answered (all but listeners; types we do not serve too). */
+  get deferRemoval(): boolean {
+    return this.descriptor?.deferRemoval ?? true;
   }
 
   subscribedNames(): string[] {
@@ -269,15 +266,16 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
     for (const ts of this.types.values()) {
       if (ts.type === undefined && !ts.inFlight && !this.#blocked) this.sendUpdates(ts, snap);
     }
-    // Make-before-break: a stage is pushed only once the stages before it are answered. What the
+    // Make-before-break (PUSH_STAGES, xds/resource-types.ts): a stage is pushed only once the
+    // stages before it are answered; deferred removals go out after every stage. What the
     // client asks for itself (a first request, new names) is answered at once even so: Envoy asks
     // for a new cluster's endpoints before it ACKs the clusters, and holding that answer back
     // stalls the update until Envoy's initial-fetch timeout (15 s).
     let waiting = false;
-    for (const stage of STAGES) {
+    for (const stage of PUSH_STAGES) {
       let stageWaiting = false;
       for (const type of stage) {
-        const ts = this.types.get(TYPE_URL[type]);
+        const ts = this.types.get(DESCRIPTORS[type].typeUrl);
         if (!ts || !ts.requested) continue;
         if (!ts.inFlight && !this.#blocked && (!waiting || ts.mustRespond)) this.sendUpdates(ts, snap);
         if (ts.inFlight) stageWaiting = true;
@@ -286,7 +284,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
     }
     if (waiting || this.#blocked) return;
     for (const type of REMOVAL_ORDER) {
-      const ts = this.types.get(TYPE_URL[type]);
+      const ts = this.types.get(DESCRIPTORS[type].typeUrl);
       if (ts && ts.requested && !ts.inFlight) this.sendRemovals(ts, snap);
     }
     // Every stage was sent and answered, removals included, and nothing was rejected: the client
@@ -295,7 +293,7 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
     // listeners only once its clusters are warm) means it is not there yet.
     const settled =
       [...this.types.values()].every((ts) => !ts.inFlight && ts.nackMessage === undefined) &&
-      PUSH_ORDER.every((type) => snap.types[type].byName.size === 0 || this.types.get(TYPE_URL[type])?.requested === true);
+      PUSH_ORDER.every((type) => snap.types[type].byName.size === 0 || this.types.get(DESCRIPTORS[type].typeUrl)?.requested === true);
     if (settled && !this.#blocked) this.syncedVersion = snap.version;
   }
 

@@ -3,5 +3,4 @@
 // See docs/validation.md for the rules covered and the withholding policy.
 export type { ValidationFailure, Violation } from "./types.ts";
 export { prepareValidation, validateMessage } from "./validate-message.ts";
-export { uniquenessViolations } from "./uniqueness.ts";
-export { validateResources, withholdDependants, type FailureInput } from "./resources.ts";
+export { nameViolation, ownViolations, uniquenessViolations, validateResources, withholdDependants, type FailureInput } from "./resources.ts";

@@ -32,14 +32,25 @@ import type { ResourceType, XdsResources } from "../../api/xds.ts";
 import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
 import type { Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
-import { RESOURCES_FIELD, SCHEMA, resourceName } from "../resource.ts";
-import { uniquenessViolations } from "./uniqueness.ts";
+import { DEPENDENCY_ORDER, DESCRIPTORS, resourcesOf } from "../resource-types.ts";
 import { validateMessage } from "./validate-message.ts";
 import { clusterSecrets, listenerRefs, routeClusters } from "./refs.ts";
 import type { ValidationFailure, Violation } from "./types.ts";
 
-/** Dependency order: what a type may depend on comes before it. */
-const TYPES: readonly ResourceType[] = ["secret", "cluster", "endpoint", "route", "listener"];
+/** Envoy's load-time checks of one resource that no PGV annotation states (none for most types). */
+export function uniquenessViolations(type: ResourceType, m: Message): Violation[] {
+  return DESCRIPTORS[type].loadChecks(m);
+}
+
+/** A resource's own violations: its type's validate.rules, then Envoy's load-time checks. */
+export function ownViolations(type: ResourceType, m: Message): Violation[] {
+  return [...validateMessage(DESCRIPTORS[type].schema, m), ...uniquenessViolations(type, m)];
+}
+
+/** A violation of the rule that every resource has a name, unique within its type. */
+export function nameViolation(type: ResourceType, message: string): Violation {
+  return { field: DESCRIPTORS[type].nameField, rule: "resource.name", message };
+}
 
 /** A failure as input to withholdDependants; `resource` pins it to one object when names repeat. */
 export interface FailureInput extends ValidationFailure {
@@ -52,15 +63,16 @@ export interface FailureInput extends ValidationFailure {
  */
 export function validateResources(resources: XdsResources): { served: XdsResources; failures: ValidationFailure[] } {
   const own: FailureInput[] = [];
-  for (const type of TYPES) {
+  for (const type of DEPENDENCY_ORDER) {
+    const d = DESCRIPTORS[type];
     const seen = new Set<string>();
-    for (const m of resources[RESOURCES_FIELD[type]] as Message[]) {
-      const name = resourceName(type, m);
+    for (const m of resourcesOf(resources, type)) {
+      const name = d.name(m);
       const violations: Violation[] = [];
-      if (name === "") violations.push({ field: type === "endpoint" ? "cluster_name" : "name", rule: "resource.name", message: "an xDS resource needs a name" });
-      else if (seen.has(name)) violations.push({ field: type === "endpoint" ? "cluster_name" : "name", rule: "resource.name", message: `another ${type} is already named ${JSON.stringify(name)}` });
+      if (name === "") violations.push(nameViolation(type, "an xDS resource needs a name"));
+      else if (seen.has(name)) violations.push(nameViolation(type, `another ${type} is already named ${JSON.stringify(name)}`));
       seen.add(name);
-      violations.push(...validateMessage(SCHEMA[type], m), ...uniquenessViolations(type, m));
+      violations.push(...ownViolations(type, m));
       if (violations.length > 0) own.push({ type, name, violations, resource: m });
     }
   }
@@ -85,19 +97,19 @@ export function withholdDependants(
   const failedNames: Record<ResourceType, Set<string>> = { listener: new Set(), route: new Set(), cluster: new Set(), endpoint: new Set(), secret: new Set() };
   for (const f of ownFailures) {
     if (f.resource) dropped.add(f.resource);
-    else for (const m of resources[RESOURCES_FIELD[f.type]] as Message[]) if (resourceName(f.type, m) === f.name) dropped.add(m);
+    else for (const m of resourcesOf(resources, f.type)) if (DESCRIPTORS[f.type].name(m) === f.name) dropped.add(m);
     failedNames[f.type].add(f.name);
   }
   // A name counts as failed only if no copy of it is served (duplicates drop the later copy).
-  const servedNames = (type: ResourceType) => new Set((resources[RESOURCES_FIELD[type]] as Message[]).filter((m) => !dropped.has(m)).map((m) => resourceName(type, m)));
-  for (const type of TYPES) {
+  const servedNames = (type: ResourceType) => new Set(resourcesOf(resources, type).filter((m) => !dropped.has(m)).map((m) => DESCRIPTORS[type].name(m)));
+  for (const type of DEPENDENCY_ORDER) {
     const ok = servedNames(type);
     for (const n of [...failedNames[type]]) if (ok.has(n)) failedNames[type].delete(n);
   }
 
   const withhold = (type: ResourceType, m: Message, because: string) => {
     dropped.add(m);
-    const name = resourceName(type, m);
+    const name = DESCRIPTORS[type].name(m);
     failedNames[type].add(name);
     failures.push({ type, name, violations: [], withheldBecause: because });
   };

@@ -9,14 +9,15 @@
 //   "... overlapping matching rules"), and `*` or a partial wildcard in
 //   server_names ("partial wildcards are not supported").
 // Such a resource is withheld like one that fails PGV, instead of being NACKed.
-import { toBinary, type Message } from "@bufbuild/protobuf";
-import type { ResourceType } from "../../api/xds.ts";
+// Each resource type's descriptor (xds/resource-types.ts) names its checks.
+import { toBinary } from "@bufbuild/protobuf";
 import { FilterChainMatchSchema, type FilterChainMatch } from "../../gen/envoy/config/listener/v3/listener_components_pb.js";
 import type { Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
 import type { RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
 import type { Violation } from "./types.ts";
 
-function routeViolations(rc: RouteConfiguration): Violation[] {
+/** RouteConfiguration: unique domains, one `*`. */
+export function routeUniqueness(rc: RouteConfiguration): Violation[] {
   const out: Violation[] = [];
   const seen = new Map<string, string>();
   let star: string | undefined;
@@ -43,7 +44,8 @@ function matchRest(m: FilterChainMatch | undefined): string {
   return Buffer.from(toBinary(FilterChainMatchSchema, { ...m, serverNames: [] })).toString("base64");
 }
 
-function listenerViolations(l: Listener): Violation[] {
+/** Listener: no two filter chains with the same match; only leading `*.` wildcards in server_names. */
+export function listenerUniqueness(l: Listener): Violation[] {
   const out: Violation[] = [];
   // Per rest-of-match: server name (or "" for none) -> the chain that has it.
   const byRest = new Map<string, Map<string, number>>();
@@ -67,11 +69,4 @@ function listenerViolations(l: Listener): Violation[] {
     }
   });
   return out;
-}
-
-/** Envoy's uniqueness violations of one resource (none for types without such rules). */
-export function uniquenessViolations(type: ResourceType, m: Message): Violation[] {
-  if (type === "route") return routeViolations(m as RouteConfiguration);
-  if (type === "listener") return listenerViolations(m as Listener);
-  return [];
 }

@@ -7,13 +7,9 @@ import { join, relative } from "node:path";
 import { fromJson, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { emptyResources, TYPE_URL, type ResourceType, type XdsResources } from "../../../src/api/xds.ts";
-import { ClusterSchema, type Cluster } from "../../../src/gen/envoy/config/cluster/v3/cluster_pb.js";
-import { ClusterLoadAssignmentSchema, type ClusterLoadAssignment } from "../../../src/gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import { ListenerSchema, type Listener } from "../../../src/gen/envoy/config/listener/v3/listener_pb.js";
-import { RouteConfigurationSchema, type RouteConfiguration } from "../../../src/gen/envoy/config/route/v3/route_pb.js";
-import { SecretSchema, type Secret } from "../../../src/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { emptyResources, type ResourceType, type XdsResources } from "../../../src/api/xds.ts";
 import { registry } from "../../../src/gen/registry.js";
+import { DESCRIPTORS, typeOfUrl } from "../../../src/xds/resource-types.ts";
 import { validateMessage, validateResources, type Violation } from "../../../src/xds/validate/index.ts";
 
 const GOLDEN = join(import.meta.dirname, "..", "..", "golden");
@@ -25,8 +21,6 @@ function outFiles(dir: string): string[] {
     .map((f) => join(dir, f))
     .sort();
 }
-
-const TYPE_BY_URL = new Map<string, ResourceType>(Object.entries(TYPE_URL).map(([t, u]) => [u, t as ResourceType]));
 
 interface Found {
   /** Where in the YAML document, e.g. `gateways[0].xds.route[1]`. */
@@ -45,7 +39,7 @@ function findResources(v: unknown, at: string, out: Found[]): void {
   }
   if (typeof v !== "object" || v === null) return;
   const obj = v as Record<string, unknown>;
-  const type = typeof obj["@type"] === "string" ? TYPE_BY_URL.get(obj["@type"]) : undefined;
+  const type = typeof obj["@type"] === "string" ? typeOfUrl(obj["@type"]) : undefined;
   if (type) {
     const { "@type": _, ...json } = obj;
     out.push({ at, group: at.replace(/\.[a-z]+\[\d+\]$/, ""), type, json: json as JsonObject });
@@ -55,30 +49,11 @@ function findResources(v: unknown, at: string, out: Found[]): void {
 }
 
 function parseResource(f: Found): Message {
-  const opts = { registry };
-  const json = f.json as JsonValue;
-  switch (f.type) {
-    case "listener":
-      return fromJson(ListenerSchema, json, opts);
-    case "route":
-      return fromJson(RouteConfigurationSchema, json, opts);
-    case "cluster":
-      return fromJson(ClusterSchema, json, opts);
-    case "endpoint":
-      return fromJson(ClusterLoadAssignmentSchema, json, opts);
-    case "secret":
-      return fromJson(SecretSchema, json, opts);
-  }
+  return fromJson(DESCRIPTORS[f.type].schema, f.json as JsonValue, { registry });
 }
 
-const SCHEMA = { listener: ListenerSchema, route: RouteConfigurationSchema, cluster: ClusterSchema, endpoint: ClusterLoadAssignmentSchema, secret: SecretSchema };
-
 function addTo(r: XdsResources, type: ResourceType, m: Message): void {
-  if (type === "listener") r.listeners.push(m as Listener);
-  if (type === "route") r.routes.push(m as RouteConfiguration);
-  if (type === "cluster") r.clusters.push(m as Cluster);
-  if (type === "endpoint") r.endpoints.push(m as ClusterLoadAssignment);
-  if (type === "secret") r.secrets.push(m as Secret);
+  (r[DESCRIPTORS[type].field] as Message[]).push(m);
 }
 
 const files = outFiles(GOLDEN);
@@ -132,7 +107,7 @@ function check(text: string): { resources: number; problems: string[] } {
   const groups = new Map<string, XdsResources>();
   for (const f of found) {
     const m = parseResource(f);
-    const vs: Violation[] = validateMessage(SCHEMA[f.type], m);
+    const vs: Violation[] = validateMessage(DESCRIPTORS[f.type].schema, m);
     for (const v of vs) problems.push(`${f.at} (${f.type}) ${v.field}: ${v.rule}: ${v.message}`);
     let g = groups.get(f.group);
     if (!g) groups.set(f.group, (g = emptyResources()));
