@@ -10,6 +10,7 @@ import { translate } from "../../src/translator/translate.ts";
 import { validateResources } from "../../src/xds/validate/index.ts";
 import { renderGolden } from "../golden/render.ts";
 import { objects, wellFormed } from "./arbitraries.ts";
+import { distribution, worldStats } from "./world-stats.ts";
 
 describe("translate() properties", () => {
   it("never throws, is deterministic, and emits only valid Envoy resources", () => {
@@ -80,13 +81,21 @@ describe("well-formed inputs", () => {
 });
 
 describe("the generator", () => {
-  it("reaches programmed routes often enough to mean something", () => {
+  it("reaches attached, forwarding routes on several Gateways, ports, protocols and hostnames", () => {
     const samples = fc.sample(objects, { numRuns: 300, seed: 42 });
-    let routed = 0;
-    for (const objs of samples) {
-      const r = translate(buildResourceSet(objs), { controllerName: DEFAULT_CONTROLLER_NAME });
-      if (r.gateways.some((g) => g.resources.routes.some((rc) => rc.virtualHosts.some((vh) => vh.routes.length > 0)))) routed++;
-    }
-    expect(routed).toBeGreaterThan(15);
+    const d = distribution(samples.map((objs) => worldStats(objs, translate(buildResourceSet(objs), { controllerName: DEFAULT_CONTROLLER_NAME }))));
+    console.info(`translate() property worlds: ${JSON.stringify(d)}`);
+    const report = JSON.stringify(d, null, 1);
+    // Most worlds forward traffic; many do so on several Gateways, ports, protocols and hostnames.
+    expect(d.forwarding / d.samples, report).toBeGreaterThan(0.6);
+    expect(d.severalGateways / d.samples, report).toBeGreaterThan(0.25);
+    expect(d.severalPorts / d.samples, report).toBeGreaterThan(0.35);
+    expect(d.severalProtocols / d.samples, report).toBeGreaterThan(0.25);
+    expect(d.severalHostnames / d.samples, report).toBeGreaterThan(0.35);
+    expect(d.routesPerSample["20+"], report).toBeGreaterThan(15);
+    expect(d.ports, report).toEqual([80, 443, 8080, 8443]);
+    expect(d.protocols, report).toEqual(["HTTP", "HTTPS"]);
+    // And some do not: malformed input still comes through.
+    expect(d.forwarding, report).toBeLessThan(d.samples);
   });
 });
