@@ -15,22 +15,45 @@
 //               listeners): envoy/listener.ts ListenerHooks, envoy/tls-hooks.ts
 //             - other resources (SDS secrets, L4 listeners): envoy/index.ts emitGateway
 //   mesh      GAMMA (Service parentRefs): resolve/mesh.ts -> envoy/mesh.ts
+// resolveTranslation() and emitTranslation() are the two stages; the golden
+// tests check each on its own (test/golden/files.ts).
 import type { ResourceSet } from "../api/resource-set.ts";
-import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
+import type { StatusUpdate, TranslationResult, TranslatorOptions } from "../api/translation.ts";
 import { emitGateway } from "./envoy/index.ts";
 import { emitMesh } from "./envoy/mesh.ts";
+import type { IrGateway, IrMesh } from "./ir.ts";
 import { resolve } from "./resolve/index.ts";
 import { resolveMesh } from "./resolve/mesh.ts";
 import { mergeMeshStatuses } from "./resolve/mesh-status.ts";
 
-export function translate(rs: ResourceSet, opts: TranslatorOptions): TranslationResult {
+/** The first stage's result: the IR of every Gateway and of the mesh, and every status. */
+export interface ResolvedTranslation {
+  gateways: IrGateway[];
+  mesh?: IrMesh;
+  statuses: StatusUpdate[];
+}
+
+/** Stage one: Gateway API semantics and status -> IR. */
+export function resolveTranslation(rs: ResourceSet, opts: TranslatorOptions): ResolvedTranslation {
   const { gateways, statuses } = resolve(rs, opts);
   // GAMMA: routes with Service parents (resolve/mesh.ts, envoy/mesh.ts).
   const mesh = resolveMesh(rs, opts);
-  const result: TranslationResult = {
-    gateways: gateways.map((g) => ({ key: g.key, resources: emitGateway(g) })),
-    statuses: mergeMeshStatuses(statuses, mesh.statuses),
-  };
-  if (mesh.ir) result.mesh = emitMesh(mesh.ir);
+  const out: ResolvedTranslation = { gateways, statuses: mergeMeshStatuses(statuses, mesh.statuses) };
+  if (mesh.ir) out.mesh = mesh.ir;
+  return out;
+}
+
+/** Stage two: IR -> Envoy resources, per Gateway and for the mesh. */
+export function emitTranslation(ir: { gateways: readonly IrGateway[]; mesh?: IrMesh | undefined }): Omit<TranslationResult, "statuses"> {
+  const out: Omit<TranslationResult, "statuses"> = { gateways: ir.gateways.map((g) => ({ key: g.key, resources: emitGateway(g) })) };
+  if (ir.mesh) out.mesh = emitMesh(ir.mesh);
+  return out;
+}
+
+export function translate(rs: ResourceSet, opts: TranslatorOptions): TranslationResult {
+  const resolved = resolveTranslation(rs, opts);
+  const { gateways, mesh } = emitTranslation(resolved);
+  const result: TranslationResult = { gateways, statuses: resolved.statuses };
+  if (mesh) result.mesh = mesh;
   return result;
 }

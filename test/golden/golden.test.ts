@@ -1,85 +1,90 @@
-// Golden translation tests: test/golden/<feature>/<case>.in.yaml ->
-// <case>.out.yaml (xDS as proto3 JSON, and status). Regenerate with
-// `npm run golden:update`. Every output must also round-trip through the
-// binary encoding and pass Envoy's validate.rules.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fromBinary, toBinary, equals, type DescMessage, type Message } from "@bufbuild/protobuf";
+// Golden translation tests, in two stages as test/golden/files.ts lays them out:
+//   stage one: <case>.in.yaml -> <case>.ir.yaml (the IR and every status);
+//   stage two: <case>.ir.yaml -> <case>.<type>s.yaml (xDS per type, proto3 JSON).
+// Stage two reads the IR golden, so an envoy/ change shows in the xDS goldens
+// alone and a resolve/ change in the IR golden first. `npm run golden:update`
+// (UPDATE_GOLDEN=1) writes every output and deletes stale ones; without it a
+// missing, stale or extra golden fails. Every output also round-trips through
+// the binary encoding, passes Envoy's validate.rules, and is deterministic.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { equals, fromBinary, type Message } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
 import type { XdsResources } from "../../src/api/xds.ts";
-import { ClusterSchema } from "../../src/gen/envoy/config/cluster/v3/cluster_pb.js";
-import { ClusterLoadAssignmentSchema } from "../../src/gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import { ListenerSchema } from "../../src/gen/envoy/config/listener/v3/listener_pb.js";
-import { RouteConfigurationSchema } from "../../src/gen/envoy/config/route/v3/route_pb.js";
-import { SecretSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import { translate } from "../../src/translator/translate.ts";
+import { emitTranslation, resolveTranslation, translate } from "../../src/translator/translate.ts";
+import { DESCRIPTORS, RESOURCE_TYPES, resourcesOf } from "../../src/xds/resource-types.ts";
 import { validateResources } from "../../src/xds/validate/index.ts";
 import { loadResourceSet } from "../translator/load.ts";
+import { goldenCases, outputFiles, parseIr, renderIr, renderXds, type GoldenCase } from "./files.ts";
 import { renderGolden } from "./render.ts";
 
-const ROOT = import.meta.dirname;
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
-
-function cases(): { feature: string; name: string; input: string; output: string }[] {
-  const out = [];
-  for (const feature of readdirSync(ROOT, { withFileTypes: true })) {
-    if (!feature.isDirectory()) continue;
-    for (const f of readdirSync(join(ROOT, feature.name)).sort()) {
-      if (!f.endsWith(".in.yaml")) continue;
-      const base = f.slice(0, -".in.yaml".length);
-      out.push({ feature: feature.name, name: base, input: join(ROOT, feature.name, f), output: join(ROOT, feature.name, `${base}.out.yaml`) });
-    }
-  }
-  return out.sort((a, b) => (a.input < b.input ? -1 : 1));
-}
-
-function roundTrip(schema: DescMessage, list: Message[]): void {
-  for (const m of list) {
-    const again = fromBinary(schema, toBinary(schema, m));
-    expect(equals(schema, again, m)).toBe(true);
-  }
-}
-
-function encodeAll(g: { resources: XdsResources }): string[] {
-  const r = g.resources;
-  const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-  return [
-    ...r.listeners.map((m) => hex(toBinary(ListenerSchema, m))),
-    ...r.routes.map((m) => hex(toBinary(RouteConfigurationSchema, m))),
-    ...r.clusters.map((m) => hex(toBinary(ClusterSchema, m))),
-    ...r.endpoints.map((m) => hex(toBinary(ClusterLoadAssignmentSchema, m))),
-    ...r.secrets.map((m) => hex(toBinary(SecretSchema, m))),
-  ];
-}
+const OPTIONS = { controllerName: DEFAULT_CONTROLLER_NAME };
 
 function checkResources(r: XdsResources): void {
-  roundTrip(ListenerSchema, r.listeners);
-  roundTrip(RouteConfigurationSchema, r.routes);
-  roundTrip(ClusterSchema, r.clusters);
-  roundTrip(ClusterLoadAssignmentSchema, r.endpoints);
-  roundTrip(SecretSchema, r.secrets);
+  for (const type of RESOURCE_TYPES) {
+    const d = DESCRIPTORS[type];
+    for (const m of resourcesOf(r, type)) expect(equals(d.schema, fromBinary(d.schema, d.encode(m)), m as Message)).toBe(true);
+  }
   expect(validateResources(r).failures).toEqual([]);
 }
 
+function encodeAll(r: XdsResources): string[] {
+  return RESOURCE_TYPES.flatMap((type) => resourcesOf(r, type).map((m) => Buffer.from(DESCRIPTORS[type].encode(m)).toString("hex")));
+}
+
+/** Compare `text` with the golden `path`, or write it under UPDATE_GOLDEN=1. */
+function golden(path: string, text: string): void {
+  if (UPDATE) {
+    writeFileSync(path, text);
+    return;
+  }
+  // A missing golden fails: only UPDATE_GOLDEN=1 writes one, so CI never accepts an unreviewed golden.
+  expect(existsSync(path), `${path} is missing: run \`npm run golden:update\` and review it`).toBe(true);
+  expect(text).toBe(readFileSync(path, "utf8"));
+}
+
+/** The case's output files are exactly `expected` (suffixes); with UPDATE_GOLDEN=1 the others are deleted. */
+function onlyThese(c: GoldenCase, expected: readonly string[]): void {
+  const want = new Set(expected.map((s) => basename(c.file(s))));
+  const extra = outputFiles(c).filter((f) => !want.has(f));
+  if (UPDATE) for (const f of extra) rmSync(c.file(f.slice(c.name.length)));
+  else expect(extra, `stale goldens of ${c.feature}/${c.name}: run \`npm run golden:update\``).toEqual([]);
+}
+
 describe("golden translations", () => {
-  for (const c of cases()) {
-    it(`${c.feature}/${c.name}`, () => {
-      const rs = loadResourceSet(readFileSync(c.input, "utf8"));
-      const result = translate(rs, { controllerName: DEFAULT_CONTROLLER_NAME });
-      const text = renderGolden(result);
-      for (const g of result.gateways) checkResources(g.resources);
-      if (result.mesh) checkResources(result.mesh);
-      // Deterministic: a second translation renders the same text and encodes to the same bytes.
-      const again = translate(rs, { controllerName: DEFAULT_CONTROLLER_NAME });
-      expect(renderGolden(again)).toBe(text);
-      expect(again.gateways.map(encodeAll)).toEqual(result.gateways.map(encodeAll));
-      // A missing output fails: only UPDATE_GOLDEN=1 writes one, so CI never accepts an unreviewed golden.
-      if (UPDATE) writeFileSync(c.output, text);
-      else {
-        expect(existsSync(c.output), `${c.output} is missing: run \`npm run golden:update\` and review it`).toBe(true);
-        expect(text).toBe(readFileSync(c.output, "utf8"));
-      }
+  const cases = goldenCases();
+  it("cases are found", () => {
+    expect(cases.length).toBeGreaterThan(20);
+  });
+
+  for (const c of cases) {
+    describe(`${c.feature}/${c.name}`, () => {
+      const rs = loadResourceSet(readFileSync(c.file(".in.yaml"), "utf8"));
+      const resolved = resolveTranslation(rs, OPTIONS);
+      const irText = renderIr(resolved);
+
+      it("stage one: input -> IR and status", () => {
+        golden(c.file(".ir.yaml"), irText);
+        // Deterministic.
+        expect(renderIr(resolveTranslation(rs, OPTIONS))).toBe(irText);
+      });
+
+      it("stage two: IR golden -> xDS per type", () => {
+        const ir = UPDATE || !existsSync(c.file(".ir.yaml")) ? irText : readFileSync(c.file(".ir.yaml"), "utf8");
+        const emitted = emitTranslation(parseIr(ir));
+        const files = renderXds(emitted);
+        for (const [suffix, text] of files) golden(c.file(suffix), text);
+        onlyThese(c, [".ir.yaml", ...files.keys()]);
+        for (const g of emitted.gateways) checkResources(g.resources);
+        if (emitted.mesh) checkResources(emitted.mesh);
+        // The IR golden holds everything stage two reads: emitting from it equals translate(), byte for byte.
+        const direct = translate(rs, OPTIONS);
+        expect(emitted.gateways.map((g) => encodeAll(g.resources))).toEqual(direct.gateways.map((g) => encodeAll(g.resources)));
+        expect(emitted.mesh && encodeAll(emitted.mesh)).toEqual(direct.mesh && encodeAll(direct.mesh));
+        expect(renderGolden(translate(rs, OPTIONS))).toBe(renderGolden(direct));
+      });
     });
   }
 });

@@ -1,5 +1,6 @@
-// Renders a translation as the golden YAML: every Gateway's xDS (proto3 JSON)
-// and every status update.
+// Renders a whole translation as one YAML document: every Gateway's xDS
+// (proto3 JSON) and every status update. Tests compare two translations with
+// it; the golden files split it in two stages (files.ts).
 import { stringify } from "yaml";
 import { resourcesToJson } from "../../src/api/xds-json.ts";
 import type { TranslationResult } from "../../src/api/translation.ts";

@@ -1,26 +1,15 @@
 // Every golden output of the translator passes Envoy's validate.rules: each
-// resource on its own, and each Gateway's snapshot as a whole (nothing would
-// be withheld). Golden files are discovered, not listed: any new
-// test/golden/**/<case>.out.yaml is checked automatically.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+// resource on its own, and each snapshot as a whole (nothing would be
+// withheld). Golden cases are discovered, not listed: the xDS goldens of any
+// new test/golden/<feature>/<case>.in.yaml are checked automatically.
 import { fromJson, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { emptyResources, type ResourceType, type XdsResources } from "../../../src/api/xds.ts";
 import { registry } from "../../../src/gen/registry.js";
 import { DESCRIPTORS, typeOfUrl } from "../../../src/xds/resource-types.ts";
+import { goldenCases, readXds } from "../../golden/files.ts";
 import { validateMessage, validateResources, type Violation } from "../../../src/xds/validate/index.ts";
-
-const GOLDEN = join(import.meta.dirname, "..", "..", "golden");
-
-function outFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".out.yaml"))
-    .map((f) => join(dir, f))
-    .sort();
-}
 
 interface Found {
   /** Where in the YAML document, e.g. `gateways[0].xds.route[1]`. */
@@ -56,12 +45,13 @@ function addTo(r: XdsResources, type: ResourceType, m: Message): void {
   (r[DESCRIPTORS[type].field] as Message[]).push(m);
 }
 
-const files = outFiles(GOLDEN);
+const cases = goldenCases();
 
 describe("golden translator outputs pass validate.rules", () => {
   it("golden files are found", () => {
     // No skip when test/golden is missing: the loop below would then check nothing and pass.
-    expect(files.length, `no *.out.yaml under ${GOLDEN}: the discovery here is broken or the goldens moved`).toBeGreaterThan(0);
+    expect(cases.length, "no golden cases: the discovery here is broken or the goldens moved").toBeGreaterThan(0);
+    expect(cases.filter((c) => readXds(c).size > 0).length).toBeGreaterThan(20);
   });
 
   it("the check itself reports a broken resource in golden form", () => {
@@ -84,7 +74,7 @@ gateways:
               statPrefix: x
               rds: { routeConfigName: default/eg/http, configSource: { ads: {} } }
 `;
-    const { resources, problems } = check(doc);
+    const { resources, problems } = check(parse(doc));
     expect(resources).toBe(2);
     expect(problems).toEqual([
       "gateways[0].xds.route[0] (route) virtual_hosts[0].domains: repeated.min_items: must have at least 1 items, got 0",
@@ -92,17 +82,17 @@ gateways:
     ]);
   });
 
-  for (const file of files) {
-    it(relative(GOLDEN, file), () => {
-      expect(check(readFileSync(file, "utf8")).problems).toEqual([]);
+  for (const c of cases) {
+    it(`${c.feature}/${c.name}`, () => {
+      expect(check({ snapshots: Object.fromEntries(readXds(c)) }).problems).toEqual([]);
     });
   }
 });
 
-/** Violations of each resource, and resources a snapshot would withhold, in one golden document. */
-function check(text: string): { resources: number; problems: string[] } {
+/** Violations of each resource, and resources a snapshot would withhold, in one parsed golden document. */
+function check(doc: unknown): { resources: number; problems: string[] } {
   const found: Found[] = [];
-  findResources(parse(text), "", found);
+  findResources(doc, "", found);
   const problems: string[] = [];
   const groups = new Map<string, XdsResources>();
   for (const f of found) {
