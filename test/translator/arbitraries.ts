@@ -221,15 +221,24 @@ export const objects: fc.Arbitrary<K8sObject[]> = fc
   });
 
 /**
- * Well-formed inputs only: one Gateway, Services with endpoints, and routes
- * whose every reference resolves. Every route must be accepted and programmed.
+ * Well-formed inputs only: one to three Gateways with HTTP listeners on ports
+ * 80 and 8080 and HTTPS on 443, Services with endpoints, and routes whose
+ * every reference resolves. Every route must be accepted and programmed.
  */
 export const wellFormed: fc.Arbitrary<K8sObject[]> = fc
   .record({
-    listenerHosts: fc.uniqueArray(fc.constantFrom("a.example.com", "*.example.com", "b.example.com", undefined), { minLength: 1, maxLength: 3 }),
+    gateways: fc.array(
+      fc.record({
+        listenerHosts: fc.uniqueArray(fc.constantFrom("a.example.com", "*.example.com", "b.example.com", undefined), { minLength: 1, maxLength: 3 }),
+        alt: fc.boolean(),
+        https: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
     services: fc.uniqueArray(fc.constantFrom("s1", "s2", "s3"), { minLength: 1, maxLength: 3 }),
     routes: fc.array(
       fc.record({
+        gateway: fc.nat(2),
         hostnames: fc.array(fc.constantFrom("a.example.com", "b.example.com", "x.example.com"), { maxLength: 2 }),
         created: fc.constantFrom("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
         rules: fc.array(
@@ -252,14 +261,18 @@ export const wellFormed: fc.Arbitrary<K8sObject[]> = fc
       { minLength: 1, maxLength: 6 },
     ),
   })
-  .map(({ listenerHosts, services, routes }) => {
+  .map(({ gateways, services, routes }) => {
     const out: K8sObject[] = [{ apiVersion: G, kind: "GatewayClass", metadata: meta("sw"), spec: { controllerName: DEFAULT_CONTROLLER_NAME } } as K8sObject];
-    out.push({
-      apiVersion: G,
-      kind: "Gateway",
-      metadata: meta("eg", "default"),
-      spec: { gatewayClassName: "sw", listeners: listenerHosts.map((h, i) => ({ name: `l${i}`, port: 80, protocol: "HTTP", ...(h ? { hostname: h } : {}) })) },
-    } as K8sObject);
+    const names = gateways.map((_, i) => GATEWAYS[i]!);
+    // Every listener takes every route of its Gateway that shares a hostname: on 80 the hostnames
+    // drawn, on 8080 (alt) and on 443 (https, the certificate covers *.example.com) any hostname.
+    gateways.forEach((g, i) => {
+      const listeners: object[] = g.listenerHosts.map((h, j) => ({ name: `l${j}`, port: 80, protocol: "HTTP", ...(h ? { hostname: h } : {}) }));
+      if (g.alt) listeners.push({ name: "alt", port: 8080, protocol: "HTTP" });
+      if (g.https) listeners.push({ name: "https", port: 443, protocol: "HTTPS", tls: { mode: "Terminate", certificateRefs: [{ name: "cert" }] } });
+      out.push({ apiVersion: G, kind: "Gateway", metadata: meta(names[i]!, "default"), spec: { gatewayClassName: "sw", listeners } } as K8sObject);
+    });
+    out.push(certSecret("default"));
     services.forEach((s, i) => {
       out.push({ apiVersion: "v1", kind: "Service", metadata: meta(s, "default"), spec: { ports: [{ name: "http", port: 8080 }] } } as K8sObject);
       out.push({
@@ -272,14 +285,17 @@ export const wellFormed: fc.Arbitrary<K8sObject[]> = fc
       } as K8sObject);
     });
     routes.forEach((r, i) => {
-      const hostOk = (h: string) => listenerHosts.some((l) => l === undefined || l === h || (l.startsWith("*.") && h.endsWith(l.slice(1))));
+      const gi = r.gateway % gateways.length;
+      const g = gateways[gi]!;
+      const anyHost = g.alt || g.https;
+      const hostOk = (h: string) => anyHost || g.listenerHosts.some((l) => l === undefined || l === h || (l.startsWith("*.") && h.endsWith(l.slice(1))));
       const hostnames = r.hostnames.filter(hostOk);
       out.push({
         apiVersion: G,
         kind: "HTTPRoute",
         metadata: meta(`r${i}`, "default", { creationTimestamp: r.created }),
         spec: {
-          parentRefs: [{ name: "eg" }],
+          parentRefs: [{ name: names[gi]! }],
           ...(hostnames.length > 0 ? { hostnames } : {}),
           rules: r.rules.map((rule) => ({
             matches: rule.matches.map((m) => ({ ...m, path: m.path.type === "RegularExpression" ? { type: "RegularExpression", value: `${m.path.value}.*` } : m.path, ...(m.method ? {} : { method: undefined }) })),

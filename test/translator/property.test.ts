@@ -46,7 +46,8 @@ describe("translate() properties", () => {
 });
 
 describe("well-formed inputs", () => {
-  it("accept every route, resolve every reference and program every backend", () => {
+  it("accept every route, resolve every reference and program every backend, on every Gateway", () => {
+    const reached = { gateways: new Set<number>(), ports: new Set<number>() };
     fc.assert(
       fc.property(wellFormed, (objs) => {
         const r = translate(buildResourceSet(objs), { controllerName: DEFAULT_CONTROLLER_NAME });
@@ -54,29 +55,44 @@ describe("well-formed inputs", () => {
         expect(routes.length).toBe(objs.filter((o) => o.kind === "HTTPRoute").length);
         for (const s of routes) {
           if (!("parents" in s)) continue;
+          expect(s.parents.length).toBe(1);
           for (const p of s.parents) for (const c of p.conditions) expect(`${c.type}=${c.status}`, c.message).toMatch(/^(Accepted|ResolvedRefs)=True$/);
         }
-        const [g] = r.gateways;
-        expect(g).toBeDefined();
-        const clusters = new Set(g?.resources.clusters.map((c) => c.name));
-        expect(g?.resources.endpoints.map((e) => e.clusterName).sort()).toEqual([...clusters].sort());
-        expect(validateResources(g?.resources ?? { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] }).failures).toEqual([]);
-        // Every forwarding route names only clusters that are sent.
-        for (const rc of g?.resources.routes ?? []) {
-          for (const vh of rc.virtualHosts) {
-            expect(vh.routes.length).toBeGreaterThan(0);
-            for (const route of vh.routes) {
-              expect(route.action.case).toBe("route");
-              if (route.action.case !== "route") continue;
-              const spec = route.action.value.clusterSpecifier;
-              const names = spec.case === "cluster" ? [spec.value] : spec.case === "weightedClusters" ? spec.value.clusters.map((c) => c.name) : [];
-              for (const n of names) expect(clusters.has(n), n).toBe(true);
+        // Every listener of every Gateway is programmed.
+        for (const s of r.statuses) {
+          if (s.kind !== "Gateway") continue;
+          for (const l of s.status.listeners ?? []) expect(l.conditions.filter((c) => c.status !== (c.type === "Conflicted" ? "False" : "True")), `${s.target.name}/${l.name}`).toEqual([]);
+        }
+        expect(r.gateways.map((g) => g.key)).toEqual(objs.filter((o) => o.kind === "Gateway").map((o) => `default/${o.metadata.name}`).sort());
+        reached.gateways.add(r.gateways.length);
+        for (const g of r.gateways) {
+          const clusters = new Set(g.resources.clusters.map((c) => c.name));
+          expect(g.resources.endpoints.map((e) => e.clusterName).sort()).toEqual([...clusters].sort());
+          expect(validateResources(g.resources).failures).toEqual([]);
+          // Every forwarding route names only clusters that are sent.
+          for (const rc of g.resources.routes) {
+            for (const vh of rc.virtualHosts) {
+              expect(vh.routes.length).toBeGreaterThan(0);
+              for (const route of vh.routes) {
+                expect(route.action.case).toBe("route");
+                if (route.action.case !== "route") continue;
+                const spec = route.action.value.clusterSpecifier;
+                const names = spec.case === "cluster" ? [spec.value] : spec.case === "weightedClusters" ? spec.value.clusters.map((c) => c.name) : [];
+                for (const n of names) expect(clusters.has(n), n).toBe(true);
+              }
             }
+          }
+          for (const l of g.resources.listeners) {
+            const a = l.address?.address.case === "socketAddress" ? l.address.address.value : undefined;
+            if (a?.portSpecifier.case === "portValue") reached.ports.add(a.portSpecifier.value);
           }
         }
       }),
       { numRuns: 200, seed: 99 },
     );
+    // The samples covered one to three Gateways and every port the generator uses.
+    expect([...reached.gateways].sort()).toEqual([1, 2, 3]);
+    expect([...reached.ports].sort((x, y) => x - y)).toEqual([80, 443, 8080]);
   });
 });
 
