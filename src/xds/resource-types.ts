@@ -2,6 +2,7 @@
 // the validator need to know about a type lives here, and every ordered list
 // of types is derived from these entries instead of being written out again.
 import { fromBinary, toBinary, type DescMessage, type Message } from "@bufbuild/protobuf";
+import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { ClusterSchema, type Cluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { ClusterLoadAssignmentSchema, type ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { ListenerSchema, type Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
@@ -51,13 +52,14 @@ export interface ResourceTypeDescriptor<M extends Message = Message> {
 const none = (): Violation[] => [];
 
 function descriptor<M extends Message>(
-  d: Omit<ResourceTypeDescriptor<M>, "typeUrl" | "encode" | "decode" | "loadChecks"> & { loadChecks?: (m: M) => Violation[] },
+  d: Omit<ResourceTypeDescriptor<M>, "typeUrl" | "schema" | "encode" | "decode" | "loadChecks"> & { schema: GenMessage<M>; loadChecks?: (m: M) => Violation[] },
 ): ResourceTypeDescriptor<M> {
+  const schema = d.schema;
   return {
     ...d,
     typeUrl: TYPE_URL[d.type],
-    encode: (m) => toBinary(d.schema, m),
-    decode: (bytes) => fromBinary(d.schema, bytes) as unknown as M,
+    encode: (m) => toBinary(schema, m),
+    decode: (bytes) => fromBinary(schema, bytes),
     loadChecks: d.loadChecks ?? none,
   };
 }
@@ -142,11 +144,11 @@ const SECRET = descriptor<Secret>({
 
 /** The descriptor of each type. */
 export const DESCRIPTORS: Readonly<Record<ResourceType, ResourceTypeDescriptor>> = {
-  listener: LISTENER as ResourceTypeDescriptor,
-  route: ROUTE as ResourceTypeDescriptor,
-  cluster: CLUSTER as ResourceTypeDescriptor,
-  endpoint: ENDPOINT as ResourceTypeDescriptor,
-  secret: SECRET as ResourceTypeDescriptor,
+  listener: LISTENER,
+  route: ROUTE,
+  cluster: CLUSTER,
+  endpoint: ENDPOINT,
+  secret: SECRET,
 };
 
 /** Every type, in the order of XdsResources. */
