@@ -1,4 +1,4 @@
-// Every Gateway API v1.6.1 conformance manifest (with base-manifests.yaml)
+// Every Gateway API v1.7.0 conformance manifest (with base-manifests.yaml)
 // through translate(): the status conditions the upstream conformance tests
 // assert (expectations.ts), plus generic checks on every manifest.
 import { readdirSync } from "node:fs";
@@ -10,7 +10,7 @@ import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
 import { translate } from "../../src/translator/translate.ts";
 import { validateResources } from "../../src/xds/validate/index.ts";
 import { expectationFor, type Cond, type GatewayExpect, type RouteExpect } from "./expectations.ts";
-import { CLASS, cond, gatewayStatusOf, routeParentsOf, translateConformance } from "./harness.ts";
+import { CLASS, cond, gatewayStatusOf, policyAncestorsOf, routeParentsOf, translateConformance } from "./harness.ts";
 
 const FILES = readdirSync(join(import.meta.dirname, "manifests", "tests"))
   .filter((f) => f.endsWith(".yaml"))
@@ -38,7 +38,7 @@ function defaultGateway(o: K8sObject): GatewayExpect {
   return { name: o.metadata.name, namespace: o.metadata.namespace, conditions: [["Accepted", "True"], ["Programmed", "True"]], listeners };
 }
 
-describe("Gateway API v1.6.1 conformance manifests", () => {
+describe("Gateway API v1.7.0 conformance manifests", () => {
   it("finds the manifests", () => {
     expect(FILES.length).toBeGreaterThan(100);
   });
@@ -117,6 +117,14 @@ describe("Gateway API v1.6.1 conformance manifests", () => {
           expect(p, `${e.kind} ${e.name} parent ${e.parent}`).toBeDefined();
           expect(p?.controllerName).toBe(DEFAULT_CONTROLLER_NAME);
           checkConds(p?.conditions, e.conditions, `${e.kind} ${e.name} -> ${e.parent}`);
+        }
+        for (const e of exp.policies ?? []) {
+          const o = testObjects.find((x) => x.kind === e.kind && x.metadata.name === e.name);
+          expect(o, `${e.kind} ${e.name} is in ${file}`).toBeDefined();
+          const a = policyAncestorsOf(result, e.kind, o?.metadata.namespace ?? "default", e.name)?.find((x) => x.ancestorRef.name === e.ancestor);
+          expect(a, `${e.kind} ${e.name} ancestor ${e.ancestor}`).toBeDefined();
+          expect(a?.controllerName).toBe(DEFAULT_CONTROLLER_NAME);
+          checkConds(a?.conditions, e.conditions, `${e.kind} ${e.name} -> ${e.ancestor}`);
         }
       });
     });

@@ -1,4 +1,4 @@
-// What the upstream conformance tests (sigs.k8s.io/gateway-api v1.6.1,
+// What the upstream conformance tests (sigs.k8s.io/gateway-api/conformance v1.7.0,
 // conformance/tests/*.go) assert about status, per manifest. Unlisted objects
 // get the default: every Gateway and listener Accepted/Programmed/ResolvedRefs
 // True, every HTTPRoute parent Accepted/ResolvedRefs True. Routes of other
@@ -35,11 +35,20 @@ export interface RouteExpect {
   conditions: Cond[];
 }
 
+/** A policy's ancestor entry for one of our Gateways (BackendTLSPolicy). */
+export interface PolicyExpect {
+  kind: "BackendTLSPolicy";
+  name: string;
+  ancestor: string;
+  conditions: Cond[];
+}
+
 export interface FileExpect {
   skip?: string;
   coveredBy?: string;
   gateways?: GatewayExpect[];
   routes?: RouteExpect[];
+  policies?: PolicyExpect[];
   /** Objects of the manifest that keep no default expectation (not ours, or not checked upstream). */
   ignore?: string[];
 }
@@ -100,8 +109,14 @@ export const EXPECTATIONS: Record<string, FileExpect> = {
   "gateway-secret-invalid-reference-grant.yaml": {
     gateways: [{ name: "gateway-secret-invalid-reference-grant", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "RefNotPermitted"]] }] }],
   },
+  // GatewaySecretMissingReferenceGrant: a Secret in another namespace is not permitted, whether it exists or not.
   "gateway-secret-missing-reference-grant.yaml": {
-    gateways: [{ name: "gateway-secret-missing-reference-grant", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "RefNotPermitted"]] }] }],
+    gateways: [
+      {
+        name: "gateway-secret-missing-reference-grant",
+        listeners: ["https", "https-nonexistent-secret"].map((name) => ({ name, attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "False", "RefNotPermitted"]] as Cond[] })),
+      },
+    ],
   },
   "gateway-secret-reference-grant-all-in-namespace.yaml": {
     gateways: [{ name: "gateway-secret-reference-grant-all-in-namespace", listeners: [{ name: "https", attachedRoutes: 0, supportedKinds: ["HTTPRoute"], conditions: [["ResolvedRefs", "True", "ResolvedRefs"], ["Programmed", "True"]] }] }],
@@ -195,6 +210,31 @@ export const EXPECTATIONS: Record<string, FileExpect> = {
         listeners: [1, 2, 3, 4, 5].map((i) => ({ name: `listener-${i}`, attachedRoutes: i === 5 ? 0 : 1, conditions: OK })),
       },
     ],
+  },
+  // HTTPRouteRuleOrder: the route whose first rule has no backend is still accepted.
+  "httproute-rule-order.yaml": {
+    routes: [{ name: "rule-order-invalid-backend", parent: "same-namespace", conditions: [["Accepted", "True"], ["ResolvedRefs", "False", "BackendNotFound"]] }],
+  },
+  // BackendTLSPolicyGRPCRoute: both GRPCRoutes accepted; every policy Accepted and ResolvedRefs
+  // (a hostname or CA mismatch shows only in traffic).
+  "backendtlspolicy-grpcroute.yaml": {
+    routes: ["backendtlspolicy-grpcroute", "backendtlspolicy-grpcroute-cert-mismatch"].map((name): RouteExpect => ({ kind: "GRPCRoute", name, parent: "same-namespace", conditions: OK })),
+    policies: ["grpc-normative-test", "grpc-host-mismatch", "grpc-cert-mismatch"].map((name): PolicyExpect => ({ kind: "BackendTLSPolicy", name, ancestor: "same-namespace", conditions: [["Accepted", "True", "Accepted"], ["ResolvedRefs", "True", "ResolvedRefs"]] })),
+  },
+  "backendtlspolicy-tlsroute-terminate.yaml": {
+    routes: [{ kind: "TLSRoute", name: "backendtlspolicy-tlsroute-terminate", parent: "gateway-btls-tlsroute-terminate", conditions: OK }],
+    policies: [{ kind: "BackendTLSPolicy", name: "btls-tlsroute-terminate-test", ancestor: "gateway-btls-tlsroute-terminate", conditions: [["Accepted", "True", "Accepted"], ["ResolvedRefs", "True", "ResolvedRefs"]] }],
+  },
+  "backendtlspolicy-preserve-foreign-status.yaml": {
+    policies: [{ kind: "BackendTLSPolicy", name: "backendtlspolicy-preserve-foreign-status", ancestor: "same-namespace", conditions: [["Accepted", "True"]] }],
+  },
+  // TLSRouteMultipleRoutesAttachmentSameHostnameIntersection: the older routes are accepted (the
+  // newer ones are created by the Go test at run time).
+  "tlsroute-multiple-routes-attachment-same-hostname-intersection.yaml": {
+    routes: [
+      ["tlsroute-wc-hostname-x-older", "gw-tlsroute-exact-hostname-x"],
+      ["tlsroute-less-specific-wc-hostname-x-older", "gw-tlsroute-wc-hostname-x"],
+    ].map(([name, parent]): RouteExpect => ({ kind: "TLSRoute", name: name!, parent: parent!, conditions: OK })),
   },
   // GatewayClass-level: the class in the manifest is ours only when it names our controller.
   "gatewayclass-observed-generation-bump.yaml": { ignore: ["GRPCRoute"] },

@@ -1,4 +1,4 @@
-// What the upstream conformance tests (sigs.k8s.io/gateway-api/conformance v1.6.1, tests/*.go) send
+// What the upstream conformance tests (sigs.k8s.io/gateway-api/conformance v1.7.0, tests/*.go) send
 // and expect, per manifest, as data: the request, and the response and what the backend must see.
 // Defaults follow the upstream helpers: status 200; a 200 must come from namespace
 // gateway-conformance-infra unless `namespace` says otherwise; the backend must see the request's
@@ -71,8 +71,6 @@ export interface ConformanceTest {
   websocket?: { path: string; text: string; backend: string };
   /** A known failure through a real Envoy, with its reason: run as `it.fails`. */
   fails?: string;
-  /** The release whose manifest and Go test these are, when not v1.6.1 (only ones that need no new API). */
-  version?: "v1.7.0";
 }
 
 const INFRA = "gateway-conformance-infra";
@@ -565,7 +563,6 @@ export const TESTS: ConformanceTest[] = [
   },
   {
     name: "HTTPRouteRetryWithRequestTimeout + HTTPRouteRetryWithBackendTimeout",
-    version: "v1.7.0",
     manifest: "httproute-retry-with-timeouts.yaml",
     gateway: "same-namespace",
     cases: [
@@ -577,14 +574,12 @@ export const TESTS: ConformanceTest[] = [
   },
   {
     name: "HTTPRouteRuleOrder",
-    version: "v1.7.0",
     manifest: "httproute-rule-order.yaml",
     gateway: "same-namespace",
     cases: [get("/rule-order", V1, {}, { headers: { "x-color": "blue", "x-version": "one" } }), code("/rule-order-invalid-backend", 500)],
   },
   {
     name: "HTTPRouteBackendURLRewrite",
-    version: "v1.7.0",
     manifest: "httproute-backend-url-rewrite.yaml",
     gateway: "same-namespace",
     cases: [get("/full/original", V1, { request: { path: "/rewritten-full" } }), get("/prefix/original", V1, { request: { path: "/rewritten-prefix/original" } })],
