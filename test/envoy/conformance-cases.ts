@@ -636,6 +636,57 @@ export const TESTS: ConformanceTest[] = [
       return typeof b === "number" ? { req, want: { status: b } } : { req, want: { backend: b } };
     }),
   },
+  // ListenerSet (tests/listenerset-*.go): requests through the listeners ListenerSets add to a Gateway.
+  {
+    name: "ListenerSetHTTPRouting",
+    manifest: "listenerset-http-routing.yaml",
+    gateway: "gateway-with-listener-sets-http-routing",
+    cases: (() => {
+      const GW = ["gateway-listener-1.com", "gateway-listener-2.com"];
+      const LS1 = ["listener-set-http-routing-1-listener-1.com", "listener-set-http-routing-1-listener-2.com"];
+      const LS2 = ["listener-set-http-routing-2-listener-1.com", "listener-set-http-routing-2-listener-2.com"];
+      const all = [...GW, ...LS1, ...LS2];
+      const only = (path: string, backend: string, hosts: string[]) => all.map((h) => at(h, path, hosts.includes(h) ? backend : 404));
+      return [
+        ...only("/route", V1, all),
+        ...only("/gateway-route", V2, GW),
+        ...only("/gateway-section-route", V3, [GW[0]!]),
+        ...only("/listener-set-http-routing-1-route", V2, LS1),
+        ...only("/listener-set-http-routing-1-section-route", V3, [LS1[0]!]),
+        ...only("/listener-set-http-routing-2-route", V2, LS2),
+      ];
+    })(),
+  },
+  {
+    name: "ListenerSetAllowedRoutesNamespaces",
+    manifest: "listenerset-allowed-routes-namespaces.yaml",
+    gateway: "gateway-with-listener-sets-test-allowed-routes",
+    cases: [
+      at("listener-set-listener-allowed-routes-all.com", "/route-in-same-namespace", V1),
+      at("listener-set-listener-allowed-routes-all.com", "/route-in-selected-namespace", V2),
+      at("listener-set-listener-allowed-routes-all.com", "/route-not-in-selected-namespace", V3),
+      at("listener-set-listener-allowed-routes-same.com", "/route-in-same-namespace", V1),
+      at("listener-set-listener-allowed-routes-same.com", "/route-in-selected-namespace", 404),
+      at("listener-set-listener-allowed-routes-same.com", "/route-not-in-selected-namespace", 404),
+      at("listener-set-listener-allowed-routes-selector.com", "/route-in-same-namespace", 404),
+      at("listener-set-listener-allowed-routes-selector.com", "/route-in-selected-namespace", V2),
+      at("listener-set-listener-allowed-routes-selector.com", "/route-not-in-selected-namespace", 404),
+      at("listener-set-listener-allowed-routes-cross-ns-same.com", "/route-in-listenerset-namespace", V1),
+      at("listener-set-listener-allowed-routes-cross-ns-same.com", "/route-in-gateway-namespace", 404),
+    ],
+  },
+  {
+    name: "ListenerSetDualParentRefIndependence",
+    manifest: "listenerset-dual-parentref-independence.yaml",
+    gateway: "gateway-dual-parentref",
+    cases: [at("gw-dual.com", "/dualboth", V1), at("ls-dual.com", "/dualboth", V1), at("ls-dual.com", "/dualone", V2), at("gw-dual.com", "/dualone", 404)],
+  },
+  {
+    name: "ListenerSetGatewayParentSectionNameNotFound",
+    manifest: "listenerset-gateway-parent-section-name-not-found.yaml",
+    gateway: "gateway-section-name",
+    cases: [at("ls-section-name.com", "/goodsection", V1), at("gw-section.com", "/badsection", 404)],
+  },
 ];
 
 export const NAMESPACE_DEFAULT = INFRA;
