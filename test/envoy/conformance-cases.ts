@@ -559,6 +559,8 @@ export const TESTS: ConformanceTest[] = [
       retry("code-all-attempts-2", 503, 3, 503),
       retry("code-all-attempts-2", 504, 1, 200),
       retry("code-all-attempts-2", 504, 3, 504),
+      // v1.7.0: attempts 0 turns retries off.
+      retry("code-all-attempts-0", 500, 1, 500),
     ],
   },
   {
