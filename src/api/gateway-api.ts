@@ -123,6 +123,24 @@ export interface GatewayStatus {
   addresses?: { type?: string; value: string }[];
   conditions?: Condition[];
   listeners?: ListenerStatus[];
+  /** ListenerSets attached to the Gateway and accepted (v1.5+). */
+  attachedListenerSets?: number;
+}
+
+// ---------- ListenerSet (Standard since v1.5) ----------
+
+/** A Gateway's listeners, added from another object (and often another namespace). */
+export interface ListenerSet extends K8sObject {
+  kind: "ListenerSet";
+  spec: {
+    parentRef: { group?: string; kind?: string; namespace?: string; name: string };
+    listeners?: Listener[];
+  };
+}
+
+export interface ListenerSetStatus {
+  conditions?: Condition[];
+  listeners?: ListenerStatus[];
 }
 
 // ---------- Routes ----------

@@ -8,6 +8,7 @@ import type {
   GatewayClass,
   GRPCRoute,
   HTTPRoute,
+  ListenerSet,
   ReferenceGrant,
   TCPRoute,
   TLSRoute,
@@ -18,6 +19,7 @@ import type { K8sObject } from "./meta.ts";
 export interface KindMap {
   GatewayClass: GatewayClass;
   Gateway: Gateway;
+  ListenerSet: ListenerSet;
   HTTPRoute: HTTPRoute;
   GRPCRoute: GRPCRoute;
   TLSRoute: TLSRoute;
@@ -38,6 +40,7 @@ export type Kind = keyof KindMap;
 export const KINDS: readonly Kind[] = [
   "GatewayClass",
   "Gateway",
+  "ListenerSet",
   "HTTPRoute",
   "GRPCRoute",
   "TLSRoute",

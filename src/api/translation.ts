@@ -1,5 +1,5 @@
 // The contract of translate(): its options and its result.
-import type { GatewayClass, GatewayStatus, PolicyAncestorStatus, RouteParentStatus } from "./gateway-api.ts";
+import type { GatewayClass, GatewayStatus, ListenerSetStatus, PolicyAncestorStatus, RouteParentStatus } from "./gateway-api.ts";
 import type { XdsResources } from "./xds.ts";
 
 export const DEFAULT_CONTROLLER_NAME = "switchyard.dev/gateway-controller";
@@ -33,6 +33,7 @@ export interface StatusTarget {
 export type StatusUpdate =
   | { kind: "GatewayClass"; target: StatusTarget; status: NonNullable<GatewayClass["status"]> }
   | { kind: "Gateway"; target: StatusTarget; status: GatewayStatus }
+  | { kind: "ListenerSet"; target: StatusTarget; status: ListenerSetStatus }
   | {
       kind: "HTTPRoute" | "GRPCRoute" | "TLSRoute" | "TCPRoute" | "UDPRoute";
       target: StatusTarget;

@@ -8,5 +8,5 @@ release it targets.`;
 
 export function versionInfo(): { switchyard: string; node: string; gatewayAPI: string; crdBundles: string[] } {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return { switchyard: pkg.version, node: process.version, gatewayAPI: "v1.6.1", crdBundles: ["v1.6.1 (experimental channel)", "v1.1.0 (BackendLBPolicy v1alpha2, BackendTLSPolicy v1alpha3, GRPCRoute v1alpha2)"] };
+  return { switchyard: pkg.version, node: process.version, gatewayAPI: "v1.7.0", crdBundles: ["v1.7.0 (experimental channel)", "v1.1.0 (BackendLBPolicy v1alpha2, BackendTLSPolicy v1alpha3, GRPCRoute v1alpha2)"] };
 }

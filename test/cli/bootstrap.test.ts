@@ -64,6 +64,6 @@ describe("switchyard CLI", () => {
 
   it("prints its version", async () => {
     const r = await run(["version"]);
-    expect(JSON.parse(r.out)).toMatchObject({ switchyard: "0.1.0", gatewayAPI: "v1.6.1" });
+    expect(JSON.parse(r.out)).toMatchObject({ switchyard: "0.1.0", gatewayAPI: "v1.7.0" });
   });
 });

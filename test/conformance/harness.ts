@@ -51,6 +51,16 @@ export function routeParentsOf(r: TranslationResult, kind: string, ns: string, n
   return s && "parents" in s ? s.parents : undefined;
 }
 
+export function listenerSetStatusOf(r: TranslationResult, ns: string, name: string): Extract<StatusUpdate, { kind: "ListenerSet" }>["status"] | undefined {
+  const s = r.statuses.find((u) => u.kind === "ListenerSet" && u.target.namespace === ns && u.target.name === name);
+  return s?.kind === "ListenerSet" ? s.status : undefined;
+}
+
+export function policyAncestorsOf(r: TranslationResult, kind: string, ns: string, name: string): Extract<StatusUpdate, { ancestors: unknown }>["ancestors"] | undefined {
+  const s = r.statuses.find((u) => u.kind === kind && u.target.namespace === ns && u.target.name === name);
+  return s && "ancestors" in s ? s.ancestors : undefined;
+}
+
 export function cond(list: readonly Condition[] | undefined, type: string): Condition | undefined {
   return list?.find((c) => c.type === type);
 }

@@ -1,4 +1,4 @@
-// HTTPRouteCORS (conformance v1.6.1, tests/httproute-cors.go) as data: preflights the gateway must
+// HTTPRouteCORS (conformance v1.7.0, tests/httproute-cors.go) as data: preflights the gateway must
 // answer itself, and simple requests whose answers must carry (or lack) the CORS headers.
 import type { Case, Want } from "./conformance-cases.ts";
 const PREFLIGHT = { statuses: [200, 204], byGateway: true };

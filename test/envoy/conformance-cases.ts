@@ -1,4 +1,4 @@
-// What the upstream conformance tests (sigs.k8s.io/gateway-api/conformance v1.6.1, tests/*.go) send
+// What the upstream conformance tests (sigs.k8s.io/gateway-api/conformance v1.7.0, tests/*.go) send
 // and expect, per manifest, as data: the request, and the response and what the backend must see.
 // Defaults follow the upstream helpers: status 200; a 200 must come from namespace
 // gateway-conformance-infra unless `namespace` says otherwise; the backend must see the request's
@@ -71,8 +71,6 @@ export interface ConformanceTest {
   websocket?: { path: string; text: string; backend: string };
   /** A known failure through a real Envoy, with its reason: run as `it.fails`. */
   fails?: string;
-  /** The release whose manifest and Go test these are, when not v1.6.1 (only ones that need no new API). */
-  version?: "v1.7.0";
 }
 
 const INFRA = "gateway-conformance-infra";
@@ -561,11 +559,12 @@ export const TESTS: ConformanceTest[] = [
       retry("code-all-attempts-2", 503, 3, 503),
       retry("code-all-attempts-2", 504, 1, 200),
       retry("code-all-attempts-2", 504, 3, 504),
+      // v1.7.0: attempts 0 turns retries off.
+      retry("code-all-attempts-0", 500, 1, 500),
     ],
   },
   {
     name: "HTTPRouteRetryWithRequestTimeout + HTTPRouteRetryWithBackendTimeout",
-    version: "v1.7.0",
     manifest: "httproute-retry-with-timeouts.yaml",
     gateway: "same-namespace",
     cases: [
@@ -577,14 +576,12 @@ export const TESTS: ConformanceTest[] = [
   },
   {
     name: "HTTPRouteRuleOrder",
-    version: "v1.7.0",
     manifest: "httproute-rule-order.yaml",
     gateway: "same-namespace",
     cases: [get("/rule-order", V1, {}, { headers: { "x-color": "blue", "x-version": "one" } }), code("/rule-order-invalid-backend", 500)],
   },
   {
     name: "HTTPRouteBackendURLRewrite",
-    version: "v1.7.0",
     manifest: "httproute-backend-url-rewrite.yaml",
     gateway: "same-namespace",
     cases: [get("/full/original", V1, { request: { path: "/rewritten-full" } }), get("/prefix/original", V1, { request: { path: "/rewritten-prefix/original" } })],
@@ -640,6 +637,57 @@ export const TESTS: ConformanceTest[] = [
       const req: Req = { path: "/detect-misdirected-requests", host, sni, h2: true };
       return typeof b === "number" ? { req, want: { status: b } } : { req, want: { backend: b } };
     }),
+  },
+  // ListenerSet (tests/listenerset-*.go): requests through the listeners ListenerSets add to a Gateway.
+  {
+    name: "ListenerSetHTTPRouting",
+    manifest: "listenerset-http-routing.yaml",
+    gateway: "gateway-with-listener-sets-http-routing",
+    cases: (() => {
+      const GW = ["gateway-listener-1.com", "gateway-listener-2.com"];
+      const LS1 = ["listener-set-http-routing-1-listener-1.com", "listener-set-http-routing-1-listener-2.com"];
+      const LS2 = ["listener-set-http-routing-2-listener-1.com", "listener-set-http-routing-2-listener-2.com"];
+      const all = [...GW, ...LS1, ...LS2];
+      const only = (path: string, backend: string, hosts: string[]) => all.map((h) => at(h, path, hosts.includes(h) ? backend : 404));
+      return [
+        ...only("/route", V1, all),
+        ...only("/gateway-route", V2, GW),
+        ...only("/gateway-section-route", V3, [GW[0]!]),
+        ...only("/listener-set-http-routing-1-route", V2, LS1),
+        ...only("/listener-set-http-routing-1-section-route", V3, [LS1[0]!]),
+        ...only("/listener-set-http-routing-2-route", V2, LS2),
+      ];
+    })(),
+  },
+  {
+    name: "ListenerSetAllowedRoutesNamespaces",
+    manifest: "listenerset-allowed-routes-namespaces.yaml",
+    gateway: "gateway-with-listener-sets-test-allowed-routes",
+    cases: [
+      at("listener-set-listener-allowed-routes-all.com", "/route-in-same-namespace", V1),
+      at("listener-set-listener-allowed-routes-all.com", "/route-in-selected-namespace", V2),
+      at("listener-set-listener-allowed-routes-all.com", "/route-not-in-selected-namespace", V3),
+      at("listener-set-listener-allowed-routes-same.com", "/route-in-same-namespace", V1),
+      at("listener-set-listener-allowed-routes-same.com", "/route-in-selected-namespace", 404),
+      at("listener-set-listener-allowed-routes-same.com", "/route-not-in-selected-namespace", 404),
+      at("listener-set-listener-allowed-routes-selector.com", "/route-in-same-namespace", 404),
+      at("listener-set-listener-allowed-routes-selector.com", "/route-in-selected-namespace", V2),
+      at("listener-set-listener-allowed-routes-selector.com", "/route-not-in-selected-namespace", 404),
+      at("listener-set-listener-allowed-routes-cross-ns-same.com", "/route-in-listenerset-namespace", V1),
+      at("listener-set-listener-allowed-routes-cross-ns-same.com", "/route-in-gateway-namespace", 404),
+    ],
+  },
+  {
+    name: "ListenerSetDualParentRefIndependence",
+    manifest: "listenerset-dual-parentref-independence.yaml",
+    gateway: "gateway-dual-parentref",
+    cases: [at("gw-dual.com", "/dualboth", V1), at("ls-dual.com", "/dualboth", V1), at("ls-dual.com", "/dualone", V2), at("gw-dual.com", "/dualone", 404)],
+  },
+  {
+    name: "ListenerSetGatewayParentSectionNameNotFound",
+    manifest: "listenerset-gateway-parent-section-name-not-found.yaml",
+    gateway: "gateway-section-name",
+    cases: [at("ls-section-name.com", "/goodsection", V1), at("gw-section.com", "/badsection", 404)],
   },
 ];
 

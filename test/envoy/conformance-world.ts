@@ -30,9 +30,9 @@ export function loadManifest(file: string): Obj[] {
   return parseManifests(readFileSync(file, "utf8").replaceAll("{GATEWAY_CLASS_NAME}", CLASS)) as Obj[];
 }
 
-/** A test's manifest: of v1.6.1 (what the repo loads), or of a later release copied beside it. */
-export function testManifest(name: string, version?: string): Obj[] {
-  return loadManifest(join(CONFORMANCE, version ? `manifests-${version}` : "manifests", "tests", name));
+/** A test's manifest (v1.7.0, the copy in test/conformance/manifests). */
+export function testManifest(name: string): Obj[] {
+  return loadManifest(join(CONFORMANCE, "manifests", "tests", name));
 }
 
 export const idOf = (o: K8sObject) => `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;

@@ -10,6 +10,7 @@ import { backend, closeAll, gateway, GATEWAY_CLASS, type Backend } from "./world
 const LISTENERS = `    - { name: pass, protocol: TLS, port: 8443, tls: { mode: Passthrough } }
     - { name: mix, protocol: TLS, port: 8443, hostname: "*.mix.example.test", tls: { mode: Terminate, certificateRefs: [{ name: term-cert }] } }
     - { name: web, protocol: HTTPS, port: 8443, hostname: web.example.test, tls: { certificateRefs: [{ name: web-cert }] } }
+    - { name: clash, protocol: TLS, port: 8443, hostname: web.example.test, tls: { mode: Passthrough } }
     - { name: term, protocol: TLS, port: 9443, hostname: "*.term.example.test", tls: { mode: Terminate, certificateRefs: [{ name: term-cert }] } }
     - { name: tcp, protocol: TCP, port: 9000 }
     - { name: tcp1, protocol: TCP, port: 9001 }
@@ -37,6 +38,8 @@ const ROUTES = [
   l4Route("TLSRoute", "v1", "term-1", "term", [["term-1", 1]], "t1.term.example.test"),
   l4Route("TLSRoute", "v1alpha2", "term-2", "term", [["term-2", 1]], "t2.term.example.test"),
   l4Route("TLSRoute", "v1", "term-3", "mix", [["term-3", 1]], "m.mix.example.test"),
+  // On a listener that HostnameConflicts with the HTTPS one: never programmed.
+  l4Route("TLSRoute", "v1", "clash", "clash", [["pass-a", 1]], "web.example.test"),
   l4Route("TCPRoute", "v1alpha2", "tcp-split", "tcp", [["tcp-a", 3], ["tcp-b", 1]]),
   l4Route("TCPRoute", "v1", "tcp-one", "tcp1", [["tcp-b", 1]]),
   l4Route("TCPRoute", "v1", "tcp-missing", "tcp-missing", [["no-such-service", 1]]),
@@ -140,6 +143,13 @@ describeEnvoy("TLSRoute, TCPRoute and UDPRoute through a real Envoy", (envoy) =>
     const r = await dp.request(GW, { port: 8443, host: "web.example.test", tls: { servername: "web.example.test", ca: gatewayCa.cert } });
     expect(r.echo?.service).toBe("web");
     expect((await handshake(addr(), 8443, { servername: "pass-c.example.test", ca: backendCa.cert })).cn).toBe("pass-c.example.test");
+  });
+
+  it("a TLS Passthrough listener with the HTTPS listener's hostname conflicts: that SNI stays terminated and served by HTTP", async () => {
+    const tls = await handshake(addr(), 8443, { servername: "web.example.test", ca: gatewayCa.cert });
+    expect(tls.cn).toBe("web.example.test");
+    const r = await dp.request(GW, { port: 8443, host: "web.example.test", tls: { servername: "web.example.test", ca: gatewayCa.cert } });
+    expect(r.echo?.service).toBe("web");
   });
 
   it("TCPRoute v1: forwards a connection to its backend", async () => {

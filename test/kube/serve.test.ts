@@ -1,6 +1,6 @@
 // `switchyard serve --source kubernetes` as a process (bin/switchyard.mjs), against a real kube-apiserver
 // (Gateway API v1.7.0 CRDs): status with observedGeneration for a Gateway and an HTTPRoute, a
-// ReferenceGrant created and then revoked, and an API-server restart (serving goes on; after the
+// ReferenceGrant created and then revoked, a ListenerSet and a route on it, and an API-server restart (serving goes on; after the
 // restart the informers relist/resume and a new change is seen).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -127,6 +127,34 @@ describeKube("real kube-apiserver: switchyard serve --source kubernetes", (bin) 
     await waitFor(async () => (await resolved())?.reason === "RefNotPermitted", "RefNotPermitted again once revoked", 20_000);
     const refused = logs.filter((l) => String(l.msg).includes("rejected") || l.level === 50);
     expect(refused).toEqual([]);
+  });
+
+  it("a ListenerSet: refused until the Gateway allows it, then attached; its status, the Gateway's count, and a route on it", { timeout: 90_000 }, async () => {
+    const SET = `/apis/${G}/namespaces/app/listenersets/extra`;
+    await api("POST", `/apis/${G}/namespaces/app/listenersets`, {
+      apiVersion: G,
+      kind: "ListenerSet",
+      metadata: { name: "extra" },
+      spec: { parentRef: { name: "gw" }, listeners: [{ name: "http", port: 9090, protocol: "HTTP" }] },
+    });
+    await waitFor(async () => cond((await get(SET)).status?.conditions, "Accepted")?.reason === "NotAllowed", "ListenerSet Accepted=False NotAllowed", 30_000);
+    await patchSpec(GATEWAY, { allowedListeners: { namespaces: { from: "Same" } } });
+    await waitFor(async () => cond((await get(SET)).status?.conditions, "Accepted")?.status === "True", "ListenerSet Accepted=True once allowed", 30_000);
+    const set = await get(SET);
+    expect(cond(set.status?.conditions, "Programmed")).toMatchObject({ status: "True", observedGeneration: 1 });
+    expect(set.status?.listeners?.map((l) => [l.name, cond(l.conditions, "Programmed")?.status])).toEqual([["http", "True"]]);
+    expect(((await get(GATEWAY)).status as { attachedListenerSets?: number }).attachedListenerSets).toBe(1);
+    // A route whose parentRef is the ListenerSet gets a status entry for it.
+    await api("POST", `/apis/${G}/namespaces/app/httproutes`, {
+      apiVersion: G,
+      kind: "HTTPRoute",
+      metadata: { name: "on-set" },
+      spec: { parentRefs: [{ kind: "ListenerSet", name: "extra", sectionName: "http" }], rules: [{ backendRefs: [{ name: "web", namespace: "backend", port: 8080 }] }] },
+    });
+    const ON_SET = `/apis/${G}/namespaces/app/httproutes/on-set`;
+    await waitFor(async () => cond(ours(await get(ON_SET))?.conditions, "Accepted")?.status === "True", "the route on the ListenerSet accepted", 30_000);
+    const snapshot = (await admin("/api/snapshots/app/gw")).body as { resources: { listener: { name: string }[] } };
+    expect(snapshot.resources.listener.map((l) => l.name)).toContain("app/gw/listenerset/app/extra/http");
   });
 
   it("an API-server restart: xDS keeps serving the last snapshot, and changes after the restart arrive", { timeout: 90_000 }, async () => {

@@ -1,4 +1,4 @@
-// The GRPCRoute, TCPRoute and UDPRoute conformance manifests (v1.6.1) through
+// The GRPCRoute, TCPRoute and UDPRoute conformance manifests (v1.7.0) through
 // translate(): the route status their upstream tests assert, every Gateway
 // listener programmed, attachedRoutes where asserted, and valid xDS.
 import { readdirSync } from "node:fs";

@@ -1,4 +1,4 @@
-// The Gateway API v1.6.1 Mesh conformance manifests (tests/mesh/*.yaml with
+// The Gateway API v1.7.0 Mesh conformance manifests (tests/mesh/*.yaml with
 // mesh-manifests.yaml) through translate(). The upstream Mesh tests check
 // traffic through a sidecar; here the same expectations are checked on the
 // mesh snapshot's route configurations, and every Service parent must be

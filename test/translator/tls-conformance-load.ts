@@ -9,7 +9,7 @@ import { validateResources } from "../../src/xds/validate/index.ts";
 import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { loadResourceSet } from "./load.ts";
 
-// The copy of the v1.6.1 conformance manifests kept in the repository (see its NOTICE.md).
+// The copy of the v1.7.0 conformance manifests kept in the repository (see its NOTICE.md).
 export const CONFORMANCE = join(import.meta.dirname, "../conformance/manifests");
 const INFRA = "gateway-conformance-infra";
 

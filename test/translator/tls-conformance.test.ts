@@ -1,4 +1,4 @@
-// The TLS-related Gateway API v1.6.1 conformance manifests through translate(),
+// The TLS-related Gateway API v1.7.0 conformance manifests through translate(),
 // asserting the status conditions their conformance tests check. Certificates
 // and CA ConfigMaps the suite creates at run time come from test/fixtures/certs.
 import { describe, expect, it } from "vitest";

@@ -6,7 +6,7 @@ import type { K8sObject } from "../../api/meta.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { RouteReason } from "./conditions.ts";
 import { routeHostnamesOn } from "./hostnames.ts";
-import type { ResolvedGateway, ResolvedListener, Verdict } from "./model.ts";
+import { listenerNamespace, type ResolvedGateway, type ResolvedListener, type RouteParents, type Verdict } from "./model.ts";
 import { selectorMatches } from "./namespaces.ts";
 
 export interface Attachment {
@@ -28,13 +28,13 @@ export interface AttachableRoute extends K8sObject {
 }
 
 /**
- * Attaches a route to the listeners its parentRefs select. Parents that are
- * not Gateways of ours get no entry (their controller owns that status).
- * `usesHostnames` is false for TCP/UDP routes.
+ * Attaches a route to the listeners its parentRefs select: a Gateway's own
+ * listeners, or a ListenerSet's. Parents that are not ours get no entry (their
+ * controller owns that status). `usesHostnames` is false for TCP/UDP routes.
  */
 export function attachRoute(
   rs: ResourceSet,
-  gateways: ReadonlyMap<string, ResolvedGateway>,
+  parents: RouteParents,
   route: AttachableRoute,
   kind: string,
   usesHostnames: boolean,
@@ -45,11 +45,15 @@ export function attachRoute(
   const hostnames = usesHostnames && Array.isArray(route.spec?.hostnames) ? route.spec.hostnames : undefined;
   for (const ref of refs) {
     if (!ref || typeof ref !== "object") continue;
-    if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? "Gateway") !== "Gateway") continue;
-    const gw = gateways.get(`${ref.namespace ?? routeNs}/${ref.name}`);
-    if (!gw) continue;
+    const parent = parentListeners(parents, ref, routeNs);
+    if (!parent) continue;
+    const gw = parent.gateway;
     const parentRef = cleanParentRef(ref);
-    const candidates = gw.listeners.filter(
+    if (parent.refused) {
+      out.push({ parentRef, gateway: gw, attachments: [], accepted: { ok: false, reason: RouteReason.NoMatchingParent, message: parent.refused } });
+      continue;
+    }
+    const candidates = parent.listeners.filter(
       (l) => (ref.sectionName === undefined || ref.sectionName === l.name) && (ref.port === undefined || ref.port === l.port),
     );
     if (candidates.length === 0) {
@@ -75,6 +79,22 @@ export function attachRoute(
   return out;
 }
 
+/** The listeners a parentRef names: a Gateway's own (not its ListenerSets'), or one ListenerSet's. */
+function parentListeners(parents: RouteParents, ref: ParentReference, routeNs: string): { gateway: ResolvedGateway; listeners: ResolvedListener[]; refused?: string } | undefined {
+  if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP) return undefined;
+  const key = `${ref.namespace ?? routeNs}/${ref.name}`;
+  const kind = ref.kind ?? "Gateway";
+  if (kind === "Gateway") {
+    const gw = parents.gateways.get(key);
+    return gw && { gateway: gw, listeners: gw.listeners.filter((l) => !l.listenerSet) };
+  }
+  if (kind !== "ListenerSet") return undefined;
+  const set = parents.listenerSets.get(key);
+  if (!set) return undefined;
+  if (!set.attached) return { gateway: set.gateway, listeners: [], refused: `ListenerSet ${set.key} is not attached to Gateway ${set.gateway.key}: ${set.accepted.message}` };
+  return { gateway: set.gateway, listeners: set.listeners };
+}
+
 /** The parentRef as written, without unknown fields (status echoes it back); Gateway and Service parents alike. */
 export function cleanParentRef(ref: ParentReference): ParentReference {
   const r: ParentReference = { name: ref.name };
@@ -93,7 +113,7 @@ function namespaceAllowed(rs: ResourceSet, l: ResolvedListener, routeNs: string)
     case "All":
       return true;
     case "Same":
-      return routeNs === l.gateway.namespace;
+      return routeNs === listenerNamespace(l);
     case "Selector":
       // Kubernetes labels every namespace with its own name, whether or not we hold the object.
       return selectorMatches(ns?.selector, { ...rs.get("Namespace", routeNs)?.metadata.labels, "kubernetes.io/metadata.name": routeNs });

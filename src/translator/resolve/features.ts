@@ -9,6 +9,8 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "GatewayFrontendClientCertificateValidation",
   "GatewayFrontendClientCertificateValidationInsecureFallback",
   "GatewayHTTPListenerIsolation",
+  // One route table per HTTPS listener on a shared port, 421 for another listener's host (https-route-tables.ts).
+  "GatewayHTTPSListenerDetectMisdirectedRequests",
   "GatewayPort8080",
   "HTTPRoute",
   "HTTPRouteBackendProtocolH2C",
@@ -31,6 +33,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteResponseHeaderModification",
   "HTTPRouteRetry",
   "HTTPRouteSchemeRedirect",
+  "ListenerSet",
   "ReferenceGrant",
   "TCPRoute",
   "TLSRoute",

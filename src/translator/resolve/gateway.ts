@@ -1,5 +1,5 @@
 // Gateway: validation of its listeners and addresses, and its status.
-import type { Gateway } from "../../api/gateway-api.ts";
+import type { Gateway, Listener } from "../../api/gateway-api.ts";
 import { gatewayParameters } from "../../api/proxy-parameters.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
@@ -9,7 +9,7 @@ import { validHostnamePattern } from "./hostnames.ts";
 import { markConflicts, validateListener } from "./listeners.ts";
 import { frontendValidationGatewayConditions } from "./frontend-validation.ts";
 import { backendClientCertificateConditions, resolveBackendClientCertificate } from "./backend-client-cert.ts";
-import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type Verdict } from "./model.ts";
+import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type ResolvedListenerSet, type Verdict } from "./model.ts";
 import { isIp } from "./values.ts";
 
 const OK_LISTENER: Verdict = { ok: true, reason: ListenerReason.Accepted, message: "Listener is accepted" };
@@ -27,6 +27,7 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
     accepted: { ok: true, reason: "Accepted", message: "Gateway is accepted" },
     programmed: { ok: true, reason: "Programmed", message: "Gateway is programmed" },
     secrets: new Map(),
+    listenerSets: [],
   };
   if (!cls.accepted.ok) {
     g.accepted = { ok: false, reason: "Pending", message: `GatewayClass ${cls.obj.metadata.name} is not accepted` };
@@ -45,25 +46,7 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
     const lname = String(spec.name ?? `listener-${index}`);
     if (names.has(lname)) return;
     names.add(lname);
-    const l: ResolvedListener = {
-      gateway: g,
-      spec,
-      index,
-      name: lname,
-      port: spec.port,
-      protocol: String(spec.protocol ?? ""),
-      hostname: typeof spec.hostname === "string" && spec.hostname !== "" ? spec.hostname.toLowerCase() : undefined,
-      supportedKinds: [],
-      accepted: OK_LISTENER,
-      resolvedRefs: OK_REFS,
-      extraConditions: [],
-      attachedRoutes: 0,
-    };
-    validateListener(rs, l);
-    if (l.hostname !== undefined && !validHostnamePattern(l.hostname) && l.accepted.ok) {
-      l.accepted = { ok: false, reason: "UnsupportedValue", message: `hostname ${l.hostname} is not a valid hostname` };
-    }
-    g.listeners.push(l);
+    g.listeners.push(resolveListener(rs, g, spec, index, lname, lname));
   });
   markConflicts(g.listeners);
   g.backendClientCertificate = resolveBackendClientCertificate(rs, g);
@@ -74,6 +57,31 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
   }
   if (!g.accepted.ok) g.programmed = { ok: false, reason: "Invalid", message: g.accepted.message };
   return g;
+}
+
+/** A validated listener of the Gateway's spec or of a ListenerSet (conflicts are marked later, on the whole port). */
+export function resolveListener(rs: ResourceSet, g: ResolvedGateway, spec: Listener, index: number, name: string, resourceName: string, listenerSet?: ResolvedListenerSet): ResolvedListener {
+  const l: ResolvedListener = {
+    gateway: g,
+    spec,
+    index,
+    name,
+    resourceName,
+    port: spec.port,
+    protocol: String(spec.protocol ?? ""),
+    hostname: typeof spec.hostname === "string" && spec.hostname !== "" ? spec.hostname.toLowerCase() : undefined,
+    supportedKinds: [],
+    accepted: OK_LISTENER,
+    resolvedRefs: OK_REFS,
+    extraConditions: [],
+    attachedRoutes: 0,
+  };
+  if (listenerSet) l.listenerSet = listenerSet;
+  validateListener(rs, l);
+  if (l.hostname !== undefined && !validHostnamePattern(l.hostname) && l.accepted.ok) {
+    l.accepted = { ok: false, reason: "UnsupportedValue", message: `hostname ${l.hostname} is not a valid hostname` };
+  }
+  return l;
 }
 
 /** Static addresses: we can only take IP addresses and hostnames, and cannot assign them ourselves. */
@@ -93,7 +101,26 @@ function checkAddresses(gw: Gateway): Verdict | undefined {
 
 export function gatewayStatus(g: ResolvedGateway): StatusUpdate {
   const gen = generationOf(g.obj);
-  const listeners = g.listeners.map((l) => {
+  const status: Extract<StatusUpdate, { kind: "Gateway" }>["status"] = {
+    conditions: sortConditions([
+      condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
+      condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
+      ...frontendValidationGatewayConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
+      ...backendClientCertificateConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
+    ]),
+    // A ListenerSet's listeners are reported on the ListenerSet (resolve/listenersets.ts).
+    listeners: listenerStatuses(g.listeners.filter((l) => !l.listenerSet), gen),
+  };
+  // Only where ListenerSets can attach, so that the status of every other Gateway keeps its v1.1 shape.
+  if (g.listenerSets.length > 0 || (g.obj.spec?.allowedListeners?.namespaces?.from ?? "None") !== "None") {
+    status.attachedListenerSets = g.listenerSets.filter((s) => s.attached && s.accepted.ok).length;
+  }
+  return { kind: "Gateway", target: { apiVersion: g.obj.apiVersion, namespace: g.namespace, name: g.name }, status };
+}
+
+/** Listener status entries; a ListenerSet's conflicted listener is also not accepted (ListenerSet spec). */
+export function listenerStatuses(listeners: readonly ResolvedListener[], gen: number | undefined): NonNullable<Extract<StatusUpdate, { kind: "Gateway" }>["status"]["listeners"]> {
+  return listeners.map((l) => {
     const ready = listenerReady(l);
     const conds = [
       condition("Accepted", l.accepted.ok, l.accepted.reason, l.accepted.message, gen),
@@ -103,22 +130,9 @@ export function gatewayStatus(g: ResolvedGateway): StatusUpdate {
         : condition("Conflicted", false, ListenerReason.NoConflicts, "No conflicts", gen),
       ready
         ? condition("Programmed", true, ListenerReason.Programmed, "Listener is programmed", gen)
-        : condition("Programmed", false, ListenerReason.Invalid, "Listener is not valid", gen),
+        : condition("Programmed", false, l.listenerSet && l.conflicted ? l.conflicted.reason : ListenerReason.Invalid, "Listener is not valid", gen),
       ...l.extraConditions.map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
     ];
     return { name: l.name, supportedKinds: l.supportedKinds, attachedRoutes: l.attachedRoutes, conditions: sortConditions(conds) };
   });
-  return {
-    kind: "Gateway",
-    target: { apiVersion: g.obj.apiVersion, namespace: g.namespace, name: g.name },
-    status: {
-      conditions: sortConditions([
-        condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
-        condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
-        ...frontendValidationGatewayConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
-        ...backendClientCertificateConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
-      ]),
-      listeners,
-    },
-  };
 }

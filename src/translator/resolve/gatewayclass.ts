@@ -26,7 +26,7 @@ export function resolveGatewayClasses(rs: ResourceSet, controllerName: string): 
       status: {
         conditions: [
           condition("Accepted", accepted.ok, accepted.reason, accepted.message, gen),
-          condition("SupportedVersion", true, "SupportedVersion", "Gateway API v1.6 is supported", gen),
+          condition("SupportedVersion", true, "SupportedVersion", "Gateway API v1.7 is supported", gen),
         ],
         supportedFeatures: [...SUPPORTED_FEATURES].sort().map((name) => ({ name })),
       },

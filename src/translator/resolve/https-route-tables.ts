@@ -22,7 +22,7 @@ export function splitHttpsRouteTables(out: IrListener, group: readonly ResolvedL
   out.filterChains.forEach((chain: IrFilterChain, i) => {
     const l = group[i];
     if (!l || chain.l4) return;
-    const name = filterChainName(namespace, gateway, l.name);
+    const name = filterChainName(namespace, gateway, l.resourceName);
     const own = out.virtualHosts.filter((vh) => owners.get(vh) === l);
     const domains = new Set(own.flatMap((vh) => vh.domains));
     const hosts = [...own];

@@ -7,12 +7,13 @@ import { attachRoute, type ParentAttachment } from "./attach.ts";
 import { ClusterCache } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { gatewayStatus, resolveGateway } from "./gateway.ts";
+import { attachListenerSets, listenerSetStatus } from "./listenersets.ts";
 import { resolveGatewayClasses } from "./gatewayclass.ts";
 import { covers, specificity } from "./hostnames.ts";
 import type { CompiledL4Route, CompiledRoute, RouteEntry } from "./compiled-route.ts";
 import { entryRoute } from "./httproute.ts";
 import { portKey } from "./listeners.ts";
-import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener } from "./model.ts";
+import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener, type RouteParents } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
 import { ROUTE_KINDS } from "./route-kinds.ts";
 import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
@@ -45,18 +46,19 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
     gateways.set(g.key, g);
   }
 
+  const parents: RouteParents = { gateways, listenerSets: attachListenerSets(rs, gateways) };
   const clusters = new ClusterCache(rs);
-  const conflicts = l7Conflicts(rs, gateways);
+  const conflicts = l7Conflicts(rs, parents);
   const attached = new Map<ResolvedListener, Attached[]>();
   for (const handler of ROUTE_KINDS) {
     for (const route of handler.list(rs)) {
-      const parents = conflicts.parents.get(route) ?? attachRoute(rs, gateways, route, handler.kind, handler.usesHostnames);
-      applyL7Conflicts(conflicts, handler.kind, route, parents);
-      if (parents.length === 0) continue;
+      const routeParents = conflicts.parents.get(route) ?? attachRoute(rs, parents, route, handler.kind, handler.usesHostnames);
+      applyL7Conflicts(conflicts, handler.kind, route, routeParents);
+      if (routeParents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
       const compiled = safeCompile(() => handler.compile(route, { rs, clusters }));
       const seen = new Set<ResolvedListener>();
-      for (const p of parents) {
+      for (const p of routeParents) {
         for (const a of p.attachments) {
           if (seen.has(a.listener)) {
             // The same listener selected twice: merge hostnames.
@@ -73,13 +75,14 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
           else attached.set(a.listener, [entry]);
         }
       }
-      statuses.push(routeStatus(handler.kind, route, parents, compiled, opts.controllerName));
+      statuses.push(routeStatus(handler.kind, route, routeParents, compiled, opts.controllerName));
     }
   }
 
   const irGateways: IrGateway[] = [];
   for (const g of gateways.values()) {
     statuses.push(gatewayStatus(g));
+    for (const s of g.listenerSets) statuses.push(listenerSetStatus(s));
     irGateways.push(buildGateway(g, attached));
   }
   irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -127,7 +130,7 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
   for (const group of Map.groupBy(g.listeners.filter(listenerReady), portKey).values()) {
     const first = group[0];
     if (!first) continue;
-    const name = listenerName(g.namespace, g.name, first.name);
+    const name = listenerName(g.namespace, g.name, first.resourceName);
     const out: IrListener = {
       name,
       routeConfigName: routeConfigName(name),
@@ -139,10 +142,10 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
       l4Routes: [],
     };
     if (first.protocol === "HTTP") {
-      out.filterChains.push({ name: filterChainName(g.namespace, g.name, first.name), serverNames: [] });
+      out.filterChains.push({ name: filterChainName(g.namespace, g.name, first.resourceName), serverNames: [] });
     } else {
       for (const l of group) {
-        const chain: IrListener["filterChains"][number] = { name: filterChainName(g.namespace, g.name, l.name), serverNames: l.hostname ? [l.hostname] : [] };
+        const chain: IrListener["filterChains"][number] = { name: filterChainName(g.namespace, g.name, l.resourceName), serverNames: l.hostname ? [l.hostname] : [] };
         if (l.tls) chain.tls = l.tls;
         if (l.protocol === "TLS") chain.l4 = true;
         out.filterChains.push(chain);

@@ -5,7 +5,7 @@
 // no reason; we use "Conflicted" (as other implementations do).
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { attachRoute, type AttachableRoute, type ParentAttachment } from "./attach.ts";
-import type { ResolvedGateway, ResolvedListener } from "./model.ts";
+import type { ResolvedListener, RouteParents } from "./model.ts";
 
 export const CONFLICTED_REASON = "Conflicted";
 
@@ -79,7 +79,7 @@ class Claims {
 }
 
 /** Computed once per translation; empty (and free) when there is no GRPCRoute. */
-export function l7Conflicts(rs: ResourceSet, gateways: ReadonlyMap<string, ResolvedGateway>): L7Conflicts {
+export function l7Conflicts(rs: ResourceSet, routeParents: RouteParents): L7Conflicts {
   const losers = new Map<string, Map<ResolvedListener, string>>();
   const parents = new Map<AttachableRoute, ParentAttachment[]>();
   if (rs.list("GRPCRoute").length === 0 || rs.list("HTTPRoute").length === 0) return { losers, parents };
@@ -95,7 +95,7 @@ export function l7Conflicts(rs: ResourceSet, gateways: ReadonlyMap<string, Resol
   let seq = 0;
   for (const c of candidates) {
     const id = routeId(c.kind, c.route);
-    const ps = attachRoute(rs, gateways, c.route, c.kind, true);
+    const ps = attachRoute(rs, routeParents, c.route, c.kind, true);
     parents.set(c.route, ps);
     for (const p of ps) {
       if (!p.accepted.ok) continue;

@@ -5,7 +5,7 @@ import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { secretName } from "../names.ts";
 import { ListenerReason } from "./conditions.ts";
-import type { ResolvedListener } from "./model.ts";
+import { listenerNamespace, type ResolvedListener } from "./model.ts";
 import { refAllowed } from "./refs.ts";
 import type { IrSecret } from "../ir.ts";
 import { applyFrontendValidation } from "./frontend-validation.ts";
@@ -24,7 +24,9 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
     fail(l, ListenerReason.InvalidCertificateRef, "no certificateRefs are set");
     return;
   }
-  const gwNs = l.gateway.namespace;
+  // A ListenerSet's certificateRefs are its own: relative to its namespace, and granted to kind ListenerSet.
+  const gwNs = listenerNamespace(l);
+  const from = { group: GATEWAY_GROUP, kind: l.listenerSet ? "ListenerSet" : "Gateway", namespace: gwNs };
   const secrets: string[] = [];
   const pairs: IrSecret[] = [];
   for (const ref of refs) {
@@ -36,7 +38,7 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
       fail(l, ListenerReason.InvalidCertificateRef, `certificateRef ${group}/${kind} ${name} is not a Secret`);
       return;
     }
-    if (!refAllowed(rs, { group: GATEWAY_GROUP, kind: "Gateway", namespace: gwNs }, { group: "", kind: "Secret", namespace: ns, name })) {
+    if (!refAllowed(rs, from, { group: "", kind: "Secret", namespace: ns, name })) {
       fail(l, ListenerReason.RefNotPermitted, `certificateRef to Secret ${ns}/${name} is not permitted by any ReferenceGrant`);
       return;
     }

@@ -1,6 +1,6 @@
 // Working types of the resolve stage: Gateways and listeners as validated,
 // with the facts their status is built from.
-import type { Gateway, GatewayClass, Listener, RouteGroupKind } from "../../api/gateway-api.ts";
+import type { Gateway, GatewayClass, Listener, ListenerSet, RouteGroupKind } from "../../api/gateway-api.ts";
 import type { IrSecret, IrTlsTermination } from "../ir.ts";
 
 export interface Verdict {
@@ -11,9 +11,14 @@ export interface Verdict {
 
 export interface ResolvedListener {
   gateway: ResolvedGateway;
+  /** The ListenerSet this listener comes from; undefined for the Gateway's own listeners. */
+  listenerSet?: ResolvedListenerSet;
   spec: Listener;
   index: number;
+  /** The name in status and in parentRef sectionNames: unique within its Gateway or ListenerSet only. */
   name: string;
+  /** The name in Envoy resource names (names.ts): unique within the Gateway. */
+  resourceName: string;
   port: number;
   protocol: string;
   hostname: string | undefined;
@@ -41,8 +46,35 @@ export interface ResolvedGateway {
   accepted: Verdict;
   programmed: Verdict;
   secrets: Map<string, IrSecret>;
+  /** ListenerSets whose parentRef is this Gateway, in listener precedence order (resolve/listenersets.ts). */
+  listenerSets: ResolvedListenerSet[];
   /** spec.tls.backend.clientCertificateRef, resolved (resolve/backend-client-cert.ts). */
   backendClientCertificate?: BackendClientCertificate;
+}
+
+export interface ResolvedListenerSet {
+  obj: ListenerSet;
+  key: string;
+  namespace: string;
+  name: string;
+  gateway: ResolvedGateway;
+  /** Its listeners; empty when the Gateway does not take the set. */
+  listeners: ResolvedListener[];
+  /** Attached to the Gateway (allowed, and the Gateway accepted); its listeners are then the Gateway's too. */
+  attached: boolean;
+  accepted: Verdict;
+  programmed: Verdict;
+}
+
+/** What a route's parentRefs can name: our Gateways, and the ListenerSets attached to them. */
+export interface RouteParents {
+  gateways: ReadonlyMap<string, ResolvedGateway>;
+  listenerSets: ReadonlyMap<string, ResolvedListenerSet>;
+}
+
+/** The namespace a listener's `allowedRoutes.namespaces.from: Same` and its certificateRefs are relative to. */
+export function listenerNamespace(l: ResolvedListener): string {
+  return l.listenerSet?.namespace ?? l.gateway.namespace;
 }
 
 /** The Gateway's backend client certificate: its SDS secret, or why it cannot be used. */

@@ -1,9 +1,10 @@
 // Validates objects the way the API server would before storing them: against
-// the Gateway API CRDs' OpenAPI v3 schemas (shipped in src/api/crds), with their
+// the Gateway API CRDs' OpenAPI v3 schemas (v1.7.0 from deploy/crds, the copy
+// users install; v1.1.0 from src/api/crds), with their
 // defaults applied, and unknown fields rejected as `kubectl apply` (strict field
 // validation) does. CEL rules (x-kubernetes-validations) are not evaluated.
 // The same apiVersion/kind has different shapes in different releases (v1.1's
-// listener tls.frontendValidation is gone in v1.6), and a user's cluster runs
+// listener tls.frontendValidation is gone since v1.6), and a user's cluster runs
 // one of them: an object is accepted when it is valid for any shipped release,
 // newest first (whose defaults then apply). When none accepts it, the error is
 // the one from the release that got furthest into the object.
@@ -15,9 +16,11 @@ import { parseAllDocuments } from "yaml";
 import { isKind } from "../../api/resource-set.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 
-const CRD_DIR = fileURLToPath(new URL("../../api/crds/", import.meta.url));
-/** Newer releases first: tried in this order. */
-const RELEASES = ["v1.6.1", "v1.1.0"];
+/** Newer releases first: tried in this order. v1.7.0's experimental channel is a superset of its standard one. */
+const RELEASES = [
+  { name: "v1.7.0", dir: fileURLToPath(new URL("../../../deploy/crds/gateway-api-v1.7.0/experimental/", import.meta.url)) },
+  { name: "v1.1.0", dir: fileURLToPath(new URL("../../api/crds/v1.1.0/", import.meta.url)) },
+];
 
 interface CrdVersion {
   name: string;
@@ -49,9 +52,9 @@ export class SchemaValidator {
   private readonly compiled = new Map<string, ValidateFunction[]>();
 
   constructor() {
-    for (const release of RELEASES) {
-      const dir = join(CRD_DIR, release);
-      for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
+    for (const { dir } of RELEASES) {
+      // CRDs only: not the kustomization or the ValidatingAdmissionPolicy beside them.
+      for (const file of readdirSync(dir).filter((f) => /^gateway\.networking\.(x-)?k8s\.io_.*\.yaml$/.test(f) && !f.includes("_vap_")).sort()) {
         for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
           const crd = doc.toJS() as { spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } };
           const group = crd.spec?.group;

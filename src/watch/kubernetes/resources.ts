@@ -30,6 +30,8 @@ const gw = (kind: Kind, plural: string, versions: string[], experimental = false
 export const RESOURCES: readonly ResourceInfo[] = [
   gw("GatewayClass", "gatewayclasses", ["v1", "v1beta1"], false, false),
   gw("Gateway", "gateways", ["v1", "v1beta1"]),
+  // Standard since v1.5, so absent from older installs: missing means the feature is off.
+  gw("ListenerSet", "listenersets", ["v1"], true),
   gw("HTTPRoute", "httproutes", ["v1", "v1beta1"]),
   gw("GRPCRoute", "grpcroutes", ["v1", "v1alpha2"]),
   gw("TLSRoute", "tlsroutes", ["v1", "v1alpha3", "v1alpha2"], true),

@@ -1,10 +1,10 @@
 // Pure: the status an object should have after we apply one StatusUpdate to
 // it. Routes and policies keep every other controller's entries (atomic lists,
 // read-modify-write of our controllerName only); GatewayClass and Gateway
-// status is ours outright. Unchanged conditions keep their lastTransitionTime,
+// status is ours outright, and so is that of a ListenerSet whose parent Gateway is ours. Unchanged conditions keep their lastTransitionTime,
 // changed ones get `now`, and a missing observedGeneration is filled from the
 // object's metadata.generation.
-import type { GatewayStatus, ListenerStatus, PolicyAncestorStatus, RouteParentStatus } from "../../api/gateway-api.ts";
+import type { GatewayStatus, ListenerSetStatus, ListenerStatus, PolicyAncestorStatus, RouteParentStatus } from "../../api/gateway-api.ts";
 import type { Condition } from "../../api/meta.ts";
 import { carryTransitionTimes, mergeOwnedEntries } from "../../api/status-merge.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
@@ -33,11 +33,23 @@ export function applyStatusUpdate(obj: StatusObject, update: StatusUpdate, contr
       const ours = update.status;
       const status: Record<string, unknown> = { ...old, conditions: conds(prev.conditions, ours.conditions ?? []) };
       if (ours.addresses !== undefined) status.addresses = ours.addresses;
+      // Ours too: gone when the Gateway no longer takes ListenerSets.
+      if (ours.attachedListenerSets !== undefined) status.attachedListenerSets = ours.attachedListenerSets;
+      else delete status.attachedListenerSets;
       if (ours.listeners !== undefined) {
         status.listeners = ours.listeners.map(
           (l): ListenerStatus => ({ ...l, conditions: conds(prev.listeners?.find((p) => p.name === l.name)?.conditions, l.conditions) }),
         );
       }
+      return status;
+    }
+    case "ListenerSet": {
+      const prev = old as ListenerSetStatus;
+      const ours = update.status;
+      const status: Record<string, unknown> = { ...old, conditions: conds(prev.conditions, ours.conditions ?? []) };
+      status.listeners = (ours.listeners ?? []).map(
+        (l): ListenerStatus => ({ ...l, conditions: conds(prev.listeners?.find((p) => p.name === l.name)?.conditions, l.conditions) }),
+      );
       return status;
     }
     case "BackendTLSPolicy":

@@ -109,7 +109,7 @@ export class StatusWriter implements StatusSink {
     for (const [key, entry] of this.desired) {
       if (seen.has(key) || entry.clearing) continue;
       const u = entry.update;
-      if (u.kind === "GatewayClass" || u.kind === "Gateway") {
+      if (u.kind === "GatewayClass" || u.kind === "Gateway" || u.kind === "ListenerSet") {
         this.desired.delete(key);
         this.written.delete(key);
         continue;

@@ -72,7 +72,7 @@ describe("deploy/base RBAC", () => {
   it("lists exactly the kinds the source watches, and status only for kinds we report on", () => {
     const listed = clusterRules.filter((r) => r.verbs.includes("list")).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`)));
     expect(listed.sort()).toEqual(RESOURCES.map((r) => `${r.group}/${r.plural}`).sort());
-    const statusKinds: StatusUpdate["kind"][] = ["GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy", "BackendLBPolicy"];
+    const statusKinds: StatusUpdate["kind"][] = ["GatewayClass", "Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute", "BackendTLSPolicy", "BackendLBPolicy"];
     const status = clusterRules.filter((r) => r.resources.some((x) => x.endsWith("/status"))).flatMap((r) => r.resources);
     expect(status.sort()).toEqual(statusKinds.map((k) => `${RESOURCES.find((r) => r.kind === k)!.plural}/status`).sort());
   });

@@ -46,6 +46,27 @@ describe("applyStatusUpdate", () => {
     ]);
   });
 
+  it("ListenerSet: ours outright, listener transition times carried by name; attachedListenerSets goes when the Gateway stops taking sets", () => {
+    const set = {
+      metadata: { generation: 2 },
+      status: { conditions: [cond("Accepted", "False", { reason: "NotAllowed", lastTransitionTime: OLD })], listeners: [{ name: "a", attachedRoutes: 0, supportedKinds: [], conditions: [cond("Programmed", "True", { lastTransitionTime: OLD })] }] },
+    };
+    const status = applyStatusUpdate(
+      set,
+      { kind: "ListenerSet", target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "d", name: "s" }, status: { conditions: [cond("Accepted")], listeners: [{ name: "a", attachedRoutes: 1, supportedKinds: [], conditions: [cond("Programmed")] }] } },
+      US,
+      NOW,
+    ) as { conditions: Condition[]; listeners: { conditions: Condition[] }[] };
+    expect(status.conditions).toEqual([cond("Accepted", "True", { lastTransitionTime: NOW, observedGeneration: 2 })]);
+    expect(status.listeners[0]?.conditions[0]?.lastTransitionTime).toBe(OLD);
+
+    const gw = { metadata: { generation: 1 }, status: { conditions: [], attachedListenerSets: 2 } };
+    const kept = applyStatusUpdate(gw, { kind: "Gateway", target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "d", name: "g" }, status: { conditions: [], attachedListenerSets: 1 } }, US, NOW);
+    expect(kept.attachedListenerSets).toBe(1);
+    const gone = applyStatusUpdate(gw, { kind: "Gateway", target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "d", name: "g" }, status: { conditions: [] } }, US, NOW);
+    expect("attachedListenerSets" in gone).toBe(false);
+  });
+
   it("routes: keeps others' entries as they are, keeps our translator's observedGeneration when set", () => {
     const theirs = { parentRef: { name: "x" }, controllerName: "other", conditions: [cond("Accepted", "False", { lastTransitionTime: OLD })] };
     const status = applyStatusUpdate(

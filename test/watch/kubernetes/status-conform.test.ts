@@ -1,4 +1,4 @@
-// conformToSchema against the status schemas of the CRDs we ship: the v1.1.0 and v1.6.1 GatewayClass
+// conformToSchema against the status schemas of the CRDs we ship: the v1.1.0 and v1.7.0 GatewayClass
 // and Gateway. The real API server's version of this is test/kube/v1.1-crds.test.ts.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,8 @@ import { conformToSchema } from "../../../src/watch/kubernetes/status-conform.ts
 import type { JsonSchema } from "../../../src/watch/kubernetes/status-schema.ts";
 
 function statusSchema(release: string, plural: string, version = "v1"): JsonSchema {
-  const crd = parse(readFileSync(new URL(`../../../src/api/crds/${release}/gateway.networking.k8s.io_${plural}.yaml`, import.meta.url), "utf8")) as {
+  const dir = release === "v1.7.0" ? "deploy/crds/gateway-api-v1.7.0/experimental" : `src/api/crds/${release}`;
+  const crd = parse(readFileSync(new URL(`../../../${dir}/gateway.networking.k8s.io_${plural}.yaml`, import.meta.url), "utf8")) as {
     spec: { versions: { name: string; schema: { openAPIV3Schema: { properties: { status: JsonSchema } } } }[] };
   };
   return crd.spec.versions.find((v) => v.name === version)!.schema.openAPIV3Schema.properties.status;
@@ -23,8 +24,8 @@ describe("conformToSchema", () => {
     expect(conformToSchema(classStatus, statusSchema("v1.1.0", "gatewayclasses"))).toEqual({ ...classStatus, supportedFeatures: ["Gateway", "HTTPRoute"] });
   });
 
-  it("v1.6: the same status is left as it is", () => {
-    expect(conformToSchema(classStatus, statusSchema("v1.6.1", "gatewayclasses"))).toEqual(classStatus);
+  it("v1.7: the same status is left as it is", () => {
+    expect(conformToSchema(classStatus, statusSchema("v1.7.0", "gatewayclasses"))).toEqual(classStatus);
   });
 
   it("drops fields the installed schema does not have (v1.7 Gateway fields on a v1.1 CRD)", () => {
