@@ -45,7 +45,10 @@ function chooseListener(listeners: Json[], req: ExplainRequest): { listener?: Js
     how = ports.length === 1 ? " (the only port)" : " (no port given)";
   }
   const listener = listeners.find((l) => portOf(l) === port);
-  const rejected = listeners.filter((l) => l !== listener).map((l) => ({ name: named(l), reason: `listens on port ${portOf(l)}` }));
+  const rejected = listeners
+    .filter((l) => l !== listener)
+    .sort((a, b) => (portOf(a) ?? 0) - (portOf(b) ?? 0))
+    .map((l) => ({ name: named(l), reason: `listens on port ${portOf(l)}` }));
   if (!listener) return { step: { stage: "listener", reason: `no listener on port ${port}: the connection is refused`, rejected } };
   return { listener, step: { stage: "listener", chosen: named(listener), reason: `it listens on port ${port}${how}`, rejected } };
 }
@@ -219,7 +222,7 @@ export function explain(snapshot: SnapshotJson, input: ExplainRequest): Explanat
   // Nearest first: fewest failed conditions, then the order Envoy tried them.
   const nearest = [...rejected].sort((a, b) => a.misses - b.misses || a.index - b.index).slice(0, MAX_REJECTED).map(({ name, reason }) => ({ name, reason }));
   if (!matched) {
-    steps.push({ stage: "route", reason: `none of the ${rejected.length} routes of the virtual host matches ${req.method} ${path}: Envoy answers 404`, rejected: nearest });
+    steps.push({ stage: "route", reason: `${rejected.length === 1 ? "the virtual host's only route does not match" : `none of the ${rejected.length} routes of the virtual host matches`} ${req.method} ${path}: Envoy answers 404`, rejected: nearest });
     return done({ kind: "direct-response", status: 404, summary: "no route matches: 404" });
   }
   const routeName = str(matched.name) ?? "(unnamed)";

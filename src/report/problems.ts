@@ -21,7 +21,7 @@ export interface Problem {
 }
 
 /** Conditions whose True is the bad news; for every other type, False is. */
-const NEGATIVE = new Set(["Conflicted", "OverlappingTLSConfig"]);
+const NEGATIVE = new Set(["Conflicted", "OverlappingTLSConfig", "PartiallyInvalid"]);
 
 /** Whether a condition reports a problem (Unknown is not one: it means pending). */
 export function isBad(c: Pick<Condition, "type" | "status">): boolean {
@@ -96,8 +96,10 @@ export function configProblems(errors: readonly object[]): Problem[] {
         message: e.message ?? "",
       };
     }
-    const where = [e.line ? `${e.file}:${e.line}` : e.file, e.field].filter(Boolean).join(" ");
-    return { category: "config", object: e.object ?? e.file ?? "config", ...(where ? { where } : {}), type: "InputError", reason: "Invalid", message: e.message ?? "" };
+    // The object when the error names one, else the file; `where` says the rest (file:line, field).
+    const at = e.line ? `${e.file}:${e.line}` : e.file;
+    const where = [e.object ? at : e.line ? `line ${e.line}` : undefined, e.field].filter(Boolean).join(" ");
+    return { category: "config", object: e.object ?? e.file ?? "config", ...(where ? { where } : {}), type: "InputError", reason: e.field ? "InvalidField" : "Unreadable", message: e.message ?? "" };
   });
 }
 

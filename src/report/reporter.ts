@@ -7,7 +7,7 @@ import { KINDS } from "../api/resource-set.ts";
 import type { StatusUpdate } from "../api/translation.ts";
 import type { ResourceType } from "../api/xds.ts";
 import type { Logger } from "../observability/log.ts";
-import { statusProblems, type Problem } from "./problems.ts";
+import { isBad, statusProblems, type Problem } from "./problems.ts";
 
 /** What the reporter reads of a snapshot (src/xds/cache.ts Snapshot). */
 export interface SnapshotLike {
@@ -94,7 +94,7 @@ export class Reporter {
     for (const p of statusProblems(updates)) byObject.set(p.object, [...(byObject.get(p.object) ?? []), p]);
     const next = new Map<string, string>();
     for (const [object, problems] of byObject) {
-      const text = problems.map((p) => `${p.where ? `${p.where}: ` : ""}${p.type}=${p.type === "Conflicted" || p.type === "OverlappingTLSConfig" ? "True" : "False"} ${p.reason}: ${p.message}`).join("; ");
+      const text = problems.map((p) => `${p.where ? `${p.where}: ` : ""}${p.type}=${isBad({ type: p.type, status: "True" }) ? "True" : "False"} ${p.reason}: ${p.message}`).join("; ");
       next.set(object, text);
       if (this.#invalid.get(object) === text) continue;
       this.#log.warn({ object, problems: problems.map(({ where, type, reason, message }) => ({ where, type, reason, message })) }, `${object} is invalid: ${text}`);

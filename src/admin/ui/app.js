@@ -32,7 +32,7 @@ async function get(path) {
 
 // ---------- shared pieces ----------
 
-const NEGATIVE = new Set(["Conflicted", "OverlappingTLSConfig"]);
+const NEGATIVE = new Set(["Conflicted", "OverlappingTLSConfig", "PartiallyInvalid"]);
 function condClass(c) {
   if (c.status === "Unknown") return "warn";
   const good = NEGATIVE.has(c.type) ? c.status === "False" : c.status === "True";
@@ -175,10 +175,7 @@ async function gateway(key, tab, params) {
     h("h1", h("span.muted", "Gateway"), h("span.mono", key), own ? conditions(own.conditions, { messages: false }) : "", h("button", { onclick: () => showJson(`snapshot ${key}`, raw) }, "raw snapshot")),
     h("div.muted", `snapshot ${tree.version}`),
   ];
-  if (own) {
-    const bad = own.conditions.filter((c) => condClass(c) !== "ok");
-    if (bad.length) head.push(conditions(bad));
-  }
+  for (const c of own?.conditions.filter((c) => condClass(c) !== "ok") ?? []) head.push(h("div.cond-msg", h("strong", `${c.type}: ${c.reason}`), " ", c.message));
   let body;
   if (tab === "listeners") {
     const status = new Map(tree.gateway.filter((g) => g.where).map((g) => [g.where.replace(/^listener /, ""), g]));
@@ -210,7 +207,7 @@ async function gateway(key, tab, params) {
         return h(
           "tr.sub",
           h("td.mono", `${i + 1}.`),
-          h("td", h("div.mono", r.match), r.source ? h("div.muted", r.source) : ""),
+          h("td", h("div.mono", r.match), r.source ? h("div.muted.route-src", r.source) : ""),
           h("td", h("div", r.action), r.clusters.map((c) => h("div", h("a.mono", { href: gwLink(key, "clusters", `cluster=${encodeURIComponent(c.name)}`) }, c.name), c.weight !== undefined ? h("span.muted", ` weight ${c.weight}`) : ""))),
           h("td", st ? conditions(st.conditions) : ""),
           h("td", jsonButton(`route ${r.name}`, () => (rawOf(raw, "route", v.routeConfig).virtualHosts ?? []).find((x) => x.name === v.name)?.routes?.[i])),
@@ -324,6 +321,7 @@ async function explainView(params) {
       res.steps.map((s) =>
         h(
           `li${s.chosen ? "" : ".miss"}`,
+          { "data-stage": s.stage },
           h("span.stage", s.stage),
           s.chosen ? h("span.chosen", s.chosen) : h("span.chip.bad", "no match"),
           s.source ? h("span.source.chip.info", s.source) : "",
