@@ -88,6 +88,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   xds.onStreamClose((id) => nacks.forget(id));
   nacks.onChange(() => controller.publishStatus());
   cache.onChange((key, snap) => {
+    // What was loaded goes before what it pushes (a repeat of the same counts logs nothing).
+    reporter.loaded(opts.source.current());
     reporter.snapshot(key, snap, xds.nodes().filter((n) => n.snapshotKey === key).length);
     changed("snapshot");
   });
