@@ -41,8 +41,9 @@ function chooseListener(listeners: Json[], req: ExplainRequest): { listener?: Js
   let how = "";
   if (port === undefined) {
     const ports = [...new Set(listeners.map(portOf))];
-    port = ports.length === 1 ? ports[0] : ports.includes(req.sni !== undefined ? 443 : 80) ? (req.sni !== undefined ? 443 : 80) : ports[0];
-    how = ports.length === 1 ? " (the only port)" : " (no port given)";
+    const usual = req.sni !== undefined ? 443 : 80;
+    port = ports.length === 1 ? ports[0] : ports.includes(usual) ? usual : ports[0];
+    how = ports.length === 1 ? " (the only port)" : port === usual ? ` (no port given: ${usual} for ${usual === 443 ? "HTTPS" : "HTTP"})` : " (no port given: the first listener's)";
   }
   const listener = listeners.find((l) => portOf(l) === port);
   const rejected = listeners
