@@ -97,26 +97,29 @@ export function buildAdminServer(opts: AdminOptions) {
       return { key, version: snap?.version ?? "", counts: snap ? counts(snap.resources) : {} };
     }),
   );
-  app.get<{ Params: { namespace: string; name: string }; Querystring: { type?: string } }>(
-    "/api/snapshots/:namespace/:name",
-    async (req, reply) => {
-      const key = `${req.params.namespace}/${req.params.name}`;
-      const snap = jsonOf(key);
-      if (!snap) return reply.code(404).send({ error: `no snapshot for Gateway ${key}` });
-      const type = req.query.type;
-      if (type !== undefined && !TYPES.includes(type as ResourceType)) {
-        return reply.code(400).send({ error: `unknown type ${JSON.stringify(type)}; one of ${TYPES.join(", ")}` });
-      }
-      const resources = type ? { [type]: snap.json[type as ResourceType] } : snap.json;
-      return { key, version: snap.version, resources };
-    },
+  type Reply = { code(n: number): { send(b: unknown): unknown } };
+  const snapshot = (key: string, type: string | undefined, reply: Reply) => {
+    const snap = jsonOf(key);
+    if (!snap) return reply.code(404).send({ error: `no snapshot for Gateway ${key}` });
+    if (type !== undefined && !TYPES.includes(type as ResourceType)) {
+      return reply.code(400).send({ error: `unknown type ${JSON.stringify(type)}; one of ${TYPES.join(", ")}` });
+    }
+    const resources = type ? { [type]: snap.json[type as ResourceType] } : snap.json;
+    return { key, version: snap.version, resources };
+  };
+  app.get<{ Params: { namespace: string; name: string }; Querystring: { type?: string } }>("/api/snapshots/:namespace/:name", async (req, reply) =>
+    snapshot(`${req.params.namespace}/${req.params.name}`, req.query.type, reply),
   );
-  app.get<{ Params: { namespace: string; name: string } }>("/api/gateways/:namespace/:name", async (req, reply) => {
-    const key = `${req.params.namespace}/${req.params.name}`;
+  // The mesh snapshot's key has no namespace.
+  app.get<{ Params: { key: string }; Querystring: { type?: string } }>("/api/snapshots/:key", async (req, reply) => snapshot(req.params.key, req.query.type, reply));
+  const tree = (key: string, reply: Reply) => {
     const snap = jsonOf(key);
     if (!snap) return reply.code(404).send({ error: `no snapshot for Gateway ${key}; /api/snapshots lists them` });
     return gatewayTree(key, snap.version, snap.json, state.statuses());
-  });
+  };
+  app.get<{ Params: { namespace: string; name: string } }>("/api/gateways/:namespace/:name", async (req, reply) => tree(`${req.params.namespace}/${req.params.name}`, reply));
+  // The mesh snapshot's key has no namespace.
+  app.get<{ Params: { key: string } }>("/api/gateways/:key", async (req, reply) => tree(req.params.key, reply));
   app.get("/api/status", async () => state.statuses());
   app.get("/api/errors", async () => state.configErrors());
   app.get("/api/validation", async () => state.validationFailures());

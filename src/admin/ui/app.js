@@ -345,7 +345,9 @@ async function render() {
   let content;
   try {
     await renderHeader();
-    if (view === "gateway") content = await gateway(`${parts[1]}/${parts[2]}`, parts[3] ?? "listeners", params);
+    // Gateways are namespace/name; the mesh snapshot is one word.
+    if (view === "gateway" && parts[1] === "mesh") content = await gateway("mesh", parts[2] ?? "listeners", params);
+    else if (view === "gateway") content = await gateway(`${parts[1]}/${parts[2]}`, parts[3] ?? "listeners", params);
     else if (view === "problems") content = await problemsView();
     else if (view === "proxies") content = await proxiesView();
     else if (view === "explain") content = await explainView(params);
