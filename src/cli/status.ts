@@ -2,7 +2,7 @@
 // conditions, kubectl-style, then everything that is wrong.
 import type { Condition } from "../api/meta.ts";
 import type { StatusUpdate } from "../api/translation.ts";
-import type { Problem } from "../report/problems.ts";
+import { isBad, type Problem } from "../report/problems.ts";
 import { parse } from "./args.ts";
 import { REMOTE_FLAGS, REMOTE_USAGE, adminUrl, getJson, outputOf, printData, short, table } from "./remote.ts";
 
@@ -29,7 +29,7 @@ interface Proxy {
 }
 
 const cond = (conds: readonly Condition[] | undefined, type: string) => conds?.find((c) => c.type === type)?.status ?? "-";
-const firstBad = (conds: readonly Condition[]) => conds.find((c) => (c.type === "PartiallyInvalid" || c.type === "Conflicted" ? c.status === "True" : c.status === "False"));
+const firstBad = (conds: readonly Condition[]) => conds.find(isBad);
 
 export async function runStatus(argv: string[], out: (s: string) => void): Promise<number> {
   const { values } = parse(argv, REMOTE_FLAGS);

@@ -140,6 +140,16 @@ describe.skipIf(!haveChromium)(`admin web UI${haveChromium ? "" : ` (skipped: no
   });
 
   it("explain: why Host shop.example.com /shop reaches shop-v2 (the 20% share of rule 0)", { timeout: 30_000 }, async () => {
+    // From a virtual host's row, the form comes filled in: its listener's port, SNI, a host.
+    await page.goto(`${world.adminUrl}/#/gateway/default/eg/routes`);
+    const link = page.locator("tr", { hasText: "default/eg/https/shop.example.com" }).getByRole("link", { name: "explain a request…" });
+    await link.waitFor();
+    await click(link);
+    expect(await page.locator("input[name=port]").inputValue()).toBe("8443");
+    expect(await page.locator("input[name=sni]").inputValue()).toBe("shop.example.com");
+    expect(await page.locator('.steps li[data-stage="filter chain"] .chosen').textContent()).toBe("default/eg/https");
+    expect(await page.locator("#outcome").textContent()).toBe("forwarded to Service default/shop-v1 port 8080");
+
     await click(page.locator("header nav").getByRole("link", { name: "Explain" }));
     await page.locator("select[name=gateway]").selectOption("default/eg");
     await page.locator("input[name=host]").fill("shop.example.com");

@@ -95,8 +95,7 @@ const gwLink = (key, tab = "", q = "") => `#/gateway/${key}${tab ? `/${tab}` : "
 
 // ---------- header ----------
 
-async function renderHeader() {
-  const s = await get("/api/summary");
+function renderHeader(s) {
   const health = $("#health");
   if (!s.ready) {
     health.className = "pill bad";
@@ -109,7 +108,6 @@ async function renderHeader() {
     health.textContent = "ready, no problems";
   }
   $("#problem-count").textContent = s.problems ? String(s.problems) : "";
-  return s;
 }
 
 // ---------- views ----------
@@ -159,6 +157,18 @@ async function overview() {
   ];
 }
 
+/** The Explain form filled in for a virtual host: its listener's port, a host its domains cover. */
+function explainLink(key, tree, v) {
+  const listener = tree.listeners.find((l) => l.chains.some((c) => c.routeConfig === v.routeConfig));
+  const chain = listener?.chains.find((c) => c.routeConfig === v.routeConfig);
+  const domain = v.domains[0] ?? "";
+  const host = domain === "*" ? "example.com" : domain.replace(/^\*/, "www").replace(/\*$/, "com");
+  const q = new URLSearchParams({ gateway: key, host, path: "/" });
+  if (listener?.port) q.set("port", String(listener.port));
+  if (chain?.tls || chain?.serverNames.length) q.set("sni", host);
+  return `#/explain?${q}`;
+}
+
 const TABS = [
   ["listeners", "Listeners"],
   ["routes", "Virtual hosts & routes"],
@@ -200,7 +210,7 @@ async function gateway(key, tab, params) {
     const vhs = tree.virtualHosts.filter((v) => !rc || v.routeConfig === rc);
     const routeStatus = new Map(tree.routes.map((r) => [r.object, r]));
     const rows = vhs.flatMap((v) => [
-      h("tr", h("td.mono", { colspan: 2 }, h("strong", v.name)), h("td.mono", v.domains.join(", ")), h("td", ""), h("td", jsonButton(`route config ${v.routeConfig}`, () => rawOf(raw, "route", v.routeConfig)))),
+      h("tr", h("td.mono", { colspan: 2 }, h("strong", v.name)), h("td.mono", v.domains.join(", ")), h("td", h("a", { href: explainLink(key, tree, v) }, "explain a request…")), h("td", jsonButton(`route config ${v.routeConfig}`, () => rawOf(raw, "route", v.routeConfig)))),
       ...v.routes.map((r, i) => {
         const obj = r.source ? r.source.replace(/ rule .*/, "") : undefined;
         const st = obj ? routeStatus.get(obj) : undefined;
@@ -343,8 +353,9 @@ async function render() {
   const view = parts[0] ?? "overview";
   for (const a of document.querySelectorAll("[data-nav]")) a.classList.toggle("active", a.dataset.nav === (view === "gateway" ? "overview" : view));
   let content;
+  let summary;
   try {
-    await renderHeader();
+    summary = await get("/api/summary");
     // Gateways are namespace/name; the mesh snapshot is one word.
     if (view === "gateway" && parts[1] === "mesh") content = await gateway("mesh", parts[2] ?? "listeners", params);
     else if (view === "gateway") content = await gateway(`${parts[1]}/${parts[2]}`, parts[3] ?? "listeners", params);
@@ -355,6 +366,8 @@ async function render() {
   } catch (err) {
     content = h("div.outcome.bad", String(err.message ?? err));
   }
+  // Header and view change together, so they never disagree.
+  if (summary) renderHeader(summary);
   // The explain form keeps what the user is typing: only its result follows changes.
   const main = $("#main");
   const focused = document.activeElement?.closest?.("form") ? document.activeElement.name : undefined;
