@@ -1,5 +1,6 @@
 // `switchyard certgen`: flag parsing only; the work is in src/infra/certgen.ts.
 import { parseArgs } from "node:util";
+import { identityUriFor } from "../api/xds-identity.ts";
 import { runCertgen, type KeyAlgorithm, type RunCertgenOptions } from "../infra/certgen.ts";
 
 export const CERTGEN_USAGE = `Usage: switchyard certgen [flags]
@@ -70,6 +71,10 @@ export function parseCertgenArgs(argv: string[]): RunCertgenOptions & { apply?: 
     if (!Number.isInteger(validityDays) || validityDays <= 0) throw new Error(`--days must be a positive integer, got ${values.days}`);
   }
   const opts: RunCertgenOptions & { apply?: boolean } = { output, keyAlgorithm, server: !values["no-server"] };
+  // Mistakes in how certgen was called are usage errors (exit 2), found before any work.
+  for (const g of values.gateway ?? []) identityUriFor(g);
+  if (!values.apply && output === "files" && !values["out-dir"]) throw new Error("--out-dir is required for file output (or --output secrets)");
+  if (Boolean(values["ca-cert"]) !== Boolean(values["ca-key"])) throw new Error("--ca-cert and --ca-key go together");
   if (values.gateway) opts.gateways = values.gateway;
   if (values.mesh) opts.mesh = true;
   if (values["out-dir"]) opts.outDir = values["out-dir"];
@@ -98,7 +103,7 @@ export async function certgenCommand(argv: string[], io: CliIo = { stdout: proce
   try {
     opts = parseCertgenArgs(argv);
   } catch (err) {
-    io.stderr.write(`certgen: ${(err as Error).message}\n\n${CERTGEN_USAGE}`);
+    io.stderr.write(`switchyard certgen: ${(err as Error).message} (see 'switchyard certgen --help')\n`);
     return 2;
   }
   try {
@@ -118,7 +123,7 @@ export async function certgenCommand(argv: string[], io: CliIo = { stdout: proce
     for (const p of res.written) io.stderr.write(`wrote ${p}\n`);
     return 0;
   } catch (err) {
-    io.stderr.write(`certgen: ${(err as Error).message}\n`);
+    io.stderr.write(`switchyard certgen: ${(err as Error).message}\n`);
     return 1;
   }
 }

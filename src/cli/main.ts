@@ -5,7 +5,7 @@ import { runBootstrap } from "./bootstrap.ts";
 import { certgenCommand } from "./certgen.ts";
 import { runServe } from "./serve.ts";
 import { runTranslate } from "./translate.ts";
-import { versionInfo, versionUsage } from "./version.ts";
+import { runVersion } from "./version.ts";
 
 export const usage = `Usage: switchyard <command> [options]
 
@@ -16,7 +16,13 @@ Commands:
   translate   translate Gateway API manifests to Envoy resources, offline
   bootstrap   print an Envoy bootstrap for one Gateway
   certgen     create the CA and certificates for mTLS between Envoy and switchyard
-  version     print the version
+  version     print the version (--types: the kinds it reads)
+
+Against a running control plane (--admin URL, default http://127.0.0.1:19000):
+  status        Gateways and routes with their conditions, and every problem
+  proxy-status  connected proxies: SYNCED / STALE / NACKED per resource type
+  explain       which listener, route and backend a request reaches, and why
+  config        one Gateway's listeners, routes, clusters or endpoints
 
 Run 'switchyard <command> --help' for a command's options.`;
 
@@ -38,11 +44,12 @@ const commands: Record<string, Command> = {
   translate: runTranslate,
   bootstrap: runBootstrap,
   certgen: (argv, out, err) => certgenCommand(argv, { stdout: streamOf(out), stderr: streamOf(err) }),
-  version: (argv, out) => {
-    if (argv.includes("--help") || argv.includes("-h")) out(versionUsage + "\n");
-    else out(JSON.stringify(versionInfo(), null, 2) + "\n");
-    return 0;
-  },
+  version: runVersion,
+  // Loaded when run: `version` and `--help` import none of them.
+  status: async (argv, out) => (await import("./status.ts")).runStatus(argv, out),
+  "proxy-status": async (argv, out) => (await import("./proxy-status.ts")).runProxyStatus(argv, out),
+  explain: async (argv, out) => (await import("./explain.ts")).runExplain(argv, out),
+  config: async (argv, out) => (await import("./config.ts")).runConfig(argv, out),
 };
 
 /** Runs a command line; returns the exit code. Never throws. */
@@ -55,21 +62,23 @@ export async function main(argv: string[], out: Print = (s) => void process.stdo
   if (name === "--version") return main(["version"], out, err);
   const cmd = commands[name];
   if (!cmd) {
-    err(`switchyard: unknown command ${JSON.stringify(name)}\n\n${usage}\n`);
+    err(`switchyard: unknown command ${JSON.stringify(name)} (see 'switchyard --help')\n`);
     return 2;
   }
   try {
     return await cmd(rest, out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`switchyard ${name}: ${e.message}\nRun 'switchyard ${name} --help' for usage.\n`);
+      err(`switchyard ${name}: ${e.message} (see 'switchyard ${name} --help')\n`);
       return 2;
     }
     if (e instanceof CommandError) {
       err(`switchyard ${name}: ${e.message}\n`);
       return 1;
     }
-    err(`switchyard ${name}: ${(e as Error).stack ?? String(e)}\n`);
+    // An unexpected failure: one line; the stack only when asked for (it is our bug, not the user's).
+    const debug = process.env.SWITCHYARD_LOG_LEVEL === "debug" || process.env.SWITCHYARD_LOG_LEVEL === "trace";
+    err(`switchyard ${name}: ${debug ? ((e as Error).stack ?? String(e)) : e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
 }

@@ -1,7 +1,7 @@
 // `switchyard serve`: runs the control plane until SIGINT/SIGTERM.
 import { DEFAULT_CONTROLLER_NAME } from "../api/translation.ts";
 import { startControlPlane, type ControlPlaneOptions } from "../controller/run.ts";
-import { createLogger, type Logger } from "../observability/log.ts";
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type Logger } from "../observability/log.ts";
 import { createRegistry } from "../observability/metrics.ts";
 import { checkConfigDir } from "../watch/file/paths.ts";
 import { FileSource } from "../watch/file/source.ts";
@@ -51,6 +51,8 @@ Options (each also read from the environment variable shown):
       --envoy-bin PATH           the envoy binary for --envoy (SWITCHYARD_ENVOY_BIN, else ENVOY_BIN,
                                  else envoy on PATH)
       --log-level LEVEL          trace, debug, info, warn, error (SWITCHYARD_LOG_LEVEL; default info)
+      --log-format FORMAT        auto (pretty on a terminal, JSON otherwise), json or pretty
+                                 (SWITCHYARD_LOG_FORMAT; default auto)
   -h, --help                     show this help`;
 
 export async function runServe(argv: string[], out: (s: string) => void): Promise<number> {
@@ -78,6 +80,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     "admin-address": { type: "string" },
     "admin-port": { type: "string" },
     "log-level": { type: "string" },
+    "log-format": { type: "string" },
     envoy: { type: "boolean", default: false },
     "envoy-bin": { type: "string" },
   });
@@ -87,7 +90,9 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   }
   const source = oneOf(envOr(values.source, "SWITCHYARD_SOURCE", "file"), ["file", "kubernetes"] as const, "--source");
   if (values.envoy && source !== "file") throw new UsageError("--envoy runs local proxies for the file source; in a cluster switchyard provisions them");
-  const logger = createLogger({ level: envOr(values["log-level"], "SWITCHYARD_LOG_LEVEL", "info") });
+  const level = oneOf(envOr(values["log-level"], "SWITCHYARD_LOG_LEVEL", "info"), LOG_LEVELS, "--log-level");
+  const format = oneOf(envOr(values["log-format"], "SWITCHYARD_LOG_FORMAT", "auto"), LOG_FORMATS, "--log-format");
+  const logger = createLogger({ level, format });
   const controllerName = envOr(values["controller-name"], "SWITCHYARD_CONTROLLER_NAME", DEFAULT_CONTROLLER_NAME);
   const meshServices = oneOf(values["mesh-services"], ["all", "routed"] as const, "--mesh-services");
   const clusterDomain = values["cluster-domain"];

@@ -5,6 +5,7 @@ import type { TranslatorOptions } from "../api/translation.ts";
 import { startAdminServer } from "../admin/server.ts";
 import type { Logger } from "../observability/log.ts";
 import { createRegistry, type Registry } from "../observability/metrics.ts";
+import { Reporter } from "../report/index.ts";
 import { translate } from "../translator/translate.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
 import { SnapshotCache, type ValidateFn } from "../xds/cache.ts";
@@ -51,16 +52,34 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const cache = new SnapshotCache({ logger, registry, ...(opts.validate ? { validate: opts.validate } : {}) });
   const statuses = new StatusStore();
   const nacks = new NackLog(cache);
+  // The admin UI's live updates and the operator's log lines follow the same changes.
+  const reporter = new Reporter(logger);
+  const changeListeners = new Set<(topic: string) => void>();
+  const changed = (topic: string) => {
+    for (const l of changeListeners) l(topic);
+  };
   const controller = new Controller({
     source: opts.source,
     publisher: cache,
-    statusSinks: [statuses, ...(opts.statusSinks ?? [])],
+    statusSinks: [
+      statuses,
+      {
+        publish: (s) => {
+          reporter.statuses(s);
+          changed("status");
+        },
+      },
+      ...(opts.statusSinks ?? []),
+    ],
     translate,
     translatorOptions: opts.translatorOptions,
     logger: logger.child({ component: "controller" }),
     registry,
     debounceMs: opts.debounceMs,
-    onTranslated: opts.onTranslated,
+    onTranslated: (result, rs) => {
+      reporter.loaded(rs);
+      opts.onTranslated?.(result, rs);
+    },
     adjustStatuses: (s, rs) => withNacks(s, nacks.list(), rs),
   });
   const xds = await startXdsServer({ cache, logger, registry, ...opts.xds });
@@ -68,6 +87,26 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   xds.onAck((e) => nacks.record(e));
   xds.onStreamClose((id) => nacks.forget(id));
   nacks.onChange(() => controller.publishStatus());
+  // Proxies per snapshot key, counted once per burst of snapshot changes (a translation sets many).
+  let proxyCounts: Map<string, number> | undefined;
+  const proxiesOf = (key: string): number => {
+    if (!proxyCounts) {
+      const counts = new Map<string, number>();
+      for (const n of xds.nodes()) counts.set(n.snapshotKey, (counts.get(n.snapshotKey) ?? 0) + 1);
+      proxyCounts = counts;
+      queueMicrotask(() => (proxyCounts = undefined));
+    }
+    return proxyCounts.get(key) ?? 0;
+  };
+  cache.onChange((key, snap) => {
+    // What was loaded goes before what it pushes (a repeat of the same counts logs nothing).
+    reporter.loaded(opts.source.current());
+    reporter.snapshot(key, snap, proxiesOf(key));
+    changed("snapshot");
+  });
+  xds.onAck(() => changed("nodes"));
+  xds.onStreamClose(() => changed("nodes"));
+  nacks.onChange(() => changed("errors"));
   const admin = await startAdminServer({
     host: opts.admin.host,
     port: opts.admin.port,
@@ -80,6 +119,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       configErrors: () => [...(opts.configErrors?.() ?? []), ...nacks.list()],
       validationFailures: () => Object.fromEntries(cache.keys().map((k) => [k, cache.getSnapshot(k)?.failures ?? []])),
       nodes: () => xds.nodes(),
+      subscribe(listener) {
+        changeListeners.add(listener);
+        return () => changeListeners.delete(listener);
+      },
     },
   });
   // Sources may already be synced (the file source reads before this); translate now.

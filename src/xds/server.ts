@@ -14,7 +14,7 @@
 // With a hook configured, CSDS runs it too, per request, on the request's node:
 // a caller sees only the streams of the key it is granted.
 import * as grpc from "@grpc/grpc-js";
-import type { Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
 import type { Node } from "../gen/envoy/config/core/v3/base_pb.js";
 import { AggregatedDiscoveryService } from "../gen/envoy/service/discovery/v3/ads_pb.js";
 import { ClientStatusDiscoveryService, type ClientStatusRequest } from "../gen/envoy/service/status/v3/csds_pb.js";
@@ -176,7 +176,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
     "grpc.max_send_message_length": opts.maxSendMessageBytes ?? -1,
     ...opts.grpcOptions,
   });
-  server.addService(rawResponseServiceDefinition(AggregatedDiscoveryService), {
+  server.addService(countingUndecodable(rawResponseServiceDefinition(AggregatedDiscoveryService), opts.registry, logger), {
     streamAggregatedResources: (call: grpc.ServerDuplexStream<unknown, Buffer>) => open("sotw", call),
     deltaAggregatedResources: (call: grpc.ServerDuplexStream<unknown, Buffer>) => open("delta", call),
   });
@@ -200,7 +200,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   }
   const refused = (err: Error) => ({ code: grpc.status.PERMISSION_DENIED, details: err.message });
 
-  server.addService(serviceDefinition(ClientStatusDiscoveryService), {
+  server.addService(countingUndecodable(serviceDefinition(ClientStatusDiscoveryService), opts.registry, logger), {
     fetchClientStatus: (call: grpc.ServerUnaryCall<ClientStatusRequest, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const visible = csdsStreams(call.request, call);
       if (visible instanceof Error) callback(refused(visible));
@@ -255,4 +255,39 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
       logger.info("xDS server stopped");
     },
   };
+}
+
+/** At most one "undecodable request" log line per method in this long; the counter counts all. */
+const UNDECODABLE_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * Counts and logs (rate-limited) requests that do not decode as the method's message; grpc-js
+ * still answers them with INTERNAL. Oversize messages and bad framing are refused by grpc-js
+ * before they get here, and are not seen.
+ */
+function countingUndecodable(def: ReturnType<typeof serviceDefinition>, registry: Registry, logger: Logger): ReturnType<typeof serviceDefinition> {
+  const name = "switchyard_xds_undecodable_requests_total";
+  const counter =
+    (registry.getSingleMetric(name) as Counter<"method"> | undefined) ??
+    new Counter({ name, help: "gRPC requests that did not decode as the method's message", labelNames: ["method"], registers: [registry] });
+  const lastLogged = new Map<string, number>();
+  const suppressed = new Map<string, number>();
+  for (const m of Object.values(def)) {
+    const decode = m.requestDeserialize;
+    m.requestDeserialize = (bytes: Buffer) => {
+      try {
+        return decode(bytes);
+      } catch (err) {
+        counter.inc({ method: m.path });
+        const now = Date.now();
+        if (now - (lastLogged.get(m.path) ?? -Infinity) >= UNDECODABLE_LOG_INTERVAL_MS) {
+          logger.warn({ method: m.path, bytes: bytes.length, err: (err as Error).message, suppressed: suppressed.get(m.path) ?? 0 }, "undecodable gRPC request refused");
+          lastLogged.set(m.path, now);
+          suppressed.set(m.path, 0);
+        } else suppressed.set(m.path, (suppressed.get(m.path) ?? 0) + 1);
+        throw err;
+      }
+    };
+  }
+  return def;
 }

@@ -7,6 +7,7 @@ import type { K8sObject } from "../../src/api/meta.ts";
 import { compare, send, uniquePath, websocketEcho } from "./conformance-check.ts";
 import { TESTS, type Case, type ConformanceTest, type Distribution } from "./conformance-cases.ts";
 import { ConformanceWorld, idOf, readable, testManifest, toYaml } from "./conformance-world.ts";
+import { explainDisagrees, type ExplainTally } from "./explain-check.ts";
 import { DataPlane, until } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
 
@@ -27,6 +28,7 @@ describeEnvoy("Gateway API conformance traffic through a real Envoy", (envoy) =>
   let dp: DataPlane;
   const outcomes: Outcome[] = [];
   const started = Date.now();
+  const explained: ExplainTally = { agreed: 0, checked: 0 };
 
   beforeAll(async () => {
     world = await ConformanceWorld.start();
@@ -38,7 +40,7 @@ describeEnvoy("Gateway API conformance traffic through a real Envoy", (envoy) =>
     await world?.close();
     const lines = outcomes.map((o) => `${o.failures.length === 0 ? "pass" : "FAIL"}  ${o.test} (${o.manifest}, ${o.cases} requests, ${o.ms} ms)${o.failures.length ? `\n        ${o.failures.slice(0, 4).join("\n        ")}` : ""}`);
     const passed = outcomes.filter((o) => o.failures.length === 0).length;
-    console.log(`conformance traffic: ${passed}/${outcomes.length} manifests pass through a real Envoy, ${Math.round((Date.now() - started) / 1000)} s\n${lines.join("\n")}`);
+    console.log(`conformance traffic: ${passed}/${outcomes.length} manifests pass through a real Envoy, ${Math.round((Date.now() - started) / 1000)} s; explain agreed with Envoy on ${explained.agreed}/${explained.checked} requests\n${lines.join("\n")}`);
   });
 
   /** Status entries of these objects, as JSON: switchyard publishes them after the snapshots. */
@@ -76,6 +78,9 @@ describeEnvoy("Gateway API conformance traffic through a real Envoy", (envoy) =>
         const req = c.want.mirroredTo ? { ...c.req, path: uniquePath(c.req.path) } : c.req;
         const { path, res } = await send(dp, gw, req, "");
         const errs = compare(req, path, res, c.want);
+        // Explain must predict what this Envoy did with the same request.
+        const disagreement = await explainDisagrees(dp, world, gw, req, path, res, explained);
+        if (disagreement) errs.push(disagreement);
         for (const m of c.want.mirroredTo ?? []) {
           const echo = world.echo(INFRA, m);
           const seen = await until(`${m} to get a mirror of ${path}`, async () => echo.seen.find((s) => s.path === path), 5_000).catch(() => undefined);

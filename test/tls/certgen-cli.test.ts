@@ -17,7 +17,7 @@ function io() {
 
 describe("certgen CLI", () => {
   it("parses repeatable flags", () => {
-    const o = parseCertgenArgs(["--gateway", "a/b", "--gateway", "c/d", "--san", "x.example", "--key-type", "rsa", "--days", "30", "--no-server"]);
+    const o = parseCertgenArgs(["--gateway", "a/b", "--gateway", "c/d", "--san", "x.example", "--key-type", "rsa", "--days", "30", "--no-server", "--out-dir", "x"]);
     expect(o).toMatchObject({ gateways: ["a/b", "c/d"], serverSans: ["x.example"], keyAlgorithm: "rsa-2048", validityDays: 30, server: false, output: "files" });
   });
 
@@ -25,18 +25,18 @@ describe("certgen CLI", () => {
     expect(parseCertgenArgs(["--apply", "--gateway", "a/b", "--namespace", "sys"])).toMatchObject({ apply: true, gateways: ["a/b"], namespace: "sys" });
   });
 
-  it("rejects bad flags with usage and exit code 2", async () => {
-    for (const argv of [["--output", "pem"], ["--days", "0"], ["--key-type", "dsa"], ["--bogus"], ["--apply", "--out-dir", "x"]]) {
+  it("rejects bad flags in one line with exit code 2", async () => {
+    for (const argv of [["--output", "pem"], ["--days", "0"], ["--key-type", "dsa"], ["--bogus"], ["--apply", "--out-dir", "x"], [], ["--out-dir", "x", "--ca-cert", "ca.crt"]]) {
       const t = io();
-      expect(await certgenCommand(argv, t.io)).toBe(2);
-      expect(t.err()).toMatch(/^certgen: .*\n\nUsage:/);
+      expect(await certgenCommand(argv, t.io), argv.join(" ")).toBe(2);
+      expect(t.err()).toMatch(/^switchyard certgen: [^\n]* \(see 'switchyard certgen --help'\)\n$/);
     }
   });
 
-  it("fails with exit code 1 on a bad Gateway key and writes nothing", async () => {
+  it("rejects a bad Gateway key as a usage error and writes nothing", async () => {
     const dir = await mkdtemp(join(tmpdir(), "certgen-cli-"));
     const t = io();
-    expect(await certgenCommand(["--out-dir", dir, "--gateway", "nope"], t.io)).toBe(1);
+    expect(await certgenCommand(["--out-dir", dir, "--gateway", "nope"], t.io)).toBe(2);
     expect(t.err()).toMatch(/not a Gateway key/);
     expect(await readdir(dir)).toEqual([]);
   });
