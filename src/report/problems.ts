@@ -54,6 +54,9 @@ export function statusProblems(statuses: readonly StatusUpdate[]): Problem[] {
       const key = `${u.target.namespace ?? ""}/${u.target.name}`;
       add(u, u.status.conditions, undefined, key);
       for (const l of u.status.listeners ?? []) add(u, l.conditions, `listener ${l.name}`, key);
+    } else if (u.kind === "ListenerSet") {
+      add(u, u.status.conditions);
+      for (const l of u.status.listeners ?? []) add(u, l.conditions, `listener ${l.name}`);
     } else if ("parents" in u) {
       for (const p of u.parents) {
         const ref = p.parentRef as Ref;

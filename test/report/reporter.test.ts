@@ -94,3 +94,22 @@ describe("createLogger", () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 });
+
+describe("statusProblems", () => {
+  it("lists a ListenerSet's own and its listeners' bad conditions", async () => {
+    const { statusProblems } = await import("../../src/report/problems.ts");
+    const set: StatusUpdate = {
+      kind: "ListenerSet",
+      target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "apps", name: "extra" },
+      status: {
+        conditions: [{ type: "Accepted", status: "False", reason: "NotAllowed", message: "Gateway default/eg does not allow ListenerSets from apps" }],
+        listeners: [{ name: "web", attachedRoutes: 0, supportedKinds: [], conditions: [{ type: "Conflicted", status: "True", reason: "HostnameConflict", message: "hostname taken" }] }],
+      },
+    };
+    const problems = statusProblems([set]);
+    expect(problems.map((p) => [p.object, p.where ?? "", p.reason])).toEqual([
+      ["ListenerSet apps/extra", "", "NotAllowed"],
+      ["ListenerSet apps/extra", "listener web", "HostnameConflict"],
+    ]);
+  });
+});
