@@ -82,6 +82,8 @@ export async function startRealPlane(opts: RealPlaneOptions): Promise<RealPlane>
 export interface Recorded<T> {
   type: string;
   object: T;
+  /** performance.now() when the event arrived. */
+  at: number;
 }
 
 /** Records every event of a real watch on `path` (e.g. one object with a fieldSelector) until stopped. */
@@ -90,7 +92,7 @@ export async function recordWatch<T>(kubeConfig: KubeConfig, path: string, query
   const ctl = await new Watch(kubeConfig).watch(
     path,
     query,
-    (type: string, object: T) => events.push({ type, object }),
+    (type: string, object: T) => events.push({ type, object, at: performance.now() }),
     () => undefined,
   );
   return { events, stop: () => ctl.abort() };

@@ -1,15 +1,16 @@
 // deploy/base RBAC on a real kube-apiserver (RBAC authorizer, audit log): switchyard runs as the
 // deploy/base ServiceAccount with a token from the TokenRequest API, with leader election and
 // provisioning on, and the API server answers none of its requests with 403. And the status
-// writer meets the errors the real server gives (409, 422 with field causes, 403): each is logged
-// once with the object and counted, and none is retried in a loop (the audit log counts attempts).
+// writer meets the errors the real server gives (409, 422 with field causes, 403, and 429 with
+// Retry-After from API Priority and Fairness): each is logged once with the object and counted, and
+// none is retried in a loop (the audit log, or the client's own record, counts attempts).
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { StatusUpdate } from "../../src/api/translation.ts";
 import { proxyName } from "../../src/infra/provision/names.ts";
 import { createRegistry } from "../../src/observability/metrics.ts";
-import { KubeClient } from "../../src/watch/kubernetes/kube-http.ts";
+import { KubeClient, type KubeRequest, type KubeResponse } from "../../src/watch/kubernetes/kube-http.ts";
 import { InstalledStatusSchemas } from "../../src/watch/kubernetes/status-schema.ts";
 import { StatusWriter } from "../../src/watch/kubernetes/status-writer.ts";
 import { captureLogger, metricValue, waitFor } from "../watch/kubernetes/helpers.ts";
@@ -156,5 +157,86 @@ describeKube("real kube-apiserver: deploy/base RBAC", (bin) => {
     expect(attempts(NOBODY, 403)).toBeLessThanOrEqual(2 + Math.ceil(Math.log2(elapsed / 200 + 1)) + 1);
     const warned = forbidden.lines().filter((l) => String(l.msg).startsWith("status write failed"));
     expect(warned).toEqual([expect.objectContaining({ object: "HTTPRoute/apps/web", status: 403 })]);
+  });
+
+  it("429 with Retry-After from API Priority and Fairness: the writer waits as asked, warns once, counts it", { timeout: 90_000 }, async () => {
+    // A priority level with no concurrency of its own and none to borrow, that rejects rather than queues,
+    // for one ServiceAccount (which may write status through the deploy/base ClusterRole). Its requests get 429
+    // whenever another of its requests is in flight: a burst of them makes the writer's own requests meet it.
+    const FC = "/apis/flowcontrol.apiserver.k8s.io/v1";
+    const post = (path: string, body: unknown) => server.client.json({ method: "POST", path, body });
+    await post(`/api/v1/namespaces/${NS}/serviceaccounts`, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "throttled" } });
+    await post(`${RBAC}/clusterrolebindings`, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "throttled" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "switchyard-controller" },
+      subjects: [{ kind: "ServiceAccount", name: "throttled", namespace: NS }],
+    });
+    await post(`${FC}/prioritylevelconfigurations`, {
+      apiVersion: "flowcontrol.apiserver.k8s.io/v1",
+      kind: "PriorityLevelConfiguration",
+      metadata: { name: "starved" },
+      spec: { type: "Limited", limited: { nominalConcurrencyShares: 0, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: "Reject" } } },
+    });
+    await post(`${FC}/flowschemas`, {
+      apiVersion: "flowcontrol.apiserver.k8s.io/v1",
+      kind: "FlowSchema",
+      metadata: { name: "starved" },
+      spec: {
+        priorityLevelConfiguration: { name: "starved" },
+        matchingPrecedence: 100,
+        distinguisherMethod: { type: "ByUser" },
+        rules: [{ subjects: [{ kind: "ServiceAccount", serviceAccount: { namespace: NS, name: "throttled" } }], resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"], namespaces: ["*"], clusterScope: true }] }],
+      },
+    });
+    const token = await server.serviceAccountToken(NS, "throttled");
+    // The writer's client records what it sent and got, and when.
+    const seen: { at: number; status: number; retryAfterMs?: number }[] = [];
+    class Recording extends KubeClient {
+      override async request(req: KubeRequest): Promise<KubeResponse> {
+        const res = await super.request(req);
+        seen.push({ at: performance.now(), status: res.status, ...(res.retryAfterMs !== undefined ? { retryAfterMs: res.retryAfterMs } : {}) });
+        return res;
+      }
+    }
+    const noisy = new KubeClient(server.tokenKubeConfig(token));
+    const log = captureLogger("info");
+    const registry = createRegistry();
+    const client = new Recording(server.tokenKubeConfig(token));
+    const w = new StatusWriter({ client, logger: log.logger, registry, controllerName: "example.com/throttled", isLeader: () => true, retryInitialMs: 20, retryMaxMs: 100 });
+    const update = (message: string): StatusUpdate => ({
+      kind: "HTTPRoute",
+      target: { apiVersion: G, namespace: "apps", name: "web" },
+      parents: [{ parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "gw" }, controllerName: "example.com/throttled", conditions: [{ type: "Accepted", status: "True", reason: "Accepted", message }] }],
+    });
+    const throttled = () => seen.some((s) => s.status === 429);
+    try {
+      // Bursts from the same ServiceAccount while the writer writes; a new status each round, until one of the
+      // writer's requests meets a 429 (the configuration takes a moment to reach the server's dispatcher).
+      for (let round = 0; round < 40 && !throttled(); round++) {
+        w.publish([update(`round ${round}`)]);
+        await Promise.all(Array.from({ length: 30 }, () => noisy.request({ method: "GET", path: `/apis/${G}/namespaces/apps/httproutes` })));
+        await w.whenIdle();
+      }
+      expect(throttled()).toBe(true);
+      // Quiet now: the held write goes through.
+      await waitFor(async () => seen.at(-1)?.status === 200 && w.pending === 0, "the write after the throttling", 30_000);
+    } finally {
+      w.stop();
+    }
+    // After every 429 the writer's next request waited at least the Retry-After the server sent (a lower
+    // bound: a loaded machine can only make it later), even though its own backoff was 20 ms.
+    const refusals = seen.map((s, i) => ({ s, next: seen[i + 1] })).filter(({ s }) => s.status === 429);
+    for (const { s, next } of refusals) {
+      expect(s.retryAfterMs).toBeGreaterThanOrEqual(1_000);
+      if (next) expect(next.at - s.at).toBeGreaterThanOrEqual(s.retryAfterMs! - 5);
+    }
+    expect(await metricValue(registry, "switchyard_kube_api_errors_total", { component: "status-writer", code: "429" })).toBe(refusals.length);
+    expect(await metricValue(registry, "switchyard_status_writes_total", { kind: "HTTPRoute", result: "throttled" })).toBeGreaterThanOrEqual(1);
+    const warned = log.lines().filter((l) => String(l.msg).startsWith("status write throttled"));
+    expect(warned[0]).toMatchObject({ object: "HTTPRoute/apps/web", status: 429 });
+    // Once per spell of failures of the object (the spell ends with a successful write).
+    expect(warned.length).toBeLessThanOrEqual(log.lines().filter((l) => l.msg === "status write works again").length + 1);
   });
 });

@@ -2,7 +2,8 @@
 // the Gateway API CRDs' OpenAPI v3 schemas (v1.7.0 from deploy/crds, the copy
 // users install; v1.1.0 from src/api/crds), with their
 // defaults applied, and unknown fields rejected as `kubectl apply` (strict field
-// validation) does. CEL rules (x-kubernetes-validations) are not evaluated.
+// validation) does; then their CEL rules (x-kubernetes-validations) and list-map
+// keys on the defaulted object (crd-rules.ts), as the API server does.
 // The same apiVersion/kind has different shapes in different releases (v1.1's
 // listener tls.frontendValidation is gone since v1.6), and a user's cluster runs
 // one of them: an object is accepted when it is valid for any shipped release,
@@ -15,12 +16,23 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { isKind } from "../../api/resource-set.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
+import { checkRules } from "./crd-rules.ts";
 
 /** Newer releases first: tried in this order. v1.7.0's experimental channel is a superset of its standard one. */
 const RELEASES = [
   { name: "v1.7.0", dir: fileURLToPath(new URL("../../../deploy/crds/gateway-api-v1.7.0/experimental/", import.meta.url)) },
   { name: "v1.1.0", dir: fileURLToPath(new URL("../../api/crds/v1.1.0/", import.meta.url)) },
 ];
+
+/** The CRD directories of every shipped release, newest first. */
+export function shippedCrdDirs(): string[] {
+  return RELEASES.map((r) => r.dir);
+}
+
+export interface SchemaValidatorOptions {
+  /** Directories of CRD YAML, one per release, newest first (default: every shipped release). */
+  crdDirs?: readonly string[];
+}
 
 interface CrdVersion {
   name: string;
@@ -49,14 +61,15 @@ export class SchemaValidator {
   private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
   private readonly core = new Map<string, Json>();
-  private readonly compiled = new Map<string, ValidateFunction[]>();
+  private readonly compiled = new Map<string, { schema: ValidateFunction; raw: Json | undefined }[]>();
 
-  constructor() {
-    for (const { dir } of RELEASES) {
+  constructor(opts: SchemaValidatorOptions = {}) {
+    for (const dir of opts.crdDirs ?? shippedCrdDirs()) {
       // CRDs only: not the kustomization or the ValidatingAdmissionPolicy beside them.
       for (const file of readdirSync(dir).filter((f) => /^gateway\.networking\.(x-)?k8s\.io_.*\.yaml$/.test(f) && !f.includes("_vap_")).sort()) {
         for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
-          const crd = doc.toJS() as { spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } };
+          const crd = doc.toJS() as { kind?: string; spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } } | null;
+          if (crd?.kind !== "CustomResourceDefinition") continue; // a bundle's other objects
           const group = crd.spec?.group;
           const kind = crd.spec?.names?.kind;
           for (const v of crd.spec?.versions ?? []) {
@@ -104,12 +117,20 @@ export class SchemaValidator {
     // Valid for any shipped release is valid; otherwise report the release that came closest
     // (fewest errors, the newest on a tie), every error of it.
     let best: SchemaError[] | undefined;
-    for (const validate of candidates) {
+    for (const { schema: validate, raw } of candidates) {
       // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
       const copy = candidates.length > 1 ? structuredClone(obj) : obj;
-      if (validate(copy)) {
+      const valid = validate(copy);
+      // CEL rules and list-map keys see the defaulted object, as on the server; only once the schema holds
+      // (a rule may read fields the schema requires).
+      const ruleErrors = valid && raw ? checkRules(raw, copy).map(fromRule) : [];
+      if (valid && ruleErrors.length === 0) {
         if (copy !== obj) replaceContents(obj, copy);
         return [];
+      }
+      if (valid) {
+        if (!best || ruleErrors.length < best.length) best = ruleErrors;
+        continue;
       }
       const seen = new Set<string>();
       const errors: SchemaError[] = [];
@@ -125,14 +146,14 @@ export class SchemaValidator {
     return best ?? [];
   }
 
-  private compile(key: string): ValidateFunction[] | undefined {
+  private compile(key: string): { schema: ValidateFunction; raw: Json | undefined }[] | undefined {
     let fns = this.compiled.get(key);
     if (fns) return fns;
     const crds = this.raw.get(key);
     const core = this.core.get(key);
     if (!crds && !core) return undefined;
     const schemas = crds ? crds.map((crd) => strictify(structuredClone(crd))) : [structuredClone(core!)];
-    fns = schemas.map((schema) => {
+    fns = schemas.map((schema, i) => {
       const props = (schema.properties ?? {}) as Json;
       props.apiVersion = { type: "string" };
       props.kind = { type: "string" };
@@ -140,14 +161,13 @@ export class SchemaValidator {
       props.status = { type: "object" };
       schema.properties = props;
       schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
-      return this.ajv.compile(schema);
+      return { schema: this.ajv.compile(schema), raw: crds?.[i] };
     });
     this.compiled.set(key, fns);
     return fns;
   }
 }
 
-/** How far into the object a field path reaches (`spec.listeners[0].tls` is 4 deep). */
 function replaceContents(target: Json, source: Json): void {
   for (const k of Object.keys(target)) delete target[k];
   Object.assign(target, source);
@@ -166,6 +186,12 @@ function strictify(schema: Json): Json {
   return schema;
 }
 
+const dotted = (segs: (string | number)[]) => segs.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+
+function fromRule(e: { path: (string | number)[]; message: string }): SchemaError {
+  return { field: dotted(e.path), path: e.path, message: e.message };
+}
+
 function describe(err: ErrorObject): SchemaError {
   // JSON pointer segments; a numeric segment is an array index (CRD maps have no numeric keys we read).
   const path: (string | number)[] = err.instancePath
@@ -173,7 +199,6 @@ function describe(err: ErrorObject): SchemaError {
     .slice(1)
     .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"))
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-  const dotted = (segs: (string | number)[]) => segs.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
   let field = dotted(path);
   const params = err.params as Record<string, unknown>;
   let message = err.message ?? "is invalid";

@@ -10,6 +10,8 @@ export interface KubeResponse {
   status: number;
   /** Parsed JSON body, or undefined when the body was empty or not JSON. */
   body: unknown;
+  /** A 429's or 503's Retry-After (seconds, as the API server sends it), in ms. */
+  retryAfterMs?: number;
 }
 
 export interface KubeRequest {
@@ -26,11 +28,14 @@ export interface KubeRequest {
 export class KubeApiError extends Error {
   readonly statusCode: number;
   readonly reason: string | undefined;
-  constructor(statusCode: number, message: string, reason?: string) {
+  /** How long the server asked us to wait (429 Too Many Requests, 503), if it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(statusCode: number, message: string, reason?: string, retryAfterMs?: number) {
     super(message);
     this.name = "KubeApiError";
     this.statusCode = statusCode;
     this.reason = reason;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -75,7 +80,8 @@ export class KubeClient {
         body = undefined;
       }
     }
-    return { status: res.httpStatusCode, body };
+    const retryAfterMs = parseRetryAfter(res.headers);
+    return { status: res.httpStatusCode, body, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 
   /**
@@ -108,7 +114,22 @@ export function apiError(res: KubeResponse): KubeApiError {
   const b = res.body as { message?: unknown; reason?: unknown } | undefined;
   const message = typeof b?.message === "string" ? b.message : `HTTP ${res.status}`;
   const reason = typeof b?.reason === "string" ? b.reason : undefined;
-  return new KubeApiError(res.status, message, reason);
+  return new KubeApiError(res.status, message, reason, res.retryAfterMs);
+}
+
+/** Longest wait we take from a Retry-After: a broken or hostile value must not park a writer for hours. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/** Retry-After in delta-seconds (what kube-apiserver sends; an HTTP date is ignored), in ms. */
+function parseRetryAfter(headers: Record<string, string>): number | undefined {
+  const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === "retry-after")?.[1];
+  if (raw === undefined || !/^\s*\d+\s*$/.test(raw)) return undefined;
+  return Math.min(Number(raw) * 1000, MAX_RETRY_AFTER_MS);
+}
+
+/** The server's Retry-After on an error from this module, if any. */
+export function retryAfterOf(err: unknown): number | undefined {
+  return err instanceof KubeApiError ? err.retryAfterMs : undefined;
 }
 
 /** The HTTP status of an error from this module or from client-node's Watch, if it has one. */

@@ -75,6 +75,8 @@ export class LeaderElector extends EventEmitter<LeaderElectorEvents> {
   private lastRenew = 0;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private lastHolder: string | undefined;
+  /** A lease request is failing (403, 5xx ...): warned once, until one works again. */
+  private failingStatus: number | undefined;
 
   constructor(opts: LeaderElectionOptions) {
     super();
@@ -149,7 +151,7 @@ export class LeaderElector extends EventEmitter<LeaderElectorEvents> {
     const nowWall = microTime(new Date());
     const leaseSeconds = Math.max(1, Math.ceil(this.leaseDurationMs / 1000));
     try {
-      const got = await client.request({ method: "GET", path, timeoutMs, signal });
+      const got = this.counted(await client.request({ method: "GET", path, timeoutMs, signal }));
       if (got.status === 404) {
         const lease: Lease = {
           apiVersion: `${LEASE_GROUP}/v1`,
@@ -157,12 +159,19 @@ export class LeaderElector extends EventEmitter<LeaderElectorEvents> {
           metadata: { name: leaseName, namespace: leaseNamespace },
           spec: { holderIdentity: this.identity, leaseDurationSeconds: leaseSeconds, acquireTime: nowWall, renewTime: nowWall, leaseTransitions: 0 },
         };
-        const created = await client.request({ method: "POST", path: collectionPath(LEASE_GROUP, "v1", "leases", leaseNamespace), body: lease, timeoutMs, signal });
-        if (created.status !== 201 && created.status !== 200) return false;
+        const created = this.counted(await client.request({ method: "POST", path: collectionPath(LEASE_GROUP, "v1", "leases", leaseNamespace), body: lease, timeoutMs, signal }));
+        if (created.status !== 201 && created.status !== 200) {
+          if (created.status !== 409) this.failed(created.status, "lease create failed");
+          return false;
+        }
+        this.recovered();
         this.observe(created.body as Lease, performance.now());
         return true;
       }
-      if (got.status !== 200) throw apiError(got);
+      if (got.status !== 200) {
+        this.failed(got.status, "lease read failed");
+        throw apiError(got);
+      }
       const old = got.body as Lease;
       this.observe(old, now);
       const spec = old.spec ?? {};
@@ -182,17 +191,36 @@ export class LeaderElector extends EventEmitter<LeaderElectorEvents> {
           leaseTransitions: ours ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
         },
       };
-      const put = await client.request({ method: "PUT", path, body: next, timeoutMs, signal });
+      const put = this.counted(await client.request({ method: "PUT", path, body: next, timeoutMs, signal }));
       if (put.status !== 200) {
-        if (put.status !== 409) this.log.warn({ status: put.status }, "lease update failed");
+        if (put.status !== 409) this.failed(put.status, "lease update failed");
         return false;
       }
+      this.recovered();
       this.observe(put.body as Lease, performance.now());
       return true;
     } catch (err) {
       if (!this.stopped) this.log.debug({ err: errorMessage(err) }, "lease attempt failed");
       return false;
     }
+  }
+
+  private counted<T extends { status: number }>(res: T): T {
+    if (res.status >= 400 && res.status !== 404) this.metrics.apiErrors.inc({ component: "leader-election", code: String(res.status) });
+    return res;
+  }
+
+  /** Warns on the first failure of a spell (every retryPeriod would flood the log), debug after that. */
+  private failed(status: number, msg: string): void {
+    if (this.failingStatus === undefined) this.log.warn({ status }, `${msg}; retrying every retry period`);
+    else this.log.debug({ status }, msg);
+    this.failingStatus = status;
+  }
+
+  private recovered(): void {
+    if (this.failingStatus === undefined) return;
+    this.log.info({ status: this.failingStatus }, "lease requests work again");
+    this.failingStatus = undefined;
   }
 
   private observe(lease: Lease, at: number): void {

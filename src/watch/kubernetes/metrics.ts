@@ -39,23 +39,32 @@ export function sourceMetrics(registry: Registry): SourceMetrics {
 export interface StatusMetrics {
   writes: Counter<"kind" | "result">;
   queue: Gauge<string>;
+  apiErrors: Counter<"component" | "code">;
 }
 
 export function statusMetrics(registry: Registry): StatusMetrics {
   return {
     writes: counter(registry, "switchyard_status_writes_total", "Status write attempts by kind and result", ["kind", "result"]),
     queue: gauge(registry, "switchyard_status_queue_depth", "Objects waiting for a status write", []),
+    apiErrors: apiErrorMetric(registry),
   };
+}
+
+/** Non-2xx answers of the API server (409, 422, 429, 403, 5xx ...) by component and HTTP status code. */
+export function apiErrorMetric(registry: Registry): Counter<"component" | "code"> {
+  return counter(registry, "switchyard_kube_api_errors_total", "Error answers of the API server by component and HTTP status", ["component", "code"]);
 }
 
 export interface LeaderMetrics {
   leader: Gauge<string>;
   transitions: Counter<string>;
+  apiErrors: Counter<"component" | "code">;
 }
 
 export function leaderMetrics(registry: Registry): LeaderMetrics {
   return {
     leader: gauge(registry, "switchyard_leader", "1 while this replica holds the leader lease", []),
     transitions: counter(registry, "switchyard_leader_transitions_total", "Times this replica started or stopped leading", []),
+    apiErrors: apiErrorMetric(registry),
   };
 }

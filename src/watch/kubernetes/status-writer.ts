@@ -12,6 +12,11 @@
 //     API server publishes it), so a v1.1 CRD gets v1.1 shapes.
 //   - A status the API server refuses (400/422) is logged once, counted, and
 //     not written again until the desired status changes.
+//   - 429 Too Many Requests (API Priority and Fairness): the whole writer
+//     waits the Retry-After the server sent (at least the backoff), not only
+//     that object, since the next write would be refused as well.
+//   - Every error answer is counted by HTTP status in
+//     switchyard_kube_api_errors_total{component="status-writer"}.
 // publish() takes the complete set of statuses of one translation: a route or
 // policy missing from it gets our entries removed; a Gateway or GatewayClass
 // missing from it is left alone (it may belong to someone else now).
@@ -23,7 +28,7 @@ import type { Logger } from "../../observability/log.ts";
 import type { StatusSink } from "../source.ts";
 import { Backoff } from "../../util/backoff.ts";
 import { canonicalJson } from "../../util/canonical-json.ts";
-import { apiError, errorMessage, statusOf, type KubeClient } from "./kube-http.ts";
+import { apiError, errorMessage, retryAfterOf, statusOf, type KubeClient, type KubeResponse } from "./kube-http.ts";
 import { statusMetrics, type StatusMetrics } from "./metrics.ts";
 import { objectPath, parseApiVersion, resourceInfo } from "./resources.ts";
 import { applyStatusUpdate, type StatusObject } from "./status-apply.ts";
@@ -55,7 +60,7 @@ export interface StatusWriterOptions {
   schemas?: InstalledStatusSchemas;
 }
 
-type Result = "written" | "unchanged" | "gone" | "invalid" | "conflict" | "error" | "not-leader";
+type Result = "written" | "unchanged" | "gone" | "invalid" | "conflict" | "throttled" | "error" | "not-leader";
 
 interface Entry {
   update: StatusUpdate;
@@ -84,6 +89,9 @@ export class StatusWriter implements StatusSink {
   private readonly retries = new Map<string, { backoff: Backoff; timer?: NodeJS.Timeout }>();
   private working = false;
   private stopped = false;
+  /** After a 429: no write before this (performance.now()), and the timer that resumes. */
+  private holdUntil = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
 
   constructor(opts: StatusWriterOptions) {
@@ -132,7 +140,7 @@ export class StatusWriter implements StatusSink {
 
   /** Resolves when nothing is queued or being written (retries waiting on backoff do not count). */
   whenIdle(): Promise<void> {
-    if (!this.working && (this.queue.size === 0 || !this.opts.isLeader())) return Promise.resolve();
+    if (!this.working && (this.queue.size === 0 || !this.opts.isLeader() || this.held())) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -145,6 +153,7 @@ export class StatusWriter implements StatusSink {
     this.stopped = true;
     for (const r of this.retries.values()) clearTimeout(r.timer);
     this.retries.clear();
+    clearTimeout(this.holdTimer);
     this.queue.clear();
     this.notifyIdle();
   }
@@ -166,13 +175,13 @@ export class StatusWriter implements StatusSink {
       this.working = false;
       // A publish() between drain()'s last look at the queue and this callback found `working` set and left
       // its key queued: drain again, or that key would wait for the next, unrelated change.
-      if (this.queue.size > 0 && this.opts.isLeader() && !this.stopped) this.kick();
+      if (this.queue.size > 0 && this.opts.isLeader() && !this.stopped && !this.held()) this.kick();
       else this.notifyIdle();
     });
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopped && this.opts.isLeader()) {
+    while (!this.stopped && this.opts.isLeader() && !this.held()) {
       const key = this.queue.values().next().value;
       if (key === undefined) return;
       this.queue.delete(key);
@@ -185,14 +194,20 @@ export class StatusWriter implements StatusSink {
       } catch (err) {
         const first = !this.failing.has(key);
         this.failing.add(key);
-        const fields = { object: key, err: errorMessage(err), status: statusOf(err) };
-        if (first) this.log.warn(fields, "status write failed; retrying with backoff");
+        const status = statusOf(err);
+        const retryAfterMs = status === 429 ? (retryAfterOf(err) ?? 1_000) : undefined;
+        const fields = { object: key, err: errorMessage(err), status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+        if (first) this.log.warn(fields, retryAfterMs !== undefined ? "status write throttled by the API server; waiting as it asks" : "status write failed; retrying with backoff");
         else this.log.debug(fields, "status write failed again");
-        result = "error";
+        result = retryAfterMs !== undefined ? "throttled" : "error";
+        if (retryAfterMs !== undefined) this.hold(retryAfterMs);
+        this.metrics.writes.inc({ kind: entry.update.kind, result });
+        this.retryLater(key, retryAfterMs);
+        continue;
       }
-      if (result !== "error" && this.failing.delete(key)) this.log.info({ object: key, result }, "status write works again");
+      if (this.failing.delete(key)) this.log.info({ object: key, result }, "status write works again");
       this.metrics.writes.inc({ kind: entry.update.kind, result });
-      if (result === "error" || result === "conflict") this.retryLater(key);
+      if (result === "conflict") this.retryLater(key);
       else this.retries.delete(key);
     }
   }
@@ -210,7 +225,7 @@ export class StatusWriter implements StatusSink {
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (!obj) {
         // Read through the status subresource: RBAC then needs get on <kind>/status only, not on the object.
-        const res = await this.opts.client.request({ method: "GET", path: `${path}/status`, timeoutMs });
+        const res = this.counted(await this.opts.client.request({ method: "GET", path: `${path}/status`, timeoutMs }));
         if (res.status === 404) return this.done(key, entry, "gone");
         if (res.status !== 200) throw apiError(res);
         obj = res.body as StatusObject;
@@ -223,7 +238,7 @@ export class StatusWriter implements StatusSink {
       }
       await this.bucket.take();
       const body = { ...obj, status };
-      const res = await this.opts.client.request({ method: "PUT", path: `${path}/status`, body, timeoutMs });
+      const res = this.counted(await this.opts.client.request({ method: "PUT", path: `${path}/status`, body, timeoutMs }));
       if (res.status === 200) {
         this.log.debug({ object: key, fingerprint: fingerprint.length }, "status written");
         return this.done(key, entry, "written", obj.metadata.resourceVersion);
@@ -267,12 +282,31 @@ export class StatusWriter implements StatusSink {
     return result;
   }
 
-  private retryLater(key: string): void {
+  private counted(res: KubeResponse): KubeResponse {
+    if (res.status >= 400) this.metrics.apiErrors.inc({ component: "status-writer", code: String(res.status) });
+    return res;
+  }
+
+  private held(): boolean {
+    return performance.now() < this.holdUntil;
+  }
+
+  /** No writes for `ms` (a 429's Retry-After); then the queue drains again. */
+  private hold(ms: number): void {
+    this.holdUntil = Math.max(this.holdUntil, performance.now() + ms);
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.kick();
+    }, Math.max(1, this.holdUntil - performance.now()) + 1);
+  }
+
+  private retryLater(key: string, atLeastMs = 0): void {
     if (this.stopped) return;
     let r = this.retries.get(key);
     if (!r) this.retries.set(key, (r = { backoff: new Backoff({ initialMs: this.opts.retryInitialMs ?? 500, maxMs: this.opts.retryMaxMs ?? 30_000 }) }));
     const entry = r;
-    const delay = entry.backoff.next();
+    const delay = Math.max(entry.backoff.next(), atLeastMs);
     clearTimeout(entry.timer);
     entry.timer = setTimeout(() => {
       entry.timer = undefined;

@@ -10,7 +10,7 @@ import { startKubernetesInputs, type KubernetesInputs } from "../../../src/watch
 import { KubeClient } from "../../../src/watch/kubernetes/kube-http.ts";
 import { LeaderElector } from "../../../src/watch/kubernetes/leader-election.ts";
 import { ApiServerFixture } from "../../fixtures/apiserver/fixture.ts";
-import { FAST_TIMING, waitFor } from "./helpers.ts";
+import { captureLogger, FAST_TIMING, metricValue, waitFor } from "./helpers.ts";
 
 const LEASE = { leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
 const LEASE_PATH = "/apis/coordination.k8s.io/v1/namespaces/sys/leases/sy";
@@ -51,6 +51,25 @@ function candidate(identity: string, opts: { releaseOnStop?: boolean } = {}): Tr
 const onLeading = (t: Tracked) => (wake: () => void) => t.elector.on("started-leading", wake);
 
 describe("leader election", () => {
+  it("lease requests refused (403) are counted on each attempt, warned about once, and retried only every retry period", async () => {
+    fixture = await new ApiServerFixture().start();
+    const remove = fixture.addFault({ path: "/leases", action: { type: "status", status: 403, message: "forbidden" } });
+    const { logger, lines } = captureLogger("debug");
+    const registry = createRegistry();
+    const elector = new LeaderElector({ client: new KubeClient(fixture.kubeConfig("x")), logger, registry, leaseName: "sy", leaseNamespace: "sys", identity: "x", ...LEASE });
+    cleanups.push(() => elector.stop());
+    const started = performance.now();
+    elector.start();
+    await waitFor(async () => (await metricValue(registry, "switchyard_kube_api_errors_total", { component: "leader-election", code: "403" })) >= 4, "four refused attempts", 5_000);
+    const elapsed = performance.now() - started;
+    const attempts = fixture.requests.filter((r) => r.path.includes("/leases")).length;
+    // One request per attempt, an attempt per retry period (100 ms, jittered up to 120): not a hot loop.
+    expect(attempts).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 1);
+    expect(lines().filter((l) => l.level === 40 && String(l.msg).startsWith("lease read failed"))).toHaveLength(1);
+    remove();
+    await waitFor(() => elector.isLeader, "leads once the lease can be read", 3_000);
+    expect(lines().some((l) => l.msg === "lease requests work again")).toBe(true);
+  });
   it("exactly one of two candidates leads, and it keeps renewing", async () => {
     fixture = await new ApiServerFixture().start();
     const a = candidate("a");

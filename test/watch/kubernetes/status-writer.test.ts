@@ -270,6 +270,28 @@ describe("status writer", () => {
     expect(warned).toEqual([expect.objectContaining({ object: "HTTPRoute/default/r", status: 403 })]);
     expect(lines().some((l) => l.msg === "status write works again")).toBe(true);
   });
+  it("429 with Retry-After: the whole writer waits as long as the server asks, counted and warned once", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute("r");
+    seedRoute("r2");
+    fixture.addFault({ method: "PUT", path: "/httproutes/r/status", times: 1, action: { type: "status", status: 429, message: "too many requests", retryAfterSeconds: 1 } });
+    const { logger, lines } = captureLogger();
+    const registry = createRegistry();
+    const w = await makeWriter({ logger, registry });
+    w.publish([routeUpdate("r"), routeUpdate("r2")]);
+    await waitFor(() => statusPuts().filter((r) => r.status === 200).length === 2, "both written after the wait", 20_000);
+    const puts = statusPuts();
+    const throttled = puts.find((r) => r.status === 429)!;
+    // The refused write came first; neither object was written before the Retry-After had passed (a lower bound:
+    // a loaded machine can only make it later).
+    expect(puts[0]).toBe(throttled);
+    for (const p of puts.slice(1)) expect(p.at - throttled.at).toBeGreaterThanOrEqual(1_000);
+    expect(puts).toHaveLength(3);
+    expect(await metricValue(registry, "switchyard_status_writes_total", { kind: "HTTPRoute", result: "throttled" })).toBe(1);
+    expect(await metricValue(registry, "switchyard_kube_api_errors_total", { component: "status-writer", code: "429" })).toBe(1);
+    const warned = lines().filter((l) => String(l.msg).startsWith("status write throttled"));
+    expect(warned).toEqual([expect.objectContaining({ object: "HTTPRoute/default/r", status: 429, retryAfterMs: 1_000 })]);
+  });
   it("a publish that lands while a drain is finishing is still written", async () => {
     fixture = await new ApiServerFixture().start();
     seedRoute();
