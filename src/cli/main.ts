@@ -1,11 +1,10 @@
 // switchyard's command line: `switchyard <command> [options]`.
+// Each command's module is imported only when that command runs: `serve`
+// pulls in the xDS server, the translator and the Kubernetes client, and
+// loading them all costs seconds that `version` and `--help` need not pay.
+// test/cli/startup.test.ts checks what `version` loads.
 import { CommandError, UsageError } from "./args.ts";
 import { Writable } from "node:stream";
-import { runBootstrap } from "./bootstrap.ts";
-import { certgenCommand } from "./certgen.ts";
-import { runServe } from "./serve.ts";
-import { runTranslate } from "./translate.ts";
-import { versionInfo, versionUsage } from "./version.ts";
 
 export const usage = `Usage: switchyard <command> [options]
 
@@ -34,11 +33,12 @@ function streamOf(print: Print): Writable {
 }
 
 const commands: Record<string, Command> = {
-  serve: runServe,
-  translate: runTranslate,
-  bootstrap: runBootstrap,
-  certgen: (argv, out, err) => certgenCommand(argv, { stdout: streamOf(out), stderr: streamOf(err) }),
-  version: (argv, out) => {
+  serve: async (argv, out) => (await import("./serve.ts")).runServe(argv, out),
+  translate: async (argv, out, err) => (await import("./translate.ts")).runTranslate(argv, out, err),
+  bootstrap: async (argv, out) => (await import("./bootstrap.ts")).runBootstrap(argv, out),
+  certgen: async (argv, out, err) => (await import("./certgen.ts")).certgenCommand(argv, { stdout: streamOf(out), stderr: streamOf(err) }),
+  version: async (argv, out) => {
+    const { versionInfo, versionUsage } = await import("./version.ts");
     if (argv.includes("--help") || argv.includes("-h")) out(versionUsage + "\n");
     else out(JSON.stringify(versionInfo(), null, 2) + "\n");
     return 0;
