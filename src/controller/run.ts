@@ -12,6 +12,7 @@ import { NackLog } from "../xds/nack-log.ts";
 import { startXdsServer, type AuthorizeFn, type XdsServer } from "../xds/server.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
 import { withNacks } from "./nack-status.ts";
+import { WorkerTranslator } from "./worker-translator.ts";
 import { StatusStore } from "./status-store.ts";
 
 export interface ControlPlaneOptions {
@@ -31,6 +32,11 @@ export interface ControlPlaneOptions {
   validate?: ValidateFn;
   /** Called after each published translation (the provisioner uses it). */
   onTranslated?: ControllerOptions["onTranslated"];
+  /**
+   * Translate in a worker thread, so that large inputs never block the event
+   * loop (serve does); otherwise in this thread, synchronously (tests).
+   */
+  translateInWorker?: boolean;
 }
 
 export interface ControlPlane {
@@ -48,14 +54,15 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { logger } = opts;
   const registry = opts.registry ?? createRegistry({ defaultMetrics: true });
-  const cache = new SnapshotCache({ logger, registry, ...(opts.validate ? { validate: opts.validate } : {}) });
+  const cache = new SnapshotCache({ logger, registry, immutableMessages: true, ...(opts.validate ? { validate: opts.validate } : {}) });
   const statuses = new StatusStore();
   const nacks = new NackLog(cache);
+  const worker = opts.translateInWorker ? new WorkerTranslator() : undefined;
   const controller = new Controller({
     source: opts.source,
     publisher: cache,
     statusSinks: [statuses, ...(opts.statusSinks ?? [])],
-    translate,
+    translate: worker ? (rs, o) => worker.translate(rs, o) : translate,
     translatorOptions: opts.translatorOptions,
     logger: logger.child({ component: "controller" }),
     registry,
@@ -87,6 +94,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await opts.source.start();
   } catch (err) {
     // Nothing was served yet: release the ports so the process can exit with the error.
+    await worker?.close();
     await xds.close();
     await admin.close();
     throw err;
@@ -103,6 +111,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     xds,
     async close() {
       controller.stop();
+      await worker?.close();
       await opts.source.stop();
       await xds.close();
       await admin.close();

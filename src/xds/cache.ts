@@ -49,6 +49,13 @@ export interface SnapshotCacheOptions {
   logger?: Logger;
   /** Where the validation-failure gauge is registered. */
   registry?: Registry;
+  /**
+   * The caller never changes a message after handing it to setSnapshot, so a
+   * message object already served is not serialized and hashed again. The
+   * controller's worker translation (src/controller/translation-delta.ts)
+   * hands back the same objects for unchanged resources.
+   */
+  immutableMessages?: boolean;
 }
 
 function failureKey(f: ValidationFailure): string {
@@ -71,9 +78,11 @@ export class SnapshotCache {
   readonly #validate: ValidateFn | undefined;
   readonly #logger: Logger;
   readonly #failuresGauge: Gauge | undefined;
+  readonly #immutable: boolean;
 
   constructor(opts: SnapshotCacheOptions = {}) {
     this.#validate = opts.validate;
+    this.#immutable = opts.immutableMessages ?? false;
     this.#logger = (opts.logger ?? silentLogger()).child({ component: "xds-cache" });
     if (opts.registry) {
       this.#failuresGauge = new Gauge({
@@ -115,7 +124,7 @@ export class SnapshotCache {
           allFailures.push(nameFailure(type, name, `another ${type} is already named ${JSON.stringify(name)}`));
           continue;
         }
-        byName.set(name, encoded.get(msg) ?? encodeResource(type, msg, previous?.types[type].byName.get(name)));
+        byName.set(name, encoded.get(msg) ?? this.#encode(type, msg, previous?.types[type].byName.get(name)));
         keptList.push(msg);
       }
       // Sorted by name so that the set version does not depend on input order.
@@ -166,13 +175,18 @@ export class SnapshotCache {
           continue;
         }
         seen.add(name);
-        const enc = encodeResource(type, msg, previous?.types[type].byName.get(name));
+        const enc = this.#encode(type, msg, previous?.types[type].byName.get(name));
         encoded.set(msg, enc);
         enc.violations ??= [...validateMessage(SCHEMA[type], msg), ...uniquenessViolations(type, msg)];
         if (enc.violations.length > 0) own.push({ type, name, violations: enc.violations, resource: msg });
       }
     }
     return withholdDependants(resources, own);
+  }
+
+  #encode(type: ResourceType, msg: Message, previous: EncodedResource | undefined): EncodedResource {
+    if (this.#immutable && previous?.message === msg) return previous;
+    return encodeResource(type, msg, previous);
   }
 
   /** Stop serving `key`. Connected streams keep what they have and get nothing new. */
