@@ -5,6 +5,7 @@
 // so the ordering this test checks is one that can fail.
 import { afterEach, describe, expect, it } from "vitest";
 import { benchObjects } from "../../bench/translate-fixture.ts";
+import type { HTTPRoute } from "../../src/api/gateway-api.ts";
 import type { K8sObject } from "../../src/api/meta.ts";
 import { buildResourceSet, type ResourceSet } from "../../src/api/resource-set.ts";
 import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
@@ -41,7 +42,7 @@ class StepSource implements Source {
 
 const ROUTES = 10_000;
 const edited = (objects: K8sObject[], i: number): K8sObject[] =>
-  objects.map((o) => (o.kind === "HTTPRoute" && o.metadata.name === "route-0" ? ({ ...o, spec: { ...o.spec, hostnames: [`edit-${i}.example.com`] } } as K8sObject) : o));
+  objects.map((o) => (o.kind === "HTTPRoute" && o.metadata.name === "route-0" ? ({ ...o, spec: { ...(o as HTTPRoute).spec, hostnames: [`edit-${i}.example.com`] } } as K8sObject) : o));
 
 let plane: ControlPlane | undefined;
 afterEach(async () => {
