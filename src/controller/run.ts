@@ -1,6 +1,7 @@
 // Wires a running control plane together: a source, the translation loop, the
 // xDS server and the admin server. `switchyard serve` and the tests use it.
 import type { ServerCredentials } from "@grpc/grpc-js";
+import { Counter } from "prom-client";
 import type { TranslatorOptions } from "../api/translation.ts";
 import { startAdminServer } from "../admin/server.ts";
 import type { Logger } from "../observability/log.ts";
@@ -57,7 +58,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const cache = new SnapshotCache({ logger, registry, immutableMessages: true, ...(opts.validate ? { validate: opts.validate } : {}) });
   const statuses = new StatusStore();
   const nacks = new NackLog(cache);
-  const worker = opts.translateInWorker ? new WorkerTranslator() : undefined;
+  const runs = new Counter({
+    name: "switchyard_translation_runs_total",
+    help: "Translations in the worker thread, by mode: full (every route) or endpoints (only EndpointSlices changed)",
+    labelNames: ["mode"],
+    registers: [registry],
+  });
+  const worker = opts.translateInWorker ? new WorkerTranslator((mode) => runs.inc({ mode })) : undefined;
   const controller = new Controller({
     source: opts.source,
     publisher: cache,

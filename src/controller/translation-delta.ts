@@ -93,6 +93,8 @@ export class ResultEncoder {
   /** Per snapshot key: the resource identities the receiver holds. */
   private held = new Map<string, Set<string>>();
   private statuses = new Map<string, string>();
+  /** Results are never changed once made: a message seen before has the same hash. */
+  private readonly hashes = new WeakMap<Message, string>();
 
   encode(result: TranslationResult): ResultDelta {
     const held = new Map<string, Set<string>>();
@@ -105,7 +107,8 @@ export class ResultEncoder {
         const field = RESOURCES_FIELD[type];
         out[field] = (r[field] as Message[]).map((message) => {
           const name = resourceName(type, message);
-          const hash = contentHash(toBinary(SCHEMA[type], message));
+          let hash = this.hashes.get(message);
+          if (hash === undefined) this.hashes.set(message, (hash = contentHash(toBinary(SCHEMA[type], message))));
           const id = identity(type, name, hash);
           const entry: ResourceEntry = before?.has(id) || now.has(id) ? { name, hash } : { name, hash, message };
           now.add(id);

@@ -6,7 +6,7 @@
 import { Worker } from "node:worker_threads";
 import type { ResourceSet } from "../api/resource-set.ts";
 import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
-import type { TranslateReply, TranslateRequest } from "./translate-worker.ts";
+import type { TranslateReply, TranslateRequest, TranslationMode } from "./translate-worker.ts";
 import { InputTracker, ResultDecoder } from "./translation-delta.ts";
 
 export class WorkerTranslator {
@@ -16,8 +16,13 @@ export class WorkerTranslator {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (r: TranslationResult) => void; reject: (e: Error) => void }>();
   private closed = false;
+  /** Translations answered, by how (tests and the metrics read it). */
+  readonly runs: Record<TranslationMode, number> = { full: 0, endpoints: 0 };
+  private readonly onRun: ((mode: TranslationMode) => void) | undefined;
 
-  constructor() {
+  /** `onRun` is told how each translation was done. */
+  constructor(onRun?: (mode: TranslationMode) => void) {
+    this.onRun = onRun;
     // Loading the translator's modules takes a while: let it overlap the source's first read.
     this.start();
   }
@@ -53,7 +58,10 @@ export class WorkerTranslator {
       this.pending.delete(reply.id);
       if ("error" in reply) return p.reject(new Error(`translation failed in the worker: ${reply.error}`));
       try {
-        p.resolve(this.decoder.decode(reply.result));
+        const result = this.decoder.decode(reply.result);
+        this.runs[reply.mode]++;
+        this.onRun?.(reply.mode);
+        p.resolve(result);
       } catch (err) {
         // The two sides disagree about what is held: start over with a new worker.
         this.discard(worker);
