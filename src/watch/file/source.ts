@@ -9,7 +9,7 @@ import { buildResourceSet, EMPTY_RESOURCE_SET, objectKey, type ResourceSet } fro
 import type { K8sObject } from "../../api/meta.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { Source } from "../source.ts";
-import { formatFileError, loadYaml, type FileError, type LocatedObject } from "./load.ts";
+import { formatFileError, loadYamlSliced, type FileError, type LocatedObject } from "./load.ts";
 import { checkConfigDir, listManifests } from "./paths.ts";
 import { DEFAULT_MAX_FILE_BYTES, readManifest, type Fingerprint } from "./read.ts";
 import { SchemaValidator } from "./schemas.ts";
@@ -187,7 +187,8 @@ export class FileSource implements Source {
       state.errors = [read.error];
       state.warnings = [];
     } else {
-      const loaded = loadYaml(file, read.text, this.validator);
+      // In slices: a large file must not stall health checks and xDS while it is parsed.
+      const loaded = await loadYamlSliced(file, read.text, this.validator);
       state.errors = loaded.errors;
       state.warnings = loaded.warnings;
       if (loaded.errors.length === 0) state.good = loaded.objects;
