@@ -7,7 +7,7 @@
 // one of them: an object is accepted when it is valid for any shipped release,
 // newest first (whose defaults then apply). When none accepts it, the error is
 // the one from the release that got furthest into the object.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -46,30 +46,54 @@ export class SchemaValidator {
   private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
   private readonly core = new Map<string, Json>();
-  private readonly compiled = new Map<string, ValidateFunction[]>();
+  /** Per key, each release's validator, compiled on first use: most objects never need the older releases'. */
+  private readonly compiled = new Map<string, (() => ValidateFunction)[]>();
+
+  /** CRD files already read: they are parsed on first use, since parsing all of them costs more than most inputs. */
+  private readonly loadedFiles = new Set<string>();
 
   constructor() {
+    for (const [key, schema] of Object.entries(CORE_SCHEMAS)) this.core.set(key, schema as Json);
+  }
+
+  /** Reads the CRDs of `group`'s `kind` from every release (files are named `<group>_<plural>.yaml`). */
+  private loadKind(group: string, kind: string): void {
+    for (const release of RELEASES) this.loadFile(join(CRD_DIR, release, `${group}_${plural(kind)}.yaml`));
+  }
+
+  private loadAll(): void {
     for (const release of RELEASES) {
       const dir = join(CRD_DIR, release);
-      for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) {
-        for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
-          const crd = doc.toJS() as { spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } };
-          const group = crd.spec?.group;
-          const kind = crd.spec?.names?.kind;
-          for (const v of crd.spec?.versions ?? []) {
-            const schema = v.schema?.openAPIV3Schema;
-            const key = `${group}/${v.name}/${kind}`;
-            if (!schema || v.served === false) continue;
-            this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
-          }
-        }
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort()) this.loadFile(join(dir, file));
+    }
+  }
+
+  private loadFile(path: string): void {
+    if (this.loadedFiles.has(path)) return;
+    this.loadedFiles.add(path);
+    if (!existsSync(path)) return;
+    for (const doc of parseAllDocuments(readFileSync(path, "utf8"))) {
+      const crd = doc.toJS() as { spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } };
+      const group = crd.spec?.group;
+      const kind = crd.spec?.names?.kind;
+      for (const v of crd.spec?.versions ?? []) {
+        const schema = v.schema?.openAPIV3Schema;
+        const key = `${group}/${v.name}/${kind}`;
+        if (!schema || v.served === false) continue;
+        this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
       }
     }
-    for (const [key, schema] of Object.entries(CORE_SCHEMAS)) this.core.set(key, schema as Json);
+  }
+
+  /** Loads the CRDs that could describe `apiVersion` `kind`. */
+  private loadFor(apiVersion: string, kind: string): void {
+    const slash = apiVersion.indexOf("/");
+    if (slash > 0) this.loadKind(apiVersion.slice(0, slash), kind);
   }
 
   /** The apiVersion/kind pairs this validator knows. */
   knownTypes(): string[] {
+    this.loadAll();
     return [...this.raw.keys(), ...this.core.keys()].sort();
   }
 
@@ -79,6 +103,7 @@ export class SchemaValidator {
    * Such objects are skipped with a warning; they often share a directory.
    */
   isUnrelated(apiVersion: string, kind: string): boolean {
+    this.loadFor(apiVersion, kind);
     if (this.raw.has(`${apiVersion}/${kind}`) || this.core.has(`${apiVersion}/${kind}`)) return false;
     const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
     return !OUR_GROUPS.has(group) && !isKind(kind);
@@ -96,12 +121,14 @@ export class SchemaValidator {
       return [{ field, path: [], message: "is required" }];
     }
     const key = `${apiVersion}/${kind}`;
+    this.loadFor(apiVersion, kind);
     const candidates = this.compile(key);
     if (!candidates) return [{ field: "apiVersion", path: ["apiVersion"], message: `${key} is not a kind switchyard reads (known: see \`switchyard version --types\`)` }];
     // Valid for any shipped release is valid; otherwise report the release that came closest
     // (fewest errors, the newest on a tie), every error of it.
     let best: SchemaError[] | undefined;
-    for (const validate of candidates) {
+    for (const compiled of candidates) {
+      const validate = compiled();
       // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
       const copy = candidates.length > 1 ? structuredClone(obj) : obj;
       if (validate(copy)) {
@@ -122,26 +149,39 @@ export class SchemaValidator {
     return best ?? [];
   }
 
-  private compile(key: string): ValidateFunction[] | undefined {
+  private compile(key: string): (() => ValidateFunction)[] | undefined {
     let fns = this.compiled.get(key);
     if (fns) return fns;
     const crds = this.raw.get(key);
     const core = this.core.get(key);
     if (!crds && !core) return undefined;
-    const schemas = crds ? crds.map((crd) => strictify(structuredClone(crd))) : [structuredClone(core!)];
-    fns = schemas.map((schema) => {
-      const props = (schema.properties ?? {}) as Json;
-      props.apiVersion = { type: "string" };
-      props.kind = { type: "string" };
-      props.metadata = OBJECT_META_SCHEMA;
-      props.status = { type: "object" };
-      schema.properties = props;
-      schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
-      return this.ajv.compile(schema);
+    const sources = crds ? crds.map((crd) => () => strictify(structuredClone(crd))) : [() => structuredClone(core!)];
+    fns = sources.map((source) => {
+      let fn: ValidateFunction | undefined;
+      return () => {
+        if (fn) return fn;
+        const schema = source();
+        const props = (schema.properties ?? {}) as Json;
+        props.apiVersion = { type: "string" };
+        props.kind = { type: "string" };
+        props.metadata = OBJECT_META_SCHEMA;
+        props.status = { type: "object" };
+        schema.properties = props;
+        schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
+        return (fn = this.ajv.compile(schema));
+      };
     });
     this.compiled.set(key, fns);
     return fns;
   }
+}
+
+/** The resource name of a kind, as CRD files are named: Gateway -> gateways, GatewayClass -> gatewayclasses, BackendTLSPolicy -> backendtlspolicies. */
+function plural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (k.endsWith("s")) return `${k}es`;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
 }
 
 /** How far into the object a field path reaches (`spec.listeners[0].tls` is 4 deep). */
