@@ -7,7 +7,9 @@
 // one of them: an object is accepted when it is valid for any shipped release,
 // newest first (whose defaults then apply). When none accepts it, the error is
 // the one from the release that got furthest into the object.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -72,17 +74,7 @@ export class SchemaValidator {
     if (this.loadedFiles.has(path)) return;
     this.loadedFiles.add(path);
     if (!existsSync(path)) return;
-    for (const doc of parseAllDocuments(readFileSync(path, "utf8"))) {
-      const crd = doc.toJS() as { spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } };
-      const group = crd.spec?.group;
-      const kind = crd.spec?.names?.kind;
-      for (const v of crd.spec?.versions ?? []) {
-        const schema = v.schema?.openAPIV3Schema;
-        const key = `${group}/${v.name}/${kind}`;
-        if (!schema || v.served === false) continue;
-        this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
-      }
-    }
+    for (const [key, schema] of crdSchemas(readFileSync(path, "utf8"))) this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
   }
 
   /** Loads the CRDs that could describe `apiVersion` `kind`. */
@@ -174,6 +166,43 @@ export class SchemaValidator {
     this.compiled.set(key, fns);
     return fns;
   }
+}
+
+/**
+ * The served versions' schemas of a CRD file, by `group/version/kind`.
+ * Parsing a CRD's YAML takes far longer than reading JSON, and every start of
+ * `translate` or `serve` needs the same few files: the result is kept in the
+ * OS temp directory under the hash of the file's text (so it is never stale),
+ * and a cache that cannot be read or written is only slower.
+ */
+function crdSchemas(text: string): [string, Json][] {
+  const dir = join(tmpdir(), "switchyard-crd-cache");
+  const cached = join(dir, `${createHash("sha256").update(text).digest("base64url").slice(0, 24)}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, "utf8")) as [string, Json][];
+  } catch {
+    // Not cached yet (or unreadable): parse below.
+  }
+  const out: [string, Json][] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS() as { spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } };
+    const group = crd.spec?.group;
+    const kind = crd.spec?.names?.kind;
+    for (const v of crd.spec?.versions ?? []) {
+      const schema = v.schema?.openAPIV3Schema;
+      if (schema && v.served !== false) out.push([`${group}/${v.name}/${kind}`, schema]);
+    }
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Written whole, then renamed: a concurrent start never reads half a file.
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(out));
+    renameSync(tmp, cached);
+  } catch {
+    // A read-only or full temp directory: parse again next time.
+  }
+  return out;
 }
 
 /** The resource name of a kind, as CRD files are named: Gateway -> gateways, GatewayClass -> gatewayclasses, BackendTLSPolicy -> backendtlspolicies. */
