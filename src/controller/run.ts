@@ -101,7 +101,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await opts.source.start();
   } catch (err) {
     // Nothing was served yet: release the ports so the process can exit with the error.
-    await worker?.close();
+    worker?.close();
     await xds.close();
     await admin.close();
     throw err;
@@ -118,7 +118,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     xds,
     async close() {
       controller.stop();
-      await worker?.close();
+      worker?.close();
       await opts.source.stop();
       await xds.close();
       await admin.close();

@@ -39,11 +39,12 @@ export class WorkerTranslator {
     });
   }
 
-  async close(): Promise<void> {
+  /** Stops the worker. Not waited for: a worker still loading its modules would hold up shutdown for seconds. */
+  close(): void {
     this.closed = true;
     const w = this.worker;
     this.worker = undefined;
-    await w?.terminate();
+    void w?.terminate();
   }
 
   private start(): Worker {
