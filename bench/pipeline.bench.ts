@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   });
   let clients: AdsClients | undefined;
   try {
-    const { xdsPort, adminPort } = await within(ports, "serve start-up");
+    const { xdsPort, adminPort } = await within(ports, "serve start-up", 4);
     const admin = `http://127.0.0.1:${adminPort}`;
     clients = new AdsClients(`127.0.0.1:${xdsPort}`, {
       gateway: "default/eg",

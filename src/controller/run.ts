@@ -107,6 +107,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     throw err;
   }
   controller.start();
+  // "serving" means the first snapshot is there (a worker translation answers later).
+  await controller.idle();
   logger.info({ xdsPort: xds.port, adminPort: admin.port }, "switchyard is serving");
   return {
     xdsPort: xds.port,
