@@ -93,8 +93,9 @@ export class ResultEncoder {
   /** Per snapshot key: the resource identities the receiver holds. */
   private held = new Map<string, Set<string>>();
   private statuses = new Map<string, string>();
-  /** Results are never changed once made: a message seen before has the same hash. */
+  /** Results are never changed once made: a message seen before has the same hash, a status the same JSON. */
   private readonly hashes = new WeakMap<Message, string>();
+  private readonly statusJson = new WeakMap<StatusUpdate, string>();
 
   encode(result: TranslationResult): ResultDelta {
     const held = new Map<string, Set<string>>();
@@ -124,7 +125,8 @@ export class ResultEncoder {
     const changedStatuses: [string, StatusUpdate][] = [];
     const statusOrder = result.statuses.map((u) => {
       const id = statusId(u);
-      const json = JSON.stringify(u);
+      let json = this.statusJson.get(u);
+      if (json === undefined) this.statusJson.set(u, (json = JSON.stringify(u)));
       if (this.statuses.get(id) !== json) changedStatuses.push([id, u]);
       statuses.set(id, json);
       return id;
