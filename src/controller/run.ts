@@ -55,9 +55,8 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { logger } = opts;
   const registry = opts.registry ?? createRegistry({ defaultMetrics: true });
-  const cache = new SnapshotCache({ logger, registry, immutableMessages: true, ...(opts.validate ? { validate: opts.validate } : {}) });
+
   const statuses = new StatusStore();
-  const nacks = new NackLog(cache);
   const runs = new Counter({
     name: "switchyard_translation_runs_total",
     help: "Translations in the worker thread, by mode: full (every route) or endpoints (only EndpointSlices changed)",
@@ -65,6 +64,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     registers: [registry],
   });
   const worker = opts.translateInWorker ? new WorkerTranslator((mode) => runs.inc({ mode })) : undefined;
+  const cache = new SnapshotCache({
+    logger,
+    registry,
+    immutableMessages: true,
+    ...(worker ? { prepared: (m) => worker.prepared(m) } : {}),
+    ...(opts.validate ? { validate: opts.validate } : {}),
+  });
+  const nacks = new NackLog(cache);
   const controller = new Controller({
     source: opts.source,
     publisher: cache,

@@ -13,18 +13,25 @@ import { KINDS, buildResourceSet, objectKey, type Kind, type ResourceSet } from 
 import type { K8sObject } from "../api/meta.ts";
 import type { GatewaySnapshot, StatusUpdate, TranslationResult } from "../api/translation.ts";
 import { emptyResources, type XdsResources } from "../api/xds.ts";
-import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, contentHash, resourceName } from "../xds/resource.ts";
+import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, contentHash, resourceName, type PreparedEncoding } from "../xds/resource.ts";
+import { uniquenessViolations, validateMessage } from "../xds/validate/index.ts";
 
 export interface InputDelta {
   upserts: K8sObject[];
   deletes: [Kind, string][];
 }
 
-/** One resource of a result: its message only when the receiver does not hold that content yet. */
+/**
+ * One resource of a result: its message only when the receiver does not hold
+ * that content yet, and then with its encoding and its own validate.rules
+ * violations, so that the xDS cache on the main thread neither serializes nor
+ * validates it again.
+ */
 export interface ResourceEntry {
   name: string;
   hash: string;
   message?: Message;
+  prepared?: PreparedEncoding;
 }
 
 export type ResourcesDelta = Record<keyof XdsResources, ResourceEntry[]>;
@@ -109,9 +116,19 @@ export class ResultEncoder {
         out[field] = (r[field] as Message[]).map((message) => {
           const name = resourceName(type, message);
           let hash = this.hashes.get(message);
-          if (hash === undefined) this.hashes.set(message, (hash = contentHash(toBinary(SCHEMA[type], message))));
+          let bytes: Uint8Array | undefined;
+          if (hash === undefined) {
+            bytes = toBinary(SCHEMA[type], message);
+            this.hashes.set(message, (hash = contentHash(bytes)));
+          }
           const id = identity(type, name, hash);
-          const entry: ResourceEntry = before?.has(id) || now.has(id) ? { name, hash } : { name, hash, message };
+          let entry: ResourceEntry;
+          if (before?.has(id) || now.has(id)) entry = { name, hash };
+          else {
+            bytes ??= toBinary(SCHEMA[type], message);
+            const violations = [...validateMessage(SCHEMA[type], message), ...uniquenessViolations(type, message)];
+            entry = { name, hash, message, prepared: { bytes, version: hash, violations } };
+          }
           now.add(id);
           return entry;
         });
@@ -140,6 +157,8 @@ export class ResultEncoder {
 export class ResultDecoder {
   private held = new Map<string, Map<string, Message>>();
   private statuses = new Map<string, StatusUpdate>();
+  /** The worker's encoding of each message it sent, for the xDS cache (SnapshotCacheOptions.prepared). */
+  readonly prepared = new WeakMap<Message, PreparedEncoding>();
 
   decode(d: ResultDelta): TranslationResult {
     const held = new Map<string, Map<string, Message>>();
@@ -154,6 +173,7 @@ export class ResultDecoder {
         for (const e of delta[field]) {
           const id = identity(type, e.name, e.hash);
           const message = e.message ?? now.get(id) ?? before?.get(id);
+          if (e.message && e.prepared) this.prepared.set(e.message, e.prepared);
           if (!message) throw new Error(`translation worker named ${type} ${JSON.stringify(e.name)} without sending it`);
           now.set(id, message);
           list.push(message);

@@ -4,6 +4,8 @@
 // A worker that dies is replaced on the next translation, which then sends
 // every input again.
 import { Worker } from "node:worker_threads";
+import type { Message } from "@bufbuild/protobuf";
+import type { PreparedEncoding } from "../xds/resource.ts";
 import type { ResourceSet } from "../api/resource-set.ts";
 import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
 import type { TranslateReply, TranslateRequest, TranslationMode } from "./translate-worker.ts";
@@ -37,6 +39,11 @@ export class WorkerTranslator {
       this.pending.set(id, { resolve, reject });
       worker.postMessage(req);
     });
+  }
+
+  /** The worker's encoding of a message it sent (for the xDS cache). */
+  prepared(message: Message): PreparedEncoding | undefined {
+    return this.decoder.prepared.get(message);
   }
 
   /** Stops the worker. Not waited for: a worker still loading its modules would hold up shutdown for seconds. */

@@ -5,7 +5,7 @@ import type { Message } from "@bufbuild/protobuf";
 import { Gauge, type Registry } from "prom-client";
 import { PUSH_ORDER, emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { silentLogger, type Logger } from "../observability/log.ts";
-import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, contentHash, encodeResource, setVersion, resourceName, type EncodedResource } from "./resource.ts";
+import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA, EncodedResource, contentHash, encodeResource, setVersion, resourceName, type PreparedEncoding } from "./resource.ts";
 import { uniquenessViolations, validateMessage, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
 
 export type { ValidationFailure };
@@ -56,6 +56,8 @@ export interface SnapshotCacheOptions {
    * hands back the same objects for unchanged resources.
    */
   immutableMessages?: boolean;
+  /** A message's encoding and violations made elsewhere (the translation worker), used instead of making them here. */
+  prepared?: (message: Message) => PreparedEncoding | undefined;
 }
 
 function failureKey(f: ValidationFailure): string {
@@ -79,10 +81,12 @@ export class SnapshotCache {
   readonly #logger: Logger;
   readonly #failuresGauge: Gauge | undefined;
   readonly #immutable: boolean;
+  readonly #prepared: SnapshotCacheOptions["prepared"];
 
   constructor(opts: SnapshotCacheOptions = {}) {
     this.#validate = opts.validate;
     this.#immutable = opts.immutableMessages ?? false;
+    this.#prepared = opts.prepared;
     this.#logger = (opts.logger ?? silentLogger()).child({ component: "xds-cache" });
     if (opts.registry) {
       this.#failuresGauge = new Gauge({
@@ -186,7 +190,12 @@ export class SnapshotCache {
 
   #encode(type: ResourceType, msg: Message, previous: EncodedResource | undefined): EncodedResource {
     if (this.#immutable && previous?.message === msg) return previous;
-    return encodeResource(type, msg, previous);
+    const pre = this.#prepared?.(msg);
+    if (!pre) return encodeResource(type, msg, previous);
+    if (previous && previous.version === pre.version) return previous;
+    const enc = new EncodedResource(type, resourceName(type, msg), msg, pre.bytes, pre.version);
+    enc.violations = pre.violations;
+    return enc;
   }
 
   /** Stop serving `key`. Connected streams keep what they have and get nothing new. */

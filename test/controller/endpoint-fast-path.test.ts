@@ -14,6 +14,7 @@ import { InputStore, InputTracker, ResultDecoder, ResultEncoder } from "../../sr
 import { WorkerTranslator } from "../../src/controller/worker-translator.ts";
 import { translate } from "../../src/translator/translate.ts";
 import { RESOURCES_FIELD, RESOURCE_TYPES, SCHEMA } from "../../src/xds/resource.ts";
+import { uniquenessViolations, validateMessage } from "../../src/xds/validate/index.ts";
 
 const OPTS = { controllerName: DEFAULT_CONTROLLER_NAME };
 const G = "gateway.networking.k8s.io/v1";
@@ -179,6 +180,17 @@ describe("change-only transfer between threads", () => {
           store.apply(structuredClone(tracker.delta(rs)));
           const got = decoder.decode(structuredClone(encoder.encode(translate(store.resourceSet(), OPTS))));
           expect(canonical(got)).toBe(canonical(translate(rs, OPTS)));
+          // What the worker prepared for the xDS cache is what the cache would make itself.
+          for (const g of got.gateways) {
+            for (const t of RESOURCE_TYPES) {
+              for (const m of g.resources[RESOURCES_FIELD[t]] as Message[]) {
+                const pre = decoder.prepared.get(m);
+                if (!pre) continue;
+                expect(Buffer.from(pre.bytes).equals(Buffer.from(toBinary(SCHEMA[t], m)))).toBe(true);
+                expect(pre.violations).toEqual([...validateMessage(SCHEMA[t], m), ...uniquenessViolations(t, m)]);
+              }
+            }
+          }
         };
         step(buildResourceSet(world.values()));
         for (const e of edits) {
