@@ -2,16 +2,20 @@
 // validating the YAML, translate, printing) on the translate fixture written
 // as manifests. Median wall time of a few runs, and the child's CPU time
 // (user + system, from /proc: steadier than wall time on a shared machine).
-// Env: TRANSLATE_CLI_ROUTES (default "1000,10000"), TRANSLATE_CLI_RUNS
-// (default 3), SWITCHYARD_MAIN (the CLI to run).
+// Then the start-up of `version` and `--help` (median of 9 runs each).
+// Bounded: a size whose first run takes over TRANSLATE_CLI_BUDGET_S gets no
+// more runs, and larger sizes are skipped.
+// Env: TRANSLATE_CLI_ROUTES (default "1000,10000,30000"), TRANSLATE_CLI_RUNS
+// (default 3), TRANSLATE_CLI_BUDGET_S (default 120), SWITCHYARD_MAIN (the CLI to run).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeBenchManifests } from "./manifests.ts";
 import { median } from "./stats.ts";
 
-const sizes = (process.env.TRANSLATE_CLI_ROUTES ?? "1000,10000").split(",").map(Number);
+const sizes = (process.env.TRANSLATE_CLI_ROUTES ?? "1000,10000,30000").split(",").map(Number);
+const budgetMs = Number(process.env.TRANSLATE_CLI_BUDGET_S ?? 120) * 1000;
 const runs = Number(process.env.TRANSLATE_CLI_RUNS ?? 3);
 const mainTs = process.env.SWITCHYARD_MAIN ?? join(import.meta.dirname, "../src/cli/main.ts");
 
@@ -25,9 +29,14 @@ function childCpuMs(): number {
   }
 }
 
-console.log("switchyard translate -f DIR (one file of routes + base.yaml), whole process");
+console.log(`switchyard translate -f DIR (one file of routes + base.yaml), whole process; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 console.log("routes  input MB  runs  median ms  min ms  max ms  median CPU ms");
+let overBudget = false;
 for (const n of sizes) {
+  if (overBudget) {
+    console.log(`${String(n).padStart(6)}  skipped: the previous size took over ${budgetMs / 1000} s a run`);
+    continue;
+  }
   const dir = mkdtempSync(join(tmpdir(), "switchyard-translate-cli-"));
   writeBenchManifests(dir, n);
   const du = spawnSync("du", ["-sb", dir], { encoding: "utf8" }).stdout.split("\t")[0];
@@ -40,8 +49,27 @@ for (const n of sizes) {
     times.push(performance.now() - t0);
     cpu.push(childCpuMs() - c0);
     if (r.status !== 0) throw new Error(`translate exited ${r.status}: ${r.stderr}`);
+    if (times[i]! > budgetMs) {
+      overBudget = true;
+      break;
+    }
   }
   rmSync(dir, { recursive: true, force: true });
   const mb = (Number(du) / 1024 / 1024).toFixed(1);
-  console.log(`${String(n).padStart(6)}  ${mb.padStart(8)}  ${String(runs).padStart(4)}  ${median(times).toFixed(0).padStart(9)}  ${Math.min(...times).toFixed(0).padStart(6)}  ${Math.max(...times).toFixed(0).padStart(6)}  ${median(cpu).toFixed(0).padStart(13)}`);
+  console.log(`${String(n).padStart(6)}  ${mb.padStart(8)}  ${String(times.length).padStart(4)}  ${median(times).toFixed(0).padStart(9)}  ${Math.min(...times).toFixed(0).padStart(6)}  ${Math.max(...times).toFixed(0).padStart(6)}  ${median(cpu).toFixed(0).padStart(13)}`);
+}
+
+console.log("start-up: median of 9 runs (wall ms, CPU ms)");
+for (const args of [["version"], ["--help"]]) {
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    const c0 = childCpuMs();
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [mainTs, ...args], { stdio: "ignore" });
+    times.push(performance.now() - t0);
+    cpu.push(childCpuMs() - c0);
+    if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}`);
+  }
+  console.log(`  switchyard ${args.join(" ").padEnd(8)} ${median(times).toFixed(0).padStart(6)} ms wall  ${median(cpu).toFixed(0).padStart(5)} ms CPU`);
 }

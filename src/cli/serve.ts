@@ -99,6 +99,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   const tlsDir = values["xds-tls-dir"] ?? process.env.SWITCHYARD_XDS_TLS_DIR;
   const xdsTls = tlsDir ? await failsAs(`--xds-tls-dir ${tlsDir}`, () => mtlsServerOptions(xdsTlsFilesFromDir(tlsDir))) : {};
   const common = {
+    translateInWorker: true,
     translatorOptions: { controllerName, mesh: !values["disable-mesh"], meshServices, clusterDomain },
     xds: {
       host: envOr(values["xds-address"], "SWITCHYARD_XDS_ADDRESS", "127.0.0.1"),

@@ -1,5 +1,4 @@
 // `switchyard translate`: Gateway API manifests in, Envoy resources (and status) out, offline.
-import { stringify } from "yaml";
 import type { K8sObject } from "../api/meta.ts";
 import { buildResourceSet, objectKey } from "../api/resource-set.ts";
 import { mergeOwnedEntries } from "../api/status-merge.ts";
@@ -12,6 +11,7 @@ import { CommandError, oneOf, parse, UsageError } from "./args.ts";
 import { inputWarnings } from "./input-warnings.ts";
 import { readInputs, readStdin } from "./inputs.ts";
 import { sizeOf } from "./size.ts";
+import { toYaml } from "./yaml-out.ts";
 
 export const translateUsage = `Usage: switchyard translate -f FILE|DIR|- [-f ...] [options]
 
@@ -73,7 +73,7 @@ export async function runTranslate(argv: string[], out: (s: string) => void, war
   }
   const doc: Record<string, unknown> = { xds };
   if (values["with-status"]) doc.objects = withStatus(objects, result.statuses, controllerName);
-  out(output === "json" ? JSON.stringify(doc, null, 2) + "\n" : stringify(doc, { lineWidth: 0 }));
+  out(output === "json" ? JSON.stringify(doc, null, 2) + "\n" : toYaml(doc));
   return 0;
 }
 

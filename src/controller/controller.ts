@@ -15,7 +15,8 @@ export interface SnapshotPublisher {
   keys(): string[];
 }
 
-export type TranslateFn = (rs: ResourceSet, opts: TranslatorOptions) => TranslationResult;
+/** translate(), or its stand-in in a worker thread (worker-translator.ts), which answers later. */
+export type TranslateFn = (rs: ResourceSet, opts: TranslatorOptions) => TranslationResult | Promise<TranslationResult>;
 
 export interface ControllerOptions {
   source: Source;
@@ -44,6 +45,9 @@ export class Controller {
   private readonly metrics;
   private readonly idleWaiters: (() => void)[] = [];
   private stopped = false;
+  /** An asynchronous translation is running; changes meanwhile wait for it (`again`). */
+  private inFlight = false;
+  private again = false;
 
   constructor(opts: ControllerOptions) {
     this.opts = opts;
@@ -82,7 +86,7 @@ export class Controller {
 
   /** Resolves when no translation is pending; for tests and shutdown. */
   idle(): Promise<void> {
-    if (this.timer === undefined) return Promise.resolve();
+    if (this.timer === undefined && !this.inFlight) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -99,20 +103,51 @@ export class Controller {
   private run(): void {
     this.timer = undefined;
     this.firstPendingAt = undefined;
-    const { logger } = this.opts;
+    if (this.inFlight) {
+      // One translation at a time; the latest inputs are read when this one is done.
+      this.again = true;
+      return;
+    }
     const rs = this.opts.source.current();
     const end = this.metrics.duration.startTimer();
-    let result: TranslationResult;
+    let out: TranslationResult | Promise<TranslationResult>;
     try {
-      result = this.opts.translate(rs, this.opts.translatorOptions);
+      out = this.opts.translate(rs, this.opts.translatorOptions);
     } catch (err) {
-      // translate() must never throw on user input; if it does, that is our bug.
-      // Proxies keep their last config.
-      this.metrics.translations.inc({ result: "error" });
-      logger.error({ err, objects: rs.size }, "translation failed; keeping the last published config");
+      this.failed(err, rs);
       this.wakeIdle();
       return;
     }
+    if (!(out instanceof Promise)) {
+      this.succeeded(out, rs, end);
+      this.wakeIdle();
+      return;
+    }
+    this.inFlight = true;
+    void out
+      .then(
+        (result) => this.succeeded(result, rs, end),
+        (err: unknown) => this.failed(err, rs),
+      )
+      .finally(() => {
+        this.inFlight = false;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.run();
+        } else if (this.timer === undefined) this.wakeIdle();
+      });
+  }
+
+  private failed(err: unknown, rs: ResourceSet): void {
+    // translate() must never throw on user input; if it does, that is our bug.
+    // Proxies keep their last config.
+    this.metrics.translations.inc({ result: "error" });
+    this.opts.logger.error({ err, objects: rs.size }, "translation failed; keeping the last published config");
+  }
+
+  private succeeded(result: TranslationResult, rs: ResourceSet, end: () => void): void {
+    if (this.stopped) return;
+    const { logger } = this.opts;
     end();
     this.metrics.translations.inc({ result: "ok" });
     this.result = result;
@@ -124,7 +159,6 @@ export class Controller {
       logger.error({ err }, "post-translation hook failed");
     }
     logger.debug({ gateways: result.gateways.length, statuses: result.statuses.length }, "translated");
-    this.wakeIdle();
   }
 
   private publish(result: TranslationResult): void {

@@ -1,6 +1,7 @@
 // Wires a running control plane together: a source, the translation loop, the
 // xDS server and the admin server. `switchyard serve` and the tests use it.
 import type { ServerCredentials } from "@grpc/grpc-js";
+import { Counter } from "prom-client";
 import type { TranslatorOptions } from "../api/translation.ts";
 import { startAdminServer } from "../admin/server.ts";
 import type { Logger } from "../observability/log.ts";
@@ -13,6 +14,7 @@ import { NackLog } from "../xds/nack-log.ts";
 import { startXdsServer, type AuthorizeFn, type XdsServer } from "../xds/server.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
 import { withNacks } from "./nack-status.ts";
+import { WorkerTranslator } from "./worker-translator.ts";
 import { StatusStore } from "./status-store.ts";
 
 export interface ControlPlaneOptions {
@@ -32,6 +34,11 @@ export interface ControlPlaneOptions {
   validate?: ValidateFn;
   /** Called after each published translation (the provisioner uses it). */
   onTranslated?: ControllerOptions["onTranslated"];
+  /**
+   * Translate in a worker thread, so that large inputs never block the event
+   * loop (serve does); otherwise in this thread, synchronously (tests).
+   */
+  translateInWorker?: boolean;
 }
 
 export interface ControlPlane {
@@ -49,8 +56,22 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { logger } = opts;
   const registry = opts.registry ?? createRegistry({ defaultMetrics: true });
-  const cache = new SnapshotCache({ logger, registry, ...(opts.validate ? { validate: opts.validate } : {}) });
+
   const statuses = new StatusStore();
+  const runs = new Counter({
+    name: "switchyard_translation_runs_total",
+    help: "Translations in the worker thread, by mode: full (every route) or endpoints (only EndpointSlices changed)",
+    labelNames: ["mode"],
+    registers: [registry],
+  });
+  const worker = opts.translateInWorker ? new WorkerTranslator((mode) => runs.inc({ mode })) : undefined;
+  const cache = new SnapshotCache({
+    logger,
+    registry,
+    immutableMessages: true,
+    ...(worker ? { prepared: (m) => worker.prepared(m) } : {}),
+    ...(opts.validate ? { validate: opts.validate } : {}),
+  });
   const nacks = new NackLog(cache);
   // The admin UI's live updates and the operator's log lines follow the same changes.
   const reporter = new Reporter(logger);
@@ -71,7 +92,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       },
       ...(opts.statusSinks ?? []),
     ],
-    translate,
+    translate: worker ? (rs, o) => worker.translate(rs, o) : translate,
     translatorOptions: opts.translatorOptions,
     logger: logger.child({ component: "controller" }),
     registry,
@@ -130,11 +151,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     await opts.source.start();
   } catch (err) {
     // Nothing was served yet: release the ports so the process can exit with the error.
+    worker?.close();
     await xds.close();
     await admin.close();
     throw err;
   }
   controller.start();
+  // "serving" means the first snapshot is there (a worker translation answers later).
+  await controller.idle();
   logger.info({ xdsPort: xds.port, adminPort: admin.port }, "switchyard is serving");
   return {
     xdsPort: xds.port,
@@ -146,6 +170,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     xds,
     async close() {
       controller.stop();
+      worker?.close();
       await opts.source.stop();
       await xds.close();
       await admin.close();

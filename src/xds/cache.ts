@@ -5,7 +5,7 @@ import type { Message } from "@bufbuild/protobuf";
 import { Gauge, type Registry } from "prom-client";
 import { emptyResources, type ResourceType, type XdsResources } from "../api/xds.ts";
 import { silentLogger, type Logger } from "../observability/log.ts";
-import { contentHash, encodeResource, setVersion, type EncodedResource } from "./resource.ts";
+import { EncodedResource, contentHash, encodeResource, setVersion, type PreparedEncoding } from "./resource.ts";
 import { DESCRIPTORS, PUSH_ORDER, RESOURCE_TYPES, resourcesOf } from "./resource-types.ts";
 import { nameViolation, ownViolations, withholdDependants, type FailureInput, type ValidationFailure } from "./validate/index.ts";
 
@@ -50,6 +50,15 @@ export interface SnapshotCacheOptions {
   logger?: Logger;
   /** Where the validation-failure gauge is registered. */
   registry?: Registry;
+  /**
+   * The caller never changes a message after handing it to setSnapshot, so a
+   * message object already served is not serialized and hashed again. The
+   * controller's worker translation (src/controller/translation-delta.ts)
+   * hands back the same objects for unchanged resources.
+   */
+  immutableMessages?: boolean;
+  /** A message's encoding and violations made elsewhere (the translation worker), used instead of making them here. */
+  prepared?: (message: Message) => PreparedEncoding | undefined;
 }
 
 function failureKey(f: ValidationFailure): string {
@@ -71,9 +80,13 @@ export class SnapshotCache {
   readonly #validate: ValidateFn | undefined;
   readonly #logger: Logger;
   readonly #failuresGauge: Gauge | undefined;
+  readonly #immutable: boolean;
+  readonly #prepared: SnapshotCacheOptions["prepared"];
 
   constructor(opts: SnapshotCacheOptions = {}) {
     this.#validate = opts.validate;
+    this.#immutable = opts.immutableMessages ?? false;
+    this.#prepared = opts.prepared;
     this.#logger = (opts.logger ?? silentLogger()).child({ component: "xds-cache" });
     if (opts.registry) {
       this.#failuresGauge = new Gauge({
@@ -115,7 +128,7 @@ export class SnapshotCache {
           allFailures.push(nameFailure(type, name, `another ${type} is already named ${JSON.stringify(name)}`));
           continue;
         }
-        byName.set(name, encoded.get(msg) ?? encodeResource(type, msg, previous?.types[type].byName.get(name)));
+        byName.set(name, encoded.get(msg) ?? this.#encode(type, msg, previous?.types[type].byName.get(name)));
         keptList.push(msg);
       }
       // Sorted by name so that the set version does not depend on input order.
@@ -166,13 +179,23 @@ export class SnapshotCache {
           continue;
         }
         seen.add(name);
-        const enc = encodeResource(type, msg, previous?.types[type].byName.get(name));
+        const enc = this.#encode(type, msg, previous?.types[type].byName.get(name));
         encoded.set(msg, enc);
         enc.violations ??= ownViolations(type, msg);
         if (enc.violations.length > 0) own.push({ type, name, violations: enc.violations, resource: msg });
       }
     }
     return withholdDependants(resources, own);
+  }
+
+  #encode(type: ResourceType, msg: Message, previous: EncodedResource | undefined): EncodedResource {
+    if (this.#immutable && previous?.message === msg) return previous;
+    const pre = this.#prepared?.(msg);
+    if (!pre) return encodeResource(type, msg, previous);
+    if (previous && previous.version === pre.version) return previous;
+    const enc = new EncodedResource(type, DESCRIPTORS[type].name(msg), msg, pre.bytes, pre.version);
+    enc.violations = pre.violations;
+    return enc;
   }
 
   /** Stop serving `key`. Connected streams keep what they have and get nothing new. */

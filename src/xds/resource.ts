@@ -44,6 +44,16 @@ export class EncodedResource {
   }
 }
 
+/** A resource already serialized (and validated) elsewhere, e.g. in the translation worker. */
+export interface PreparedEncoding {
+  /** toBinary of the message. */
+  bytes: Uint8Array;
+  /** contentHash(bytes). */
+  version: string;
+  /** Its own validate.rules violations (validateMessage and uniquenessViolations). */
+  violations: Violation[];
+}
+
 /**
  * Encode a resource, reusing `previous` (same name, earlier snapshot) when the
  * content is unchanged so that unchanged resources keep sharing their bytes.

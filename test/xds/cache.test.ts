@@ -144,3 +144,20 @@ describe("SnapshotCache", () => {
     expect(failedPerRound).toEqual([0, 2, 2, 0, 2]);
   });
 });
+
+describe("immutableMessages", () => {
+  // The contract made visible: with the option a message object already served is not encoded
+  // again, so a change made to it in place goes unseen; without it every setSnapshot re-encodes.
+  for (const immutableMessages of [true, false]) {
+    it(`${immutableMessages ? "reuses" : "re-encodes"} a message object set again`, () => {
+      const cache = new SnapshotCache({ immutableMessages });
+      const r = emptyResources();
+      const cluster = edsCluster("a");
+      r.clusters.push(cluster);
+      const first = cache.setSnapshot("k", r).types.cluster.version;
+      cluster.lbPolicy = cluster.lbPolicy === Cluster_LbPolicy.RANDOM ? Cluster_LbPolicy.ROUND_ROBIN : Cluster_LbPolicy.RANDOM;
+      const second = cache.setSnapshot("k", { ...r, clusters: [cluster] }).types.cluster.version;
+      expect(second === first).toBe(immutableMessages);
+    });
+  }
+});

@@ -1,6 +1,7 @@
 // Reads one YAML file into validated objects, or into errors that name the
 // file, the line, the object and the field.
-import { LineCounter, parseAllDocuments, type Document } from "yaml";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { Composer, LineCounter, Parser, type Document } from "yaml";
 import { CLUSTER_SCOPED, isKind } from "../../api/resource-set.ts";
 import type { K8sObject } from "../../api/meta.ts";
 import type { SchemaValidator } from "./schemas.ts";
@@ -38,13 +39,42 @@ export interface LoadedFile {
 export const MAX_ERRORS_PER_OBJECT = 10;
 
 export function loadYaml(file: string, text: string, validator: SchemaValidator): LoadedFile {
-  const objects: LocatedObject[] = [];
-  const errors: FileError[] = [];
-  const warnings: FileError[] = [];
+  const out: LoadedFile = { objects: [], errors: [], warnings: [] };
+  for (const _ of loadSteps(file, text, validator, out));
+  return out;
+}
+
+/**
+ * loadYaml in slices of about `sliceMs` of work, yielding to the event loop
+ * between them: a file of thousands of documents then never keeps health
+ * checks and xDS streams waiting (the file source reads with this).
+ */
+export async function loadYamlSliced(file: string, text: string, validator: SchemaValidator, sliceMs = 10): Promise<LoadedFile> {
+  const out: LoadedFile = { objects: [], errors: [], warnings: [] };
+  let sliceStart = performance.now();
+  for (const _ of loadSteps(file, text, validator, out)) {
+    if (performance.now() - sliceStart < sliceMs) continue;
+    await nextTurn();
+    sliceStart = performance.now();
+  }
+  return out;
+}
+
+/** Parses `text` one document at a time into `out`, yielding after each document. */
+function* loadSteps(file: string, text: string, validator: SchemaValidator, out: LoadedFile): Generator<void> {
+  const { objects, errors, warnings } = out;
   // One pass over the text records every line start; each lookup is then a binary search.
   const lines = new LineCounter();
   const lineOf = (offset: number) => lines.linePos(offset).line;
-  for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+  // parseAllDocuments, a document at a time: the parser yields each document's tokens as it completes.
+  const composer = new Composer();
+  const parser = new Parser(lines.addNewLine);
+  const documents = function* () {
+    for (const token of parser.parse(text)) yield* composer.next(token);
+    yield* composer.end();
+  };
+  for (const doc of documents()) {
+    yield;
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
       errors.push({ file, line: lineOf(err.pos[0]), message: `YAML: ${err.message.split("\n")[0]}` });
@@ -64,7 +94,6 @@ export function loadYaml(file: string, text: string, validator: SchemaValidator)
     }
     accept(doc, obj, [], start);
   }
-  return { objects, errors, warnings };
 
   function accept(doc: Document, value: unknown, at: (string | number)[], start: number) {
     const lineAt = (path: (string | number)[]) => lineOf(offsetOf(doc, [...at, ...path]) ?? start);

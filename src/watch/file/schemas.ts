@@ -9,7 +9,9 @@
 // one of them: an object is accepted when it is valid for any shipped release,
 // newest first (whose defaults then apply). When none accepts it, the error is
 // the one from the release that got furthest into the object.
-import { readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -33,6 +35,9 @@ export interface SchemaValidatorOptions {
   /** Directories of CRD YAML, one per release, newest first (default: every shipped release). */
   crdDirs?: readonly string[];
 }
+
+/** CRD files only: not the kustomization or the ValidatingAdmissionPolicy beside them. */
+const isCrdFile = (f: string) => /^gateway\.networking\.(x-)?k8s\.io_.*\.yaml$/.test(f) && !f.includes("_vap_");
 
 interface CrdVersion {
   name: string;
@@ -61,31 +66,45 @@ export class SchemaValidator {
   private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
   private readonly core = new Map<string, Json>();
-  private readonly compiled = new Map<string, { schema: ValidateFunction; raw: Json | undefined }[]>();
+  /** Per key, each release's validator, compiled on first use: most objects never need the older releases'. */
+  private readonly compiled = new Map<string, { schema: () => ValidateFunction; raw: Json | undefined }[]>();
+  private readonly dirs: readonly string[];
+
+  /** CRD files already read: they are parsed on first use, since parsing all of them costs more than most inputs. */
+  private readonly loadedFiles = new Set<string>();
 
   constructor(opts: SchemaValidatorOptions = {}) {
-    for (const dir of opts.crdDirs ?? shippedCrdDirs()) {
-      // CRDs only: not the kustomization or the ValidatingAdmissionPolicy beside them.
-      for (const file of readdirSync(dir).filter((f) => /^gateway\.networking\.(x-)?k8s\.io_.*\.yaml$/.test(f) && !f.includes("_vap_")).sort()) {
-        for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
-          const crd = doc.toJS() as { kind?: string; spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } } | null;
-          if (crd?.kind !== "CustomResourceDefinition") continue; // a bundle's other objects
-          const group = crd.spec?.group;
-          const kind = crd.spec?.names?.kind;
-          for (const v of crd.spec?.versions ?? []) {
-            const schema = v.schema?.openAPIV3Schema;
-            const key = `${group}/${v.name}/${kind}`;
-            if (!schema || v.served === false) continue;
-            this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
-          }
-        }
-      }
-    }
+    this.dirs = opts.crdDirs ?? shippedCrdDirs();
     for (const [key, schema] of Object.entries(CORE_SCHEMAS)) this.core.set(key, schema as Json);
+  }
+
+  /** Reads the CRDs of `group`'s `kind` from every release (files are named `<group>_<plural>.yaml`). */
+  private loadKind(group: string, kind: string): void {
+    for (const dir of this.dirs) this.loadFile(join(dir, `${group}_${plural(kind)}.yaml`));
+  }
+
+  private loadAll(): void {
+    for (const dir of this.dirs) {
+      for (const file of readdirSync(dir).filter(isCrdFile).sort()) this.loadFile(join(dir, file));
+    }
+  }
+
+  private loadFile(path: string): void {
+    if (this.loadedFiles.has(path)) return;
+    this.loadedFiles.add(path);
+    if (!existsSync(path)) return;
+    for (const [key, schema] of crdSchemas(readFileSync(path, "utf8"))) this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
+  }
+
+  /** Loads the CRDs that could describe `apiVersion` `kind`. */
+  private loadFor(apiVersion: string, kind: string): void {
+    const slash = apiVersion.indexOf("/");
+    if (slash > 0) this.loadKind(apiVersion.slice(0, slash), kind);
   }
 
   /** The apiVersion/kind pairs this validator knows. */
   knownTypes(): string[] {
+    this.loadAll();
     return [...this.raw.keys(), ...this.core.keys()].sort();
   }
 
@@ -95,6 +114,7 @@ export class SchemaValidator {
    * Such objects are skipped with a warning; they often share a directory.
    */
   isUnrelated(apiVersion: string, kind: string): boolean {
+    this.loadFor(apiVersion, kind);
     if (this.raw.has(`${apiVersion}/${kind}`) || this.core.has(`${apiVersion}/${kind}`)) return false;
     const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
     return !OUR_GROUPS.has(group) && !isKind(kind);
@@ -112,12 +132,14 @@ export class SchemaValidator {
       return [{ field, path: [], message: "is required" }];
     }
     const key = `${apiVersion}/${kind}`;
+    this.loadFor(apiVersion, kind);
     const candidates = this.compile(key);
     if (!candidates) return [{ field: "apiVersion", path: ["apiVersion"], message: `${key} is not a kind switchyard reads (known: see \`switchyard version --types\`)` }];
     // Valid for any shipped release is valid; otherwise report the release that came closest
     // (fewest errors, the newest on a tie), every error of it.
     let best: SchemaError[] | undefined;
-    for (const { schema: validate, raw } of candidates) {
+    for (const { schema, raw } of candidates) {
+      const validate = schema();
       // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
       const copy = candidates.length > 1 ? structuredClone(obj) : obj;
       const valid = validate(copy);
@@ -146,28 +168,82 @@ export class SchemaValidator {
     return best ?? [];
   }
 
-  private compile(key: string): { schema: ValidateFunction; raw: Json | undefined }[] | undefined {
+  private compile(key: string): { schema: () => ValidateFunction; raw: Json | undefined }[] | undefined {
     let fns = this.compiled.get(key);
     if (fns) return fns;
     const crds = this.raw.get(key);
     const core = this.core.get(key);
     if (!crds && !core) return undefined;
-    const schemas = crds ? crds.map((crd) => strictify(structuredClone(crd))) : [structuredClone(core!)];
-    fns = schemas.map((schema, i) => {
-      const props = (schema.properties ?? {}) as Json;
-      props.apiVersion = { type: "string" };
-      props.kind = { type: "string" };
-      props.metadata = OBJECT_META_SCHEMA;
-      props.status = { type: "object" };
-      schema.properties = props;
-      schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
-      return { schema: this.ajv.compile(schema), raw: crds?.[i] };
+    const sources = crds ? crds.map((crd) => () => strictify(structuredClone(crd))) : [() => structuredClone(core!)];
+    fns = sources.map((source, i) => {
+      let fn: ValidateFunction | undefined;
+      const schema = () => {
+        if (fn) return fn;
+        const schema = source();
+        const props = (schema.properties ?? {}) as Json;
+        props.apiVersion = { type: "string" };
+        props.kind = { type: "string" };
+        props.metadata = OBJECT_META_SCHEMA;
+        props.status = { type: "object" };
+        schema.properties = props;
+        schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
+        return (fn = this.ajv.compile(schema));
+      };
+      return { schema, raw: crds?.[i] };
     });
     this.compiled.set(key, fns);
     return fns;
   }
 }
 
+/**
+ * The served versions' schemas of a CRD file, by `group/version/kind`.
+ * Parsing a CRD's YAML takes far longer than reading JSON, and every start of
+ * `translate` or `serve` needs the same few files: the result is kept in the
+ * user's cache directory (not the shared temp directory, where another user
+ * could plant one) under the hash of the file's text (so it is never stale),
+ * and a cache that cannot be read or written is only slower.
+ */
+function crdSchemas(text: string): [string, Json][] {
+  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "switchyard", "crd-schemas");
+  const cached = join(dir, `${createHash("sha256").update(text).digest("base64url").slice(0, 24)}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, "utf8")) as [string, Json][];
+  } catch {
+    // Not cached yet (or unreadable): parse below.
+  }
+  const out: [string, Json][] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS() as { kind?: string; spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } } | null;
+    if (crd?.kind !== "CustomResourceDefinition") continue; // a bundle's other objects
+    const group = crd.spec?.group;
+    const kind = crd.spec?.names?.kind;
+    for (const v of crd.spec?.versions ?? []) {
+      const schema = v.schema?.openAPIV3Schema;
+      if (schema && v.served !== false) out.push([`${group}/${v.name}/${kind}`, schema]);
+    }
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Written whole, then renamed: a concurrent start never reads half a file.
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(out));
+    renameSync(tmp, cached);
+  } catch {
+    // A read-only or full temp directory: parse again next time.
+  }
+  return out;
+}
+
+/** The resource name of a kind, as CRD files are named: Gateway -> gateways, GatewayClass -> gatewayclasses, BackendTLSPolicy -> backendtlspolicies. */
+function plural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (k.endsWith("s")) return `${k}es`;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
+}
+
+/** How far into the object a field path reaches (`spec.listeners[0].tls` is 4 deep). */
 function replaceContents(target: Json, source: Json): void {
   for (const k of Object.keys(target)) delete target[k];
   Object.assign(target, source);

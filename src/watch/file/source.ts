@@ -3,13 +3,14 @@
 // objects, so one bad edit never takes config away from the proxies. Only
 // the files that changed are read and parsed again; the others keep their
 // parsed objects.
+import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { relative, resolve, sep } from "node:path";
 import { buildResourceSet, EMPTY_RESOURCE_SET, objectKey, type ResourceSet } from "../../api/resource-set.ts";
 import type { K8sObject } from "../../api/meta.ts";
 import type { Logger } from "../../observability/log.ts";
 import type { Source } from "../source.ts";
-import { formatFileError, loadYaml, type FileError, type LocatedObject } from "./load.ts";
+import { formatFileError, loadYamlSliced, type FileError, type LocatedObject } from "./load.ts";
 import { checkConfigDir, listManifests } from "./paths.ts";
 import { DEFAULT_MAX_FILE_BYTES, readManifest, type Fingerprint } from "./read.ts";
 import { SchemaValidator } from "./schemas.ts";
@@ -29,6 +30,8 @@ export interface FileSourceOptions {
 interface FileState {
   /** The version on disk last read; a full reload skips files whose fingerprint is unchanged. */
   fingerprint?: Fingerprint;
+  /** Hash of the text last parsed: a watcher event for a file whose text is the same (a read updating its atime, a touch) parses nothing. */
+  textHash?: string;
   /** Objects of the last version of the file that loaded without errors. */
   good?: LocatedObject[];
   errors: FileError[];
@@ -141,14 +144,17 @@ export class FileSource implements Source {
       // The whole directory went (an unmount, a rename): keep serving what we have.
       return this.lostDir(err);
     }
+    const recovered = this.dirError !== undefined;
     this.dirError = undefined;
     for (const dir of dirs) {
       const prefix = dir + sep;
       for (const path of this.files.keys()) if (path.startsWith(prefix)) paths.add(path);
       for (const path of await listManifests(this.root, dir).catch(() => [])) paths.add(path);
     }
-    for (const path of [...paths].sort()) await this.readOne(path, false);
-    this.publish();
+    let changed = recovered;
+    for (const path of [...paths].sort()) if (await this.readOne(path, false)) changed = true;
+    // Nothing new (an event for a file whose text is unchanged): no new ResourceSet, no translation.
+    if (changed) this.publish();
   }
 
   private lostDir(err: unknown): void {
@@ -160,8 +166,8 @@ export class FileSource implements Source {
     if (first) for (const l of [...this.listeners]) l();
   }
 
-  /** Reads one file into its state; `skipUnchanged` trusts the fingerprint (full scans). */
-  private async readOne(path: string, skipUnchanged: boolean): Promise<void> {
+  /** Reads one file into its state; `skipUnchanged` trusts the fingerprint (full scans). Returns whether its state changed. */
+  private async readOne(path: string, skipUnchanged: boolean): Promise<boolean> {
     const { logger } = this.opts;
     const file = displayName(path);
     const state = this.files.get(path) ?? { errors: [], warnings: [] };
@@ -171,23 +177,26 @@ export class FileSource implements Source {
     } catch (err) {
       // Unreadable (permissions, I/O): an error of this file only; its last good objects stay.
       state.fingerprint = undefined;
+      state.textHash = undefined;
       state.errors = [{ file, message: `cannot be read: ${(err as Error).message}` }];
       this.files.set(path, state);
       logger.error({ err, file }, formatFileError(state.errors[0]!));
-      return;
+      return true;
     }
-    if (read.kind === "gone") {
-      this.files.delete(path);
-      return;
-    }
-    if (read.kind === "unchanged") return;
+    if (read.kind === "gone") return this.files.delete(path);
+    if (read.kind === "unchanged") return false;
     const hadErrors = state.errors.length > 0;
     state.fingerprint = read.fingerprint;
     if (read.kind === "too-large") {
+      state.textHash = undefined;
       state.errors = [read.error];
       state.warnings = [];
     } else {
-      const loaded = loadYaml(file, read.text, this.validator);
+      const textHash = createHash("sha256").update(read.text).digest("base64url");
+      if (this.files.has(path) && textHash === state.textHash) return false;
+      state.textHash = textHash;
+      // In slices: a large file must not stall health checks and xDS while it is parsed.
+      const loaded = await loadYamlSliced(file, read.text, this.validator);
       state.errors = loaded.errors;
       state.warnings = loaded.warnings;
       if (loaded.errors.length === 0) state.good = loaded.objects;
@@ -197,6 +206,7 @@ export class FileSource implements Source {
     for (const e of state.errors) logger.error({ file: e.file, line: e.line, object: e.object, field: e.field }, formatFileError(e));
     for (const w of state.warnings) logger.warn({ file: w.file, line: w.line, object: w.object }, formatFileError(w));
     if (hadErrors && state.errors.length === 0) logger.info({ file }, "file is valid again");
+    return true;
   }
 
   /** Merges every file's objects into a new ResourceSet and tells the listeners. */

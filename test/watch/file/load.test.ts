@@ -1,7 +1,7 @@
 // loadYaml: where errors point (the field's own line), how many are listed,
 // and which objects are skipped rather than rejected.
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatFileError, loadYaml, MAX_ERRORS_PER_OBJECT } from "../../../src/watch/file/load.ts";
+import { formatFileError, loadYaml, loadYamlSliced, MAX_ERRORS_PER_OBJECT } from "../../../src/watch/file/load.ts";
 import { SchemaValidator } from "../../../src/watch/file/schemas.ts";
 
 let validator: SchemaValidator;
@@ -78,5 +78,31 @@ describe("loadYaml", () => {
     ]);
     expect(errors).toMatchObject([{ line: 10, object: "HTTPRoute future", field: "apiVersion" }]);
     expect(objects.map((o) => o.object.metadata.name)).toEqual(["ok"]);
+  });
+});
+
+describe("loadYamlSliced", () => {
+  const many = Array.from({ length: 300 }, (_, i) => route(`r${i}`, ["    - backendRefs: [{ name: svc, port: 80 }]"])).join("\n---\n") + "\n---\n" + route("bad", ["    - matches: [{ path: { type: Nope } }]"]);
+
+  it("gives what loadYaml gives, errors and lines included", async () => {
+    const sliced = await loadYamlSliced("many.yaml", many, validator, 0);
+    const whole = loadYaml("many.yaml", many, validator);
+    expect(sliced).toEqual(whole);
+    expect(whole.objects).toHaveLength(300);
+    expect(whole.errors.length).toBeGreaterThan(0);
+  });
+
+  it("lets the event loop run while it reads", async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push("event loop turn"));
+    await loadYamlSliced("many.yaml", many, validator, 0).then(() => order.push("loaded"));
+    expect(order).toEqual(["event loop turn", "loaded"]);
+    // loadYaml, the control, holds the loop until it is done.
+    order.length = 0;
+    setImmediate(() => order.push("event loop turn"));
+    loadYaml("many.yaml", many, validator);
+    order.push("loaded");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(["loaded", "event loop turn"]);
   });
 });

@@ -1,0 +1,183 @@
+// The path users hit, end to end: `switchyard serve --source file` as its own
+// process over a directory of N generated HTTPRoutes, with Envoy-like ADS
+// clients in this process (so the server's CPU is its own). Measures, as
+// medians over a few edits:
+//  - start-up: spawn -> the first stream has its RouteConfiguration;
+//  - one-route edit (an in-place write) -> ACKed by 1 stream, then by all of
+//    PIPELINE_STREAMS streams;
+//  - one-endpoint EndpointSlice edit -> the new ClusterLoadAssignment ACKed;
+//  - during each: the server's event-loop lag (the max of prom-client's
+//    monitorEventLoopDelay histogram, which /metrics resets on every scrape),
+//    the slowest /healthz answer, and the server's CPU time per change.
+// Bounded: every wait gives up after PIPELINE_TIMEOUT_S and the run goes on.
+// Env: PIPELINE_ROUTES (default 10000), PIPELINE_FILES (default 100),
+// PIPELINE_STREAMS (default 1000), PIPELINE_EDITS (default 5),
+// PIPELINE_TIMEOUT_S (default 180), SWITCHYARD_MAIN (the CLI to run).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { TYPE_URL } from "../src/api/xds.ts";
+import { AdsClients } from "./ads-clients.ts";
+import { writeBenchManifests } from "./manifests.ts";
+import { median } from "./stats.ts";
+
+const routes = Number(process.env.PIPELINE_ROUTES ?? 10_000);
+const files = Number(process.env.PIPELINE_FILES ?? 100);
+const streams = Number(process.env.PIPELINE_STREAMS ?? 1000);
+const edits = Number(process.env.PIPELINE_EDITS ?? 5);
+const timeoutMs = Number(process.env.PIPELINE_TIMEOUT_S ?? 180) * 1000;
+const mainTs = process.env.SWITCHYARD_MAIN ?? join(import.meta.dirname, "../src/cli/main.ts");
+const SERVICES = 50; // bench/translate-fixture.ts
+
+class Timeout extends Error {}
+
+function within<T>(p: Promise<T>, what: string, factor = 1): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const ms = timeoutMs * factor;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Timeout(`${what}: no answer in ${ms / 1000} s`)), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** CPU ms (user + system) of a process so far, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 100 Hz ticks
+}
+
+/** Polls /healthz back to back while a change is in flight: the slowest answer shows how long the loop was blocked. */
+class HealthProbe {
+  private running = false;
+  private worst = 0;
+  private loop?: Promise<void>;
+  private readonly url: string;
+  constructor(url: string) {
+    this.url = url;
+  }
+  start(): void {
+    this.running = true;
+    this.worst = 0;
+    this.loop = (async () => {
+      while (this.running) {
+        const t = performance.now();
+        await fetch(this.url).then((r) => r.arrayBuffer());
+        this.worst = Math.max(this.worst, performance.now() - t);
+      }
+    })();
+  }
+  async stop(): Promise<number> {
+    this.running = false;
+    await this.loop;
+    return this.worst;
+  }
+}
+
+async function lagMaxMs(admin: string): Promise<number> {
+  const text = await (await fetch(`${admin}/metrics`)).text();
+  const m = /^switchyard_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
+  return m ? Number(m[1]) * 1000 : NaN;
+}
+
+interface Sample {
+  ms: number;
+  lagMs: number;
+  healthMs: number;
+  cpuMs: number;
+}
+
+/** One change: resets the lag histogram, makes the change, waits for every stream to ACK the type. */
+async function measure(child: ChildProcess, admin: string, clients: AdsClients, typeUrl: string, change: () => void): Promise<Sample> {
+  await lagMaxMs(admin); // the scrape resets the histogram
+  const probe = new HealthProbe(`${admin}/healthz`);
+  const wait = clients.waitAll(typeUrl);
+  const c0 = cpuMs(child.pid!);
+  probe.start();
+  wait.t0(performance.now());
+  change();
+  const ms = await within(wait.done, `${clients.size} streams ACKing ${typeUrl.split(".").pop()}`);
+  const cpu = cpuMs(child.pid!) - c0;
+  const healthMs = await probe.stop();
+  return { ms, lagMs: await lagMaxMs(admin), healthMs, cpuMs: cpu };
+}
+
+function row(label: string, samples: Sample[]): string {
+  if (samples.length === 0) return `${label.padEnd(44)} (no samples)`;
+  const m = (f: (s: Sample) => number) => median(samples.map(f)).toFixed(0).padStart(8);
+  const max = Math.max(...samples.map((s) => s.ms)).toFixed(0).padStart(7);
+  return `${label.padEnd(44)} ${String(samples.length).padStart(3)} ${m((s) => s.ms)} ${max} ${m((s) => s.lagMs)} ${m((s) => s.healthMs)} ${m((s) => s.cpuMs)}`;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "switchyard-pipeline-"));
+  const [routeFile] = writeBenchManifests(dir, routes, files);
+  const baseFile = join(dir, "base.yaml");
+  const routeText = readFileSync(routeFile!, "utf8");
+  const baseText = readFileSync(baseFile, "utf8");
+  if (!routeText.includes("value: /app-0\n") || !baseText.includes("- 10.0.0.1\n")) throw new Error("fixture changed: edit anchors not found");
+
+  console.log(`serve --source file: ${routes} HTTPRoutes in ${files} file(s), ${streams} ADS streams (SotW, one connection each); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [mainTs, "serve", "--dir", dir, "--xds-port", "0", "--admin-port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const ports = new Promise<{ xdsPort: number; adminPort: number }>((resolve, reject) => {
+    // Every line is read, so the child never blocks on a full pipe.
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      try {
+        const rec = JSON.parse(line) as { msg?: string; xdsPort?: number; adminPort?: number };
+        if (rec.msg === "switchyard is serving") resolve({ xdsPort: rec.xdsPort!, adminPort: rec.adminPort! });
+      } catch {
+        // not JSON: ignore
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  let clients: AdsClients | undefined;
+  try {
+    const { xdsPort, adminPort } = await within(ports, "serve start-up", 4);
+    const admin = `http://127.0.0.1:${adminPort}`;
+    clients = new AdsClients(`127.0.0.1:${xdsPort}`, {
+      gateway: "default/eg",
+      routeConfigs: ["default/eg/http"],
+      clusters: Array.from({ length: SERVICES }, (_, s) => `service/default/svc-${s}/8080`),
+    });
+    await within(clients.grow(1), "first stream");
+    const startup = performance.now() - t0;
+    console.log(`start-up: spawn -> first stream has its RouteConfiguration: ${startup.toFixed(0)} ms`);
+
+    let edit = 0;
+    const routeEdit = () => writeFileSync(routeFile!, routeText.replace("value: /app-0\n", `value: /app-0-edit-${++edit}\n`));
+    const sliceEdit = () => writeFileSync(baseFile, baseText.replace("- 10.0.0.1\n", `- 10.0.9.${(++edit % 250) + 1}\n`));
+    const results: [string, Sample[]][] = [];
+    console.log(`${"measure".padEnd(44)}   n   median     max  lag ms  healthz  CPU ms   (medians; ms)`);
+    const run = async (label: string, typeUrl: string, change: () => void) => {
+      const samples: Sample[] = [];
+      results.push([label, samples]);
+      try {
+        for (let i = 0; i < edits; i++) samples.push(await measure(child, admin, clients!, typeUrl, change));
+      } finally {
+        console.log(row(label, samples));
+      }
+    };
+    await run("one-route edit -> ACKed by 1 stream", TYPE_URL.route, routeEdit);
+    await run("EndpointSlice edit -> ACKed by 1 stream", TYPE_URL.endpoint, sliceEdit);
+    const tGrow = performance.now();
+    // Generous: every stream receives the whole snapshot (at 10,000 routes, 0.5 MB each).
+    await within(clients.grow(streams), `${streams} streams' initial sync`, 3);
+    console.log(`initial sync of ${streams} streams: ${(performance.now() - tGrow).toFixed(0)} ms`);
+    await run(`one-route edit -> ACKed by ${streams} streams`, TYPE_URL.route, routeEdit);
+    await run(`EndpointSlice edit -> ACKed by ${streams} streams`, TYPE_URL.endpoint, sliceEdit);
+
+  } catch (err) {
+    // A timeout, or a stream the loaded machine dropped: report what was measured.
+    console.log(`gave up: ${(err as Error).message}`);
+    if (!(err instanceof Timeout)) process.exitCode = 1;
+  } finally {
+    clients?.close();
+    child.kill("SIGTERM");
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on("exit", resolve)));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+}
+
+await main();

@@ -1,0 +1,42 @@
+// The translation worker thread: keeps the inputs (from InputDelta messages),
+// translates them and answers with what changed in the result, so that
+// translating thousands of routes never blocks the main thread's event loop
+// (health checks, the admin API, xDS streams). worker-translator.ts runs it.
+import { parentPort } from "node:worker_threads";
+import type { ResourceSet } from "../api/resource-set.ts";
+import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
+import { translate } from "../translator/translate.ts";
+import { endpointsOnly } from "./endpoint-fast-path.ts";
+import { InputStore, ResultEncoder, type InputDelta, type ResultDelta } from "./translation-delta.ts";
+
+export interface TranslateRequest {
+  id: number;
+  inputs: InputDelta;
+  options: TranslatorOptions;
+}
+
+/** "full": translate() ran; "endpoints": only EndpointSlices changed and only their assignments were rebuilt. */
+export type TranslationMode = "full" | "endpoints";
+
+export type TranslateReply = { id: number; result: ResultDelta; mode: TranslationMode } | { id: number; error: string };
+
+const inputs = new InputStore();
+const encoder = new ResultEncoder();
+let last: { rs: ResourceSet; result: TranslationResult; options: string } | undefined;
+
+parentPort?.on("message", (req: TranslateRequest) => {
+  let reply: TranslateReply;
+  try {
+    inputs.apply(req.inputs);
+    const rs = inputs.resourceSet();
+    const options = JSON.stringify(req.options);
+    const fast = last && last.options === options ? endpointsOnly(last.rs, last.result, rs, req.inputs) : undefined;
+    const result = fast ?? translate(rs, req.options);
+    last = { rs, result, options };
+    reply = { id: req.id, result: encoder.encode(result), mode: fast ? "endpoints" : "full" };
+  } catch (err) {
+    last = undefined;
+    reply = { id: req.id, error: (err as Error).stack ?? String(err) };
+  }
+  parentPort?.postMessage(reply);
+});
