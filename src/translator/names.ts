@@ -56,9 +56,9 @@ export function secretName(namespace: string, name: string): string {
   return `secret/${namespace}/${name}`;
 }
 
-/** SDS secret for a CA bundle held in a ConfigMap or Secret. */
-export function caSecretName(kind: string, namespace: string, name: string): string {
-  return `ca/${kind.toLowerCase()}/${namespace}/${name}`;
+/** SDS secret for a CA bundle held in a ConfigMap or Secret, or (no namespace) a ClusterTrustBundle. */
+export function caSecretName(kind: string, namespace: string | undefined, name: string): string {
+  return namespace === undefined ? `ca/${kind.toLowerCase()}/${name}` : `ca/${kind.toLowerCase()}/${namespace}/${name}`;
 }
 
 /** Stat prefix of a listener's connection manager (no `/`: stats use `.` and `_`). */
