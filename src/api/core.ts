@@ -63,5 +63,11 @@ export interface Namespace extends K8sObject {
   kind: "Namespace";
 }
 
+/** certificates.k8s.io ClusterTrustBundle (cluster-scoped): a PEM bundle of CA certificates. */
+export interface ClusterTrustBundle extends K8sObject {
+  kind: "ClusterTrustBundle";
+  spec?: { signerName?: string; trustBundle?: string };
+}
+
 /** The label EndpointSlices carry to name their Service. */
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";

@@ -243,12 +243,17 @@ export interface HTTPBackendRef extends BackendObjectReference {
 }
 
 /** GEP-1619 session persistence, on route rules and on BackendLBPolicy. */
+/** GEP-1619: the v1.1-v1.6 shape (sessionName, cookieConfig) and the v1.7 one (cookie, header). */
 export interface SessionPersistence {
   sessionName?: string;
   absoluteTimeout?: string;
   idleTimeout?: string;
   type?: "Cookie" | "Header" | (string & {});
   cookieConfig?: { lifetimeType?: "Session" | "Permanent" | (string & {}) };
+  /** v1.7: cookie settings; the CRD defaults `path` to `/`. */
+  cookie?: { name?: string; path?: string; lifetimeType?: "Session" | "Permanent" | (string & {}) };
+  /** v1.7: header settings (required for type Header in that shape). */
+  header?: { name?: string };
 }
 
 export interface HTTPRouteRule {

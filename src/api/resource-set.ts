@@ -1,6 +1,6 @@
 // ResourceSet: an immutable view of every input, indexed by kind and
 // namespace/name. Both sources (file, kubernetes) build one; the translator reads it.
-import type { ConfigMap, EndpointSlice, Namespace, Secret, Service } from "./core.ts";
+import type { ClusterTrustBundle, ConfigMap, EndpointSlice, Namespace, Secret, Service } from "./core.ts";
 import type {
   BackendLBPolicy,
   BackendTLSPolicy,
@@ -33,6 +33,7 @@ export interface KindMap {
   Secret: Secret;
   ConfigMap: ConfigMap;
   Namespace: Namespace;
+  ClusterTrustBundle: ClusterTrustBundle;
 }
 
 export type Kind = keyof KindMap;
@@ -54,10 +55,11 @@ export const KINDS: readonly Kind[] = [
   "Secret",
   "ConfigMap",
   "Namespace",
+  "ClusterTrustBundle",
 ];
 
 /** Kinds that have no namespace. */
-export const CLUSTER_SCOPED: ReadonlySet<Kind> = new Set<Kind>(["GatewayClass", "Namespace"]);
+export const CLUSTER_SCOPED: ReadonlySet<Kind> = new Set<Kind>(["GatewayClass", "Namespace", "ClusterTrustBundle"]);
 
 export function isKind(kind: string): kind is Kind {
   return (KINDS as readonly string[]).includes(kind);

@@ -212,6 +212,8 @@ export interface IrCluster {
   localities: IrLocality[];
   /** BackendLBPolicy / session hashing (filled by its resolver). */
   lb?: { policy: "RoundRobin" | "RingHash" };
+  /** TLS passthrough: the client's TLS goes through; BackendTLSPolicy never applies. */
+  passthrough?: boolean;
   /** BackendTLSPolicy (filled by its resolver). */
   tls?: { sni: string; caSecret?: string; useSystemCa?: boolean; subjectAltNames: { type: "Hostname" | "URI"; value: string }[] };
 }

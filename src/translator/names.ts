@@ -21,9 +21,22 @@ export function virtualHostName(listener: string, domain: string): string {
   return `${listener}/${domain}`;
 }
 
-/** Cluster (and its ClusterLoadAssignment) for one port of a Service. */
-export function serviceClusterName(namespace: string, name: string, port: number): string {
-  return `service/${namespace}/${name}/${port}`;
+/**
+ * What a variant cluster of a Service port differs in from the port's own
+ * settings (resolve/backends.ts): `http2` — HTTP/2 for a GRPCRoute on a port
+ * whose appProtocol says HTTP/1.1; `tls-passthrough` — TLS passthrough to a
+ * port that a BackendTLSPolicy makes the other routes reach over TLS.
+ */
+export const CLUSTER_VARIANT = { http2: "http2", tlsPassthrough: "tls-passthrough" } as const;
+export type ClusterVariant = (typeof CLUSTER_VARIANT)[keyof typeof CLUSTER_VARIANT];
+
+/**
+ * Cluster (and its ClusterLoadAssignment) for one port of a Service:
+ * `service/<ns>/<name>/<port>` with the port's own settings, and
+ * `service/<ns>/<name>/<port>/<variant>` for a variant.
+ */
+export function serviceClusterName(namespace: string, name: string, port: number, variant?: ClusterVariant): string {
+  return variant === undefined ? `service/${namespace}/${name}/${port}` : `service/${namespace}/${name}/${port}/${variant}`;
 }
 
 /**
@@ -43,9 +56,9 @@ export function secretName(namespace: string, name: string): string {
   return `secret/${namespace}/${name}`;
 }
 
-/** SDS secret for a CA bundle held in a ConfigMap or Secret. */
-export function caSecretName(kind: string, namespace: string, name: string): string {
-  return `ca/${kind.toLowerCase()}/${namespace}/${name}`;
+/** SDS secret for a CA bundle held in a ConfigMap or Secret, or (no namespace) a ClusterTrustBundle. */
+export function caSecretName(kind: string, namespace: string | undefined, name: string): string {
+  return namespace === undefined ? `ca/${kind.toLowerCase()}/${name}` : `ca/${kind.toLowerCase()}/${namespace}/${name}`;
 }
 
 /** Stat prefix of a listener's connection manager (no `/`: stats use `.` and `_`). */

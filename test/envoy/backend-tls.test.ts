@@ -1,6 +1,7 @@
 // BackendTLSPolicy (v1 and v1alpha3) carried by a real Envoy: Envoy originates TLS to TLS echo
 // backends, sends the policy's hostname as SNI, verifies the backend against the CA of a ConfigMap
-// and against the hostname or subjectAltNames, and fails closed (5xx) when any of that does not hold.
+// (or a ClusterTrustBundle) and against the hostname or subjectAltNames, and fails closed (5xx) when any
+// of that does not hold.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DataPlane } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
@@ -37,7 +38,32 @@ const CASES: Case[] = [
   { name: "missingca", certSans: ["missingca.example.test"], apiVersion: "v1", hostname: "missingca.example.test", caSource: 'caCertificateRefs: [{ group: "", kind: ConfigMap, name: no-such-ca }]' },
   { name: "systemca", certSans: ["systemca.example.test"], apiVersion: "v1", hostname: "systemca.example.test", caSource: "wellKnownCACertificates: System" },
   { name: "badca", certSans: ["badca.example.test"], foreignCa: true, apiVersion: "v1", hostname: "badca.example.test" },
+  {
+    name: "ctb",
+    certSans: ["ctb.example.test"],
+    apiVersion: "v1",
+    hostname: "ctb.example.test",
+    caSource: "caCertificateRefs: [{ group: certificates.k8s.io, kind: ClusterTrustBundle, name: backend-ca-bundle }]",
+  },
+  {
+    name: "ctbwrong",
+    certSans: ["ctbwrong.example.test"],
+    apiVersion: "v1",
+    hostname: "ctbwrong.example.test",
+    caSource: "caCertificateRefs: [{ group: certificates.k8s.io, kind: ClusterTrustBundle, name: unrelated-bundle }]",
+  },
 ];
+
+/** A certificates.k8s.io ClusterTrustBundle (cluster-scoped) holding `pem`. */
+function clusterTrustBundle(name: string, pem: string): string {
+  return `---
+apiVersion: certificates.k8s.io/v1beta1
+kind: ClusterTrustBundle
+metadata: { name: ${name} }
+spec:
+  trustBundle: ${JSON.stringify(pem)}
+`;
+}
 
 function policy(c: Case): string {
   return `---
@@ -91,7 +117,11 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
     dp = await DataPlane.start(envoy, {
       files: {
         "gw.yaml": GATEWAY_CLASS + GATEWAY,
-        "ca.yaml": caConfigMap("backend-ca", ca.cert) + tlsSecret("gateway-client", gatewayClient),
+        "ca.yaml":
+          caConfigMap("backend-ca", ca.cert) +
+          tlsSecret("gateway-client", gatewayClient) +
+          clusterTrustBundle("backend-ca-bundle", ca.cert) +
+          clusterTrustBundle("unrelated-bundle", other.cert),
         "backends.yaml": backends.map((b) => b.yaml).join(""),
         "policies.yaml": CASES.map(policy).join(""),
         "routes.yaml": ROUTE,
@@ -144,9 +174,15 @@ describeEnvoy("BackendTLSPolicy through a real Envoy", (envoy) => {
     expect(r.echo?.tls).toEqual({ servername: "mtls.example.test", clientCn: "gateway-client" });
   });
 
+  it("verifies against a ClusterTrustBundle's trustBundle (caCertificateRefs to certificates.k8s.io)", async () => {
+    const r = await get("/ctb");
+    expect(r.status).toBe(200);
+    expect(r.echo?.tls?.servername).toBe("ctb.example.test");
+  });
+
   // systemca: the system bundle does not hold the test CA, so that backend must be refused too.
   it("fails closed (5xx, nothing reaches the backend) on a hostname or SAN mismatch, another CA, a missing CA", async () => {
-    for (const name of ["badname", "badsan", "badca", "missingca", "systemca"]) {
+    for (const name of ["badname", "badsan", "badca", "missingca", "systemca", "ctbwrong"]) {
       const r = await get(`/${name}`);
       expect({ name, status: r.status >= 500 && r.status < 600 }).toEqual({ name, status: true });
       expect(r.echo).toBeUndefined();

@@ -45,7 +45,7 @@ function h2Request(addr: string, port: number, r: Req, path: string, headers: Re
 }
 
 /** Opens a WebSocket through Envoy, sends one text frame, and returns the text of the frame that comes back. */
-export function websocketEcho(addr: string, port: number, path: string, text: string): Promise<string> {
+export function websocketEcho(addr: string, port: number, path: string, text: string, host = addr): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, addr);
     let buf = Buffer.alloc(0);
@@ -53,7 +53,7 @@ export function websocketEcho(addr: string, port: number, path: string, text: st
     sock.setTimeout(10_000, () => sock.destroy(new Error("WebSocket exchange timed out")));
     sock.on("error", reject);
     sock.on("connect", () => {
-      sock.write(`GET ${path} HTTP/1.1\r\nHost: ${addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      sock.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     });
     sock.on("data", (d: Buffer) => {
       buf = Buffer.concat([buf, d]);

@@ -1,6 +1,7 @@
 // Session persistence through a real Envoy: cookie and header sessions on route rules (also under a
 // weighted split) and on a Service through BackendLBPolicy. Without a session the requests spread.
 import { expect, it } from "vitest";
+import { describeEnvoyIfReadable } from "./file-source-reads.ts";
 import { describeEnvoy } from "./peer.ts";
 import { GW, useGateway } from "./suite.ts";
 import { backend } from "./world.ts";
@@ -87,3 +88,58 @@ describeEnvoy("session persistence through a real Envoy", (envoy) => {
     for (let i = 0; i < 20; i++) expect(who(await get("/policy", { cookie: cookie! }))).toBe(who(first));
   });
 });
+
+// The v1.7 shape (cookie.name, cookie.path, header.name) goes through the file source, which reads
+// it once its schemas include the v1.7.0 CRDs; until then the source refuses the fields as unknown
+// and this block says so instead of running.
+const V17_ROUTES = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: sticky17, namespace: default }
+spec:
+  parentRefs: [{ name: eg }]
+  hostnames: [s17.example.com]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: /cookie } }]
+      backendRefs: [{ name: a, port: 8080 }]
+      sessionPersistence: { type: Cookie, cookie: { name: sticky17, path: /cookie } }
+    - matches: [{ path: { type: PathPrefix, value: /root } }]
+      backendRefs: [{ name: a, port: 8080 }]
+      sessionPersistence: { type: Cookie, cookie: { name: root17 } }
+    - matches: [{ path: { type: PathPrefix, value: /header } }]
+      backendRefs: [{ name: a, port: 8080 }]
+      sessionPersistence: { type: Header, header: { name: x-session17 } }
+`;
+describeEnvoyIfReadable(
+  V17_ROUTES,
+  "the file source does not read the v1.7.0 CRDs yet",
+  "session persistence, the v1.7 shape, through a real Envoy",
+  (envoy) => {
+    const world = useGateway(envoy, {
+      backends: async () => [await backend("a", { replicas: 3 })],
+      listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+      files: { "routes.yaml": V17_ROUTES },
+    });
+    const get = (path: string, headers: Record<string, string> = {}) => world.dp.request(GW, { port: 80, path, host: "s17.example.com", headers });
+    const who = (r: { echo?: { endpoint: string } }) => r.echo?.endpoint ?? "none";
+
+    it("cookie.name and cookie.path: the cookie is named and scoped as written, and holds the session", async () => {
+      const first = await get("/cookie/a");
+      const set = first.headers["set-cookie"]?.find((x) => x.startsWith("sticky17="));
+      expect(set).toMatch(/; ?Path=\/cookie(;|$)/i);
+      for (let i = 0; i < 20; i++) expect(who(await get("/cookie/a", { cookie: set!.split(";")[0]! }))).toBe(who(first));
+    });
+
+    it("cookie.path left out: Path=/", async () => {
+      const set = (await get("/root")).headers["set-cookie"]?.find((x) => x.startsWith("root17="));
+      expect(set).toMatch(/; ?Path=\/(;|$)/i);
+    });
+
+    it("header.name: the session travels in that header", async () => {
+      const first = await get("/header");
+      const token = first.headers["x-session17"];
+      expect(typeof token).toBe("string");
+      for (let i = 0; i < 20; i++) expect(who(await get("/header", { "x-session17": String(token) }))).toBe(who(first));
+    });
+  },
+);

@@ -125,7 +125,7 @@ spec:
   parentRefs: [{name: gw}]
   rules: [{backendRefs: [{name: b, port: 9000}]}]
 `);
-    const c = gw.clusters.find((x) => x.name === "service/default/b/9000");
+    const c = gw.clusters.find((x) => x.name === "service/default/b/9000/http2");
     const opts = c?.typedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"];
     expect(opts).toBeDefined();
     const json = JSON.stringify(opts ? anyUnpack(opts, registry) : null);

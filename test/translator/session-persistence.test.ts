@@ -196,3 +196,53 @@ describe("regex literal prefix", () => {
     expect(cookiePathFor(policy, undefined)).toBeUndefined();
   });
 });
+
+describe("the v1.7 shape: cookie.name, cookie.path, cookie.lifetimeType, header.name", () => {
+  const prefix: IrPathMatch = { type: "PathPrefix", value: "/cart" };
+
+  it("cookie.name names the cookie; cookie.path sets Path for every match instead of one derived from it", () => {
+    expect(emitted({ type: "Cookie", cookie: { name: "cart", path: "/shop" } }, rule(0), prefix)).toEqual({ type: "Cookie", name: "cart", path: "/shop" });
+    expect(emitted({ cookie: { name: "cart", path: "/" } }, rule(0), { type: "Exact", value: "/login" })).toEqual({ type: "Cookie", name: "cart", path: "/" });
+  });
+
+  it("cookie.path defaults to / (the spec's MUST), also when the CRD default was not applied", () => {
+    expect(emitted({ cookie: { name: "cart" } }, rule(0), prefix)).toEqual({ type: "Cookie", name: "cart", path: "/" });
+    // cookie without a name: the generated per-rule name, Path still /.
+    expect(emitted({ cookie: {} }, rule(2), prefix)).toEqual({ type: "Cookie", name: defaultSessionName(rule(2)), path: "/" });
+  });
+
+  it("without cookie (the v1.1 shape) the Path still follows the match", () => {
+    expect(emitted({ sessionName: "cart" }, rule(0), prefix).path).toBe("/cart");
+  });
+
+  it("cookie.lifetimeType Permanent with absoluteTimeout gives a ttl, as cookieConfig does", () => {
+    expect(emitted({ cookie: { name: "c", lifetimeType: "Permanent" }, absoluteTimeout: "1h" }, rule(0))).toEqual({ type: "Cookie", name: "c", path: "/", ttlSeconds: 3600 });
+    const r = resolveSessionPersistence({ cookie: { name: "c", lifetimeType: "Permanent" } }, rule(0));
+    expect(r.ok ? "" : r.message).toBe("sessionPersistence.absoluteTimeout is required when cookie.lifetimeType is Permanent");
+  });
+
+  it("header.name names the header (lower-cased)", () => {
+    expect(emitted({ type: "Header", header: { name: "X-Session" } }, rule(0), prefix)).toEqual({ type: "Header", name: "x-session" });
+  });
+
+  it("refuses what the spec forbids or Envoy would misread", () => {
+    const message = (sp: SessionPersistence) => {
+      const r = resolveSessionPersistence(sp, rule(0));
+      return r.ok ? "accepted" : r.message;
+    };
+    expect(message({ type: "Header", cookie: { name: "a" } })).toBe("sessionPersistence.cookie can only be set with type Cookie");
+    expect(message({ type: "Cookie", header: { name: "a" } })).toBe("sessionPersistence.header can only be set with type Header");
+    expect(message({ cookie: { name: "a" }, sessionName: "b" })).toBe('sessionPersistence.cookie.name and sessionName disagree ("a" and "b")');
+    expect(message({ cookie: { name: "a" }, sessionName: "a" })).toBe("accepted");
+    expect(message({ cookie: { lifetimeType: "Session" }, cookieConfig: { lifetimeType: "Permanent" }, absoluteTimeout: "1h" })).toBe(
+      'sessionPersistence.cookie.lifetimeType and cookieConfig.lifetimeType disagree ("Session" and "Permanent")',
+    );
+    expect(message({ cookie: { name: "a b" } })).toBe('sessionPersistence.cookie.name "a b" is not a valid cookie name');
+    // A `;` would end the Path attribute and start another one.
+    expect(message({ cookie: { name: "a", path: "/x; Domain=evil.example" } })).toBe('sessionPersistence.cookie.path "/x; Domain=evil.example" is not a valid cookie path');
+    expect(message({ cookie: { name: "a", path: "relative" } })).toBe('sessionPersistence.cookie.path "relative" is not a valid cookie path');
+    expect(message({ cookie: "yes" } as unknown as SessionPersistence)).toBe("sessionPersistence.cookie must be an object");
+    expect(message({ cookie: { name: "x".repeat(256) } })).toBe("accepted");
+    expect(message({ sessionName: "x".repeat(129) })).toMatch(/is not a valid cookie name/);
+  });
+});

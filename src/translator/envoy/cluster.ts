@@ -1,5 +1,6 @@
 // IR clusters -> Envoy Clusters: EDS over ADS, round robin, and the upstream
-// HTTP protocol picked by the Service port's appProtocol.
+// HTTP protocol the cluster was resolved with (resolve/backends.ts: the Service
+// port's appProtocol, or HTTP/2 for a GRPCRoute's variant).
 import { create } from "@bufbuild/protobuf";
 import { ClusterSchema, Cluster_CommonLbConfigSchema, Cluster_DiscoveryType, Cluster_LbPolicy, type Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
 import { HttpProtocolOptionsSchema } from "../../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js";

@@ -146,8 +146,6 @@ function olderFirst(a: ResolvedPolicy, b: ResolvedPolicy): number {
 /**
  * Applies every BackendTLSPolicy to the clusters of the Gateways, adds the CA
  * secrets to the snapshots that use them, and returns the policies' status.
- * `passthroughClusters` are clusters of TLS passthrough routes per Gateway,
- * which carry the client's own TLS and are never wrapped again.
  */
 export function applyBackendTlsPolicies(
   rs: ResourceSet,
@@ -176,9 +174,9 @@ export function applyBackendTlsPolicies(
   }
 
   for (const g of gateways) {
-    const passthrough = passthroughClusterNames(g);
     for (const c of [...g.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (!c.service || passthrough.has(c.name)) continue;
+      // TLS passthrough clusters carry the client's own TLS (backends.ts gives them a variant of their own).
+      if (!c.service || c.passthrough) continue;
       const portName = rs
         .get("Service", `${c.service.namespace}/${c.service.name}`)
         ?.spec?.ports?.find((p) => p && p.port === c.service?.port)?.name;
@@ -204,20 +202,6 @@ export function applyBackendTlsPolicies(
   }
 
   return policies.map((p) => policyStatus(p, controllerName));
-}
-
-/** Clusters that only TLS passthrough routes of this Gateway use. */
-function passthroughClusterNames(g: IrGateway): Set<string> {
-  const out = new Set<string>();
-  for (const l of g.listeners) {
-    // TLSRoutes sit on TLS ports, or on HTTPS ports that TLS listeners share.
-    if (l.protocol !== "TLS" && l.protocol !== "HTTPS") continue;
-    for (const r of l.l4Routes) {
-      if (r.tls) continue; // terminated at the Gateway: the backend leg may use TLS
-      for (const b of r.backends) out.add(b.cluster);
-    }
-  }
-  return out;
 }
 
 function policyStatus(p: ResolvedPolicy, controllerName: string): StatusUpdate {

@@ -3,7 +3,7 @@
 import { GATEWAY_GROUP, type BackendObjectReference } from "../../api/gateway-api.ts";
 import type { EndpointSlice, ServicePort } from "../../api/core.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
-import { serviceClusterName } from "../names.ts";
+import { CLUSTER_VARIANT, serviceClusterName, type ClusterVariant } from "../names.ts";
 import type { IrCluster, IrEndpoint, IrLocality, IrUpstreamProtocol } from "../ir.ts";
 import { RouteReason } from "./conditions.ts";
 import { refAllowed } from "./refs.ts";
@@ -11,7 +11,14 @@ import { isIp } from "./values.ts";
 
 export type BackendResult = { ok: true; cluster: IrCluster } | { ok: false; reason: string; message: string };
 
-/** Shared across one translation so each Service port is built once. */
+/**
+ * Shared across one translation so each cluster is built once. A cluster is a
+ * Service port *with the settings Envoy keeps on a Cluster* (docs/translator.md,
+ * "Backend clusters"): the upstream HTTP protocol and whether BackendTLSPolicy
+ * may wrap it. Routes that need the same settings share one cluster; a route
+ * that needs other settings gets a variant of its own (names.ts), so that one
+ * route's needs never change what another route's traffic looks like.
+ */
 export class ClusterCache {
   private readonly rs: ResourceSet;
   private readonly clusters = new Map<string, IrCluster>();
@@ -39,18 +46,62 @@ export class ClusterCache {
     const ports = Array.isArray(svc.spec?.ports) ? svc.spec.ports : [];
     const sp = ports.find((p) => p && p.port === ref.port);
     if (!sp) return { ok: false, reason: RouteReason.BackendNotFound, message: `Service ${ns}/${name} has no port ${ref.port}` };
-    const clusterName = serviceClusterName(ns, name, sp.port);
+    const own = upstreamProtocol(sp.appProtocol);
+    const protocol = this.protocolFor(routeKind, own);
+    return { ok: true, cluster: this.cluster(ns, name, sp, protocol, protocol === own ? undefined : CLUSTER_VARIANT.http2) };
+  }
+
+  /**
+   * The upstream protocol a route kind needs on a port whose appProtocol says
+   * `own`: gRPC is always HTTP/2; everything else speaks what the port says.
+   */
+  protected protocolFor(routeKind: string, own: IrUpstreamProtocol): IrUpstreamProtocol {
+    return routeKind === "GRPCRoute" ? "http2" : own;
+  }
+
+  /**
+   * The cluster a TLS passthrough listener forwards to instead of `c`: the
+   * client's TLS goes through untouched, so BackendTLSPolicy must never wrap
+   * it. When a policy targets the Service port, that is a variant of its own
+   * (HTTP routes to the port keep their upstream TLS); otherwise `c` itself.
+   */
+  passthrough(c: IrCluster): IrCluster {
+    if (!c.service || !this.tlsPolicyTargets(c)) return c;
+    const { namespace, name, port } = c.service;
+    const sp = this.rs.get("Service", `${namespace}/${name}`)?.spec?.ports?.find((p) => p && p.port === port);
+    if (!sp) return c;
+    const v = this.cluster(namespace, name, sp, c.protocol, CLUSTER_VARIANT.tlsPassthrough);
+    v.passthrough = true;
+    return v;
+  }
+
+  /** Whether a BackendTLSPolicy (winning or not) targets the cluster's Service port. */
+  tlsPolicyTargets(c: IrCluster): boolean {
+    if (!c.service) return false;
+    const { namespace, name, port } = c.service;
+    const portName = this.rs.get("Service", `${namespace}/${name}`)?.spec?.ports?.find((p) => p && p.port === port)?.name;
+    return this.rs.list("BackendTLSPolicy").some(
+      (p) =>
+        (p.metadata.namespace ?? "default") === namespace &&
+        (Array.isArray(p.spec?.targetRefs) ? p.spec.targetRefs : []).some(
+          (t) => t && (t.group ?? "") === "" && t.kind === "Service" && t.name === name && (!t.sectionName || t.sectionName === portName),
+        ),
+    );
+  }
+
+  private cluster(ns: string, name: string, sp: ServicePort, protocol: IrUpstreamProtocol, variant: ClusterVariant | undefined): IrCluster {
+    const clusterName = serviceClusterName(ns, name, sp.port, variant);
     let cluster = this.clusters.get(clusterName);
     if (!cluster) {
       cluster = {
         name: clusterName,
         service: { namespace: ns, name, port: sp.port },
-        protocol: upstreamProtocol(sp.appProtocol),
+        protocol,
         localities: localities(sp, this.rs.endpointSlicesFor(ns, name)),
       };
       this.clusters.set(clusterName, cluster);
     }
-    return { ok: true, cluster };
+    return cluster;
   }
 }
 

@@ -1,6 +1,7 @@
-// CA certificate references (ConfigMap or Secret, key `ca.crt`), shared by
-// client certificate validation on listeners and by BackendTLSPolicy. Each
-// valid reference becomes an SDS secret holding the bundle; several valid
+// CA certificate references (ConfigMap or Secret, key `ca.crt`; or a
+// cluster-scoped certificates.k8s.io ClusterTrustBundle, its spec.trustBundle),
+// shared by client certificate validation on listeners and by BackendTLSPolicy.
+// Each valid reference becomes an SDS secret holding the bundle; several valid
 // references are served as one concatenated bundle.
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { caSecretName } from "../names.ts";
@@ -9,6 +10,7 @@ import { refAllowed, type RefFrom } from "./refs.ts";
 import { checkCaBundle, configMapValue, secretValue } from "./tls-pem.ts";
 
 export const CA_KEY = "ca.crt";
+export const CERTIFICATES_GROUP = "certificates.k8s.io";
 
 export interface CaRefsOptions {
   /** The referring object, for ReferenceGrant checks. */
@@ -52,10 +54,16 @@ export function resolveCaRefs(rs: ResourceSet, refs: unknown, opts: CaRefsOption
     const kind = typeof ref.kind === "string" ? ref.kind : "";
     const name = typeof ref.name === "string" ? ref.name : "";
     const ns = typeof ref.namespace === "string" && ref.namespace !== "" ? ref.namespace : opts.from.namespace;
+    if (group === CERTIFICATES_GROUP && kind === "ClusterTrustBundle") {
+      const r = clusterTrustBundle(rs, name, ref.namespace);
+      if (typeof r === "string") errors.push({ reason: "InvalidCACertificateRef", message: r });
+      else valid.push(r);
+      continue;
+    }
     const what = `${kind || "(no kind)"} ${ns}/${name}`;
     const supported = group === "" && (kind === "ConfigMap" || (opts.allowSecret && kind === "Secret"));
     if (!supported) {
-      const allowed = opts.allowSecret ? "ConfigMap or Secret" : "ConfigMap";
+      const allowed = `${opts.allowSecret ? "ConfigMap, Secret" : "ConfigMap"} or ${CERTIFICATES_GROUP}/ClusterTrustBundle`;
       errors.push({ reason: opts.kindReason, message: `CA certificate ref ${group ? group + "/" : ""}${what} is not a supported kind (${allowed})` });
       continue;
     }
@@ -106,4 +114,20 @@ export function resolveCaRefs(rs: ResourceSet, refs: unknown, opts: CaRefsOption
     };
   }
   return result;
+}
+
+/**
+ * A ClusterTrustBundle by name: cluster-scoped, so a reference must not name a
+ * namespace (the spec: the scope follows the kind), and needs no ReferenceGrant.
+ * Its spec.trustBundle is the PEM bundle.
+ */
+function clusterTrustBundle(rs: ResourceSet, name: string, namespace: unknown): IrSecret | string {
+  const what = `ClusterTrustBundle ${name}`;
+  if (typeof namespace === "string" && namespace !== "") return `CA certificate ref ${what} must not set a namespace (ClusterTrustBundles are cluster-scoped)`;
+  const ctb = rs.get("ClusterTrustBundle", name);
+  if (!ctb) return `CA certificate ref ${what} does not exist`;
+  const pem = typeof ctb.spec?.trustBundle === "string" ? ctb.spec.trustBundle : "";
+  const bundle = checkCaBundle(pem);
+  if (!bundle.ok) return `CA certificate ref ${what}: ${bundle.message}`;
+  return { name: caSecretName("ClusterTrustBundle", undefined, name), trustedCa: pem };
 }

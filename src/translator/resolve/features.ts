@@ -3,6 +3,8 @@
 export const SUPPORTED_FEATURES: readonly string[] = [
   "BackendTLSPolicy",
   "BackendTLSPolicySANValidation",
+  // v1.7: caCertificateRefs to certificates.k8s.io ClusterTrustBundles (resolve/ca-refs.ts).
+  "ClusterTrustBundle",
   "GRPCRoute",
   "GRPCRouteNamedRouteRule",
   "Gateway",
@@ -32,6 +34,9 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteRequestTimeout",
   "HTTPRouteResponseHeaderModification",
   "HTTPRouteRetry",
+  // v1.7 names of retry support: on status codes, and on connection errors without codes.
+  "HTTPRouteRetryCodes",
+  "HTTPRouteRetryConnectionError",
   "HTTPRouteSchemeRedirect",
   "ListenerSet",
   "ReferenceGrant",

@@ -141,8 +141,8 @@ export function compileGRPCRoute(route: GRPCRoute, clusters: ClusterCache, rs?: 
       entries.push(e);
     }
   });
-  // Backends of a GRPCRoute speak HTTP/2 (h2c) whatever their appProtocol says.
-  for (const e of entries) for (const c of e.clusters) c.protocol = "http2";
+  // Backends of a GRPCRoute speak HTTP/2 whatever their appProtocol says: the
+  // cluster cache gives the kind a cluster of that protocol (backends.ts).
 
   const invalidRules = [
     ...facts.filter((f) => f.problem).map((f) => `rule ${f.ruleId}: ${f.problem}`),

@@ -36,6 +36,7 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
   const refProblems: Verdict[] = [];
   const invalidRules: string[] = [];
   const entries: RouteEntry[] = [];
+  const ruleNames = new Set<string>();
   rules.forEach((raw: HTTPRouteRule, ri) => {
     const rule: HTTPRouteRule = raw && typeof raw === "object" ? raw : {};
     const matches = Array.isArray(rule?.matches) && rule.matches.length > 0 ? rule.matches : [{}];
@@ -51,7 +52,14 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
     }
     let fr = resolveFilters(rule?.filters, false);
     if (!problem && !fr.ok) problem = fr.message;
-    const ruleId = typeof rule?.name === "string" && rule.name !== "" ? rule.name : ri;
+    // Rule names MUST be unique within a route (the CRD's CEL rule; objects from older CRDs or
+    // other sources may still repeat one): a repeated name makes that rule invalid, and its Envoy
+    // routes are named by index so that no two routes share a name.
+    const named = typeof rule?.name === "string" && rule.name !== "" ? rule.name : undefined;
+    const repeated = named !== undefined && ruleNames.has(named);
+    if (named !== undefined) ruleNames.add(named);
+    const ruleId = named !== undefined && !repeated ? named : ri;
+    if (!problem && repeated) problem = `rule name ${JSON.stringify(named)} is not unique within the route`;
     let backends = problem ? undefined : resolveBackends(rule?.backendRefs, clusters, kind, ns, refProblems);
     if (!problem && backends && typeof backends === "string") problem = backends;
     // A lone backendRef's URLRewrite is the rule's: every request goes to that backend.

@@ -83,7 +83,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
   for (const g of gateways.values()) {
     statuses.push(gatewayStatus(g));
     for (const s of g.listenerSets) statuses.push(listenerSetStatus(s));
-    irGateways.push(buildGateway(g, attached));
+    irGateways.push(buildGateway(g, attached, clusters));
   }
   irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   statuses.push(...applyBackendTlsPolicies(rs, irGateways, opts.controllerName));
@@ -125,7 +125,7 @@ function routeStatus(
 }
 
 /** Groups ready listeners by port into Envoy listeners and builds their route tables. */
-function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener, Attached[]>): IrGateway {
+function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener, Attached[]>, cache: ClusterCache): IrGateway {
   const ir: IrGateway = { key: g.key, namespace: g.namespace, name: g.name, listeners: [], clusters: new Map(), secrets: new Map() };
   for (const group of Map.groupBy(g.listeners.filter(listenerReady), portKey).values()) {
     const first = group[0];
@@ -157,8 +157,15 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
     for (const l of group) {
       for (const a of attached.get(l) ?? []) {
         if (!a.compiled.l4) continue;
-        out.l4Routes.push(...a.compiled.l4.routes.map((r) => l4RouteOnListener(r, l, a.hostnames)));
-        for (const c of a.compiled.l4.clusters) ir.clusters.set(c.name, c);
+        // TLS passthrough forwards the client's TLS: its clusters must be ones no BackendTLSPolicy wraps.
+        const passthrough = l.protocol === "TLS" && !l.tls;
+        const own = new Map(a.compiled.l4.clusters.map((c) => [c.name, passthrough ? cache.passthrough(c) : c]));
+        for (const r of a.compiled.l4.routes) {
+          const onListener = l4RouteOnListener(r, l, a.hostnames);
+          onListener.backends = onListener.backends.map((b) => ({ ...b, cluster: own.get(b.cluster)?.name ?? b.cluster }));
+          out.l4Routes.push(onListener);
+        }
+        for (const c of own.values()) ir.clusters.set(c.name, c);
       }
     }
     ir.listeners.push(out);

@@ -21,6 +21,18 @@ export const OBJECT_META_SCHEMA = metadata;
 
 const port = { type: "integer", minimum: 1, maximum: 65535 };
 
+const CLUSTER_TRUST_BUNDLE = {
+  type: "object",
+  required: ["metadata", "spec"],
+  properties: {
+    spec: {
+      type: "object",
+      required: ["trustBundle"],
+      properties: { signerName: { type: "string" }, trustBundle: { type: "string", minLength: 1 } },
+    },
+  },
+};
+
 export const CORE_SCHEMAS: Record<string, object> = {
   "v1/Service": {
     type: "object",
@@ -89,4 +101,6 @@ export const CORE_SCHEMAS: Record<string, object> = {
     properties: { data: { type: "object", additionalProperties: { type: "string" } } },
   },
   "v1/Namespace": { type: "object", required: ["metadata"] },
+  // Served as v1beta1 by Kubernetes 1.33+ (behind a feature gate), v1alpha1 before.
+  ...Object.fromEntries(["v1beta1", "v1alpha1"].map((v) => [`certificates.k8s.io/${v}/ClusterTrustBundle`, CLUSTER_TRUST_BUNDLE])),
 };

@@ -11,7 +11,7 @@ export interface ResourceInfo {
   namespaced: boolean;
   /** Versions we can read, most preferred first. */
   versions: readonly string[];
-  /** Part of a Gateway API CRD; its presence is discovered, not assumed. */
+  /** Its presence is discovered, not assumed: a Gateway API CRD, or an API a cluster may not serve (ClusterTrustBundle). */
   crd: boolean;
   /** Experimental-channel (or removed) kind: missing means the feature is off. */
   experimental: boolean;
@@ -45,6 +45,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   { kind: "Secret", group: "", plural: "secrets", namespaced: true, versions: ["v1"], crd: false, experimental: false },
   { kind: "ConfigMap", group: "", plural: "configmaps", namespaced: true, versions: ["v1"], crd: false, experimental: false },
   { kind: "Namespace", group: "", plural: "namespaces", namespaced: false, versions: ["v1"], crd: false, experimental: false },
+  // caCertificateRefs (Gateway API v1.7): beta in Kubernetes 1.33+, served only when the cluster enables it.
+  { kind: "ClusterTrustBundle", group: "certificates.k8s.io", plural: "clustertrustbundles", namespaced: false, versions: ["v1", "v1beta1", "v1alpha1"], crd: true, experimental: true },
 ];
 
 export function resourceInfo(kind: Kind): ResourceInfo {

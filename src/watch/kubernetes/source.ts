@@ -15,6 +15,7 @@ import { discoverResources, type DiscoveryResult, type WatchedResource } from ".
 import { DEFAULT_INFORMER_TIMING, ResourceInformer, type InformerTiming } from "./informer.ts";
 import { errorMessage, KubeClient } from "./kube-http.ts";
 import { sourceMetrics, type SourceMetrics } from "./metrics.ts";
+import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import { apiVersionOf } from "./resources.ts";
 
 export interface KubernetesSourceOptions {
@@ -154,7 +155,8 @@ class KubeSource implements KubernetesSource {
     for (const info of result.missing) {
       if (this.loggedMissing.has(info.kind)) continue;
       this.loggedMissing.add(info.kind);
-      if (info.experimental) this.log.info({ kind: info.kind }, "Gateway API CRD not installed; this feature is off");
+      if (info.group !== GATEWAY_GROUP) this.log.info({ kind: info.kind, group: info.group }, "API not served by this cluster; this feature is off");
+      else if (info.experimental) this.log.info({ kind: info.kind }, "Gateway API CRD not installed; this feature is off");
       else this.log.warn({ kind: info.kind }, "standard Gateway API CRD not installed; install the Gateway API CRDs");
     }
   }

@@ -307,6 +307,31 @@ describe("CRD discovery", () => {
   });
 });
 
+describe("ClusterTrustBundle (caCertificateRefs, Gateway API v1.7)", () => {
+  const bundle: Obj = { apiVersion: "certificates.k8s.io/v1beta1", kind: "ClusterTrustBundle", metadata: { name: "backend-ca" }, spec: { trustBundle: "-----BEGIN CERTIFICATE-----\n" } };
+
+  it("served at v1beta1: watched cluster-wide, and its objects reach the resource set", async () => {
+    fixture = await new ApiServerFixture({}).start();
+    fixture.apply(bundle);
+    source = createKubernetesSource({ kubeConfig: fixture.kubeConfig(), logger: silentLogger(), registry: createRegistry(), timing: FAST_TIMING });
+    await source.start();
+    expect(source.watched().find((w) => w.kind === "ClusterTrustBundle")?.apiVersion).toBe("certificates.k8s.io/v1beta1");
+    expect(source.current().get("ClusterTrustBundle", "backend-ca")?.spec?.trustBundle).toBe("-----BEGIN CERTIFICATE-----\n");
+    expect(fixture.requests.some((r) => r.path.startsWith("/apis/certificates.k8s.io/v1beta1/clustertrustbundles"))).toBe(true);
+  });
+
+  it("a cluster that does not serve it: the feature is off, logged once, never listed, and sync completes", async () => {
+    fixture = await new ApiServerFixture({}).start();
+    fixture.resources.splice(fixture.resources.findIndex((r) => r.kind === "ClusterTrustBundle"), 1);
+    const { logger, lines } = captureLogger();
+    source = createKubernetesSource({ kubeConfig: fixture.kubeConfig(), logger, registry: createRegistry(), timing: FAST_TIMING });
+    await source.start();
+    expect(source.missingKinds()).toContain("ClusterTrustBundle");
+    expect(lines().filter((l) => l.kind === "ClusterTrustBundle" && String(l.msg).includes("not served"))).toHaveLength(1);
+    expect(fixture.requests.some((r) => r.path.includes("clustertrustbundles"))).toBe(false);
+  });
+});
+
 describe("rediscovery", () => {
   it("a CRD installed after start is watched, and one removed stops being watched, without a restart", async () => {
     const { source } = await setup({ rediscoverIntervalMs: 50 });
