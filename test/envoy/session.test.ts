@@ -33,7 +33,9 @@ kind: BackendLBPolicy
 metadata: { name: c-sticky, namespace: default }
 spec:
   targetRefs: [{ group: "", kind: Service, name: c }]
-  sessionPersistence: { sessionName: c-session }
+  # cookieConfig is needed on the v1.1 CRD: its CEL rule reads self.cookieConfig.lifetimeType unguarded,
+  # and the API server (and the file source) refuse the policy without it.
+  sessionPersistence: { sessionName: c-session, cookieConfig: { lifetimeType: Session } }
 `;
 
 function cookieOf(setCookie: string[] | undefined, name: string): string | undefined {

@@ -3,9 +3,12 @@
 // typo'd fields), sent to a real API server (create with dryRun=All and fieldValidation=Strict, as
 // `kubectl apply --dry-run=server` does) and to the file source's validator with the same CRDs; they must
 // give the same verdict. The examples make sure both verdicts occur whatever the seed.
+// agreementTests() registers the property for a file's server: dry-run creates store nothing, so it shares
+// the server with that file's other tests without touching their objects (and saves a server start).
 import fc from "fast-check";
-import { expect } from "vitest";
-import type { SchemaValidator } from "../../src/watch/file/schemas.ts";
+import { beforeAll, expect, it } from "vitest";
+import { SchemaValidator } from "../../src/watch/file/schemas.ts";
+import { crdDir, type CrdSet } from "./crds.ts";
 import type { RealApiServer } from "./real-apiserver.ts";
 
 const G = "gateway.networking.k8s.io/v1";
@@ -120,4 +123,40 @@ export async function assertAgreement(server: RealApiServer, validator: SchemaVa
     { numRuns, examples: examples.map((e) => [e] as [Obj]) },
   );
   return seen;
+}
+
+const gw = (listeners: unknown[]): Obj => ({ apiVersion: G, kind: "Gateway", metadata: { name: "gw" }, spec: { gatewayClassName: "switchyard", listeners } });
+const route = (spec: object): Obj => ({ apiVersion: G, kind: "HTTPRoute", metadata: { name: "route" }, spec: { parentRefs: [{ name: "gw" }], ...spec } });
+
+/** The agreement property on random Gateways and HTTPRoutes, against `server()` with the CRD set `set` installed. */
+export function agreementTests(server: () => RealApiServer, set: CrdSet, runs: number): void {
+  const NS = "agree";
+  let validator: SchemaValidator;
+  beforeAll(async () => {
+    // Its own namespace: dry-run creates still meet the objects that exist.
+    await server().client.json({ method: "POST", path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: NS } } });
+    validator = new SchemaValidator({ crdDirs: [crdDir(set)] });
+  });
+
+  it(`Gateways (${set} CRDs)`, { timeout: 240_000 }, async () => {
+    const seen = await assertAgreement(server(), validator, NS, gatewayArb, [
+      gw([{ name: "http", port: 80, protocol: "HTTP" }]),
+      gw([{ name: "a", port: 80, protocol: "HTTP" }, { name: "a", port: 81, protocol: "HTTP" }]), // duplicate listener name
+      gw([{ name: "a", port: 80, protocol: "HTTP", tls: { certificateRefs: [{ name: "c" }] } }]), // tls on HTTP
+    ], runs);
+    console.log(`${set} Gateways: server accepted ${seen.accepted}, refused ${seen.refused}; the file source agreed on every one`);
+    expect(seen.accepted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  });
+
+  it(`HTTPRoutes (${set} CRDs)`, { timeout: 240_000 }, async () => {
+    const seen = await assertAgreement(server(), validator, NS, httpRouteArb, [
+      route({ rules: [{ matches: [{ path: { type: "PathPrefix", value: "/a" } }] }] }),
+      route({ rules: [{ matches: [{ path: { type: "PathPrefix", value: "a" } }] }] }), // not starting with "/"
+      route({ rules: [{ matches: [{ headers: [{ name: "x-a", value: "1" }, { name: "x-a", value: "2" }] }] }] }), // duplicate header name
+    ], runs);
+    console.log(`${set} HTTPRoutes: server accepted ${seen.accepted}, refused ${seen.refused}; the file source agreed on every one`);
+    expect(seen.accepted).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  });
 }

@@ -47,8 +47,8 @@ export function loadCrds(set: CrdSet): Crd[] {
 const GROUP = "gateway.networking.k8s.io";
 const CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-export async function installCrds(client: KubeClient, set: CrdSet, timeoutMs = 30_000, kinds?: readonly string[]): Promise<Crd[]> {
-  const crds = loadCrds(set).filter((c) => !kinds || kinds.includes(c.spec.names.kind));
+export async function installCrds(client: KubeClient, set: CrdSet, timeoutMs = 30_000): Promise<Crd[]> {
+  const crds = loadCrds(set);
   await Promise.all(crds.map((crd) => client.json({ method: "POST", path: CRD_PATH, body: crd, timeoutMs })));
   // A CRD's kinds enter discovery once it is Established, and discovery is what the source reads. (Polling
   // the CRD list instead would fetch every full schema on each poll.)

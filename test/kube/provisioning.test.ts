@@ -12,11 +12,14 @@
 // forced; forced, or written with a plain update, it is taken back on switchyard's next apply (which
 // forces the fields it sets), while the other manager's own fields (an annotation, spec.replicas, an
 // extra ConfigMap key) are left as they are.
-import { afterAll, beforeAll, expect, it } from "vitest";
+// The same server also runs the file-source agreement property (agreement.ts: dry-run creates only, in
+// its own namespace), which would otherwise cost a server start of its own.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ENVOY_IMAGE } from "../../src/infra/provision/render.ts";
 import { proxyName } from "../../src/infra/provision/names.ts";
 import { waitFor } from "../watch/kubernetes/helpers.ts";
 import { describeKube } from "./peers.ts";
+import { agreementTests } from "./agreement.ts";
 import { CONTROLLER, recordWatch, startRealPlane, type Recorded, type RealPlane } from "./plane.ts";
 import { RealApiServer } from "./real-apiserver.ts";
 
@@ -186,4 +189,6 @@ describeKube("real kube-apiserver: provisioning", (bin) => {
       plane = undefined;
     }
   });
+
+  describe("the file source's validator (v1.7.0 CRDs) agrees with this server", () => agreementTests(() => server, "v1.7.0", 200));
 });

@@ -22,8 +22,6 @@ export interface RealApiServerOptions {
   bin: string;
   /** Gateway API CRDs to install once ready; none when absent. */
   crds?: CrdSet;
-  /** Only these kinds of the bundle (each CRD costs the server seconds of schema and CEL compilation). */
-  crdKinds?: readonly string[];
   /** Bound on the start, CRDs included (default 90 s: a loaded 2-core machine). */
   startTimeoutMs?: number;
   /** Write an audit log (metadata of every request: user, verb, path, response code); see auditEvents(). */
@@ -89,7 +87,7 @@ export class RealApiServer {
     this.readyMs = Math.round(performance.now() - started);
     this.writeKubeconfig();
     this.client = new KubeClient(this.kubeConfig());
-    if (this.opts.crds) this.crds = await installCrds(this.client, this.opts.crds, Math.max(1_000, deadline - Date.now()), this.opts.crdKinds);
+    if (this.opts.crds) this.crds = await installCrds(this.client, this.opts.crds, Math.max(1_000, deadline - Date.now()));
     this.startMs = Math.round(performance.now() - started);
   }
 

@@ -4,12 +4,11 @@
 //   - the file source accepts exactly what this API server accepts for a v1.1 Gateway (listener
 //     tls.frontendValidation), and refuses the same typo;
 //   - on random Gateways and HTTPRoutes the file source's validator with the v1.1.0 CRDs gives this
-//     server's verdict (the property of validation-agreement.test.ts, on the older CRDs).
-import { afterAll, beforeAll, expect, it } from "vitest";
+//     server's verdict (agreement.ts; provisioning.test.ts runs it on the v1.7.0 CRDs).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SchemaValidator } from "../../src/watch/file/schemas.ts";
 import { captureLogger, metricValue, waitFor } from "../watch/kubernetes/helpers.ts";
-import { assertAgreement, gatewayArb, httpRouteArb } from "./agreement.ts";
-import { crdDir } from "./crds.ts";
+import { agreementTests } from "./agreement.ts";
 import { describeKube } from "./peers.ts";
 import { CONTROLLER, startRealPlane, type RealPlane } from "./plane.ts";
 import { RealApiServer } from "./real-apiserver.ts";
@@ -96,15 +95,5 @@ describeKube("real kube-apiserver, Gateway API v1.1.0 CRDs", (bin) => {
     expect(validator.validate(structuredClone(typo))).toMatchObject([{ field: "spec.listeners[0].tls.frontendValidaton", message: "unknown field" }]);
   });
 
-  it("random Gateways and HTTPRoutes: the file source's validator (v1.1.0 CRDs) agrees with this server", { timeout: 240_000 }, async () => {
-    const validator = new SchemaValidator({ crdDirs: [crdDir("v1.1.0")] });
-    // Its own namespace: dry-run creates still meet the objects that exist.
-    await server.client.json({ method: "POST", path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "agree" } } });
-    const ok = { apiVersion: G, kind: "Gateway", metadata: { name: "gw" }, spec: { gatewayClassName: "switchyard", listeners: [{ name: "a", port: 80, protocol: "HTTP" }] } };
-    const dup = { ...ok, spec: { ...ok.spec, listeners: [...ok.spec.listeners, { name: "a", port: 81, protocol: "HTTP" }] } };
-    const gws = await assertAgreement(server, validator, "agree", gatewayArb, [ok, dup], 150);
-    const routes = await assertAgreement(server, validator, "agree", httpRouteArb, [], 150);
-    console.log(`v1.1.0: Gateways ${gws.accepted} accepted / ${gws.refused} refused, HTTPRoutes ${routes.accepted} / ${routes.refused}; the file source agreed on every one`);
-    expect(Math.min(gws.accepted, gws.refused, routes.accepted, routes.refused)).toBeGreaterThan(0);
-  });
+  describe("the file source's validator (v1.1.0 CRDs) agrees with this server", () => agreementTests(() => server, "v1.1.0", 150));
 });

@@ -282,8 +282,9 @@ export class StatusWriter implements StatusSink {
     return result;
   }
 
+  /** Counts error answers; 404 is not one here (the object is gone, result "gone"). */
   private counted(res: KubeResponse): KubeResponse {
-    if (res.status >= 400) this.metrics.apiErrors.inc({ component: "status-writer", code: String(res.status) });
+    if (res.status >= 400 && res.status !== 404) this.metrics.apiErrors.inc({ component: "status-writer", code: String(res.status) });
     return res;
   }
 

@@ -1,6 +1,6 @@
 // CRD validation beyond JSON Schema in the file source: CEL rules (x-kubernetes-validations) and list-map
 // keys, for every CRD set the repository has (whatever src/api/crds ships, and deploy/crds).
-// Agreement with a real API server on random objects: test/kube/validation-agreement.test.ts.
+// Agreement with a real API server on random objects: test/kube/agreement.ts.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
