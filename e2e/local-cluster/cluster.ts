@@ -8,7 +8,8 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { RealApiServer } from "../../test/kube/real-apiserver.ts";
 import { KubeClient } from "../../src/watch/kubernetes/kube-http.ts";
-import { createBridge, HOST_ADDRESS, removeNetwork } from "./network.ts";
+import { createServer } from "node:net";
+import { ClusterNetwork } from "./network.ts";
 import { NodeAgent } from "./node-agent.ts";
 import type { LocalPeers } from "./peers.ts";
 import { LoggedProcess } from "./process.ts";
@@ -34,16 +35,16 @@ export interface LocalClusterOptions {
   dir: string;
   peers: LocalPeers;
   log(msg: string): void;
-  /** Ports switchyard listens on (xDS on the pod network's host address, admin on loopback). */
-  xdsPort?: number;
-  adminPort?: number;
   /** Bound on the whole start (default 5 min: a loaded 2-core machine). */
   startTimeoutMs?: number;
 }
 
 export class LocalCluster {
   readonly kubeconfigPath: string;
-  readonly adminUrl: string;
+  /** switchyard's admin server (loopback) and xDS address (the pod network's host address). */
+  adminUrl = "";
+  xdsAddress = "";
+  network: ClusterNetwork | undefined;
   private readonly o: LocalClusterOptions;
   private api: RealApiServer | undefined;
   private kcm: LoggedProcess | undefined;
@@ -53,7 +54,6 @@ export class LocalCluster {
   private constructor(o: LocalClusterOptions) {
     this.o = o;
     this.kubeconfigPath = join(o.dir, "kubeconfig");
-    this.adminUrl = `http://127.0.0.1:${o.adminPort ?? 19100}`;
   }
 
   static async start(o: LocalClusterOptions): Promise<LocalCluster> {
@@ -72,8 +72,8 @@ export class LocalCluster {
     const deadline = Date.now() + (this.o.startTimeoutMs ?? 300_000);
     const left = () => Math.max(1_000, deadline - Date.now());
     mkdirSync(join(dir, "logs"), { recursive: true });
-    createBridge();
-    log(`pod network ${HOST_ADDRESS}/16 on bridge`);
+    const network = (this.network = ClusterNetwork.create());
+    log(`pod network ${network.cidr} on bridge ${network.bridge}`);
     this.api = await RealApiServer.start({ bin: peers.kubeBin, startTimeoutMs: left() });
     copyFileSync(this.api.kubeconfigPath, this.kubeconfigPath);
     log(`kube-apiserver ${this.api.url} ready in ${this.api.readyMs} ms`);
@@ -99,11 +99,13 @@ export class LocalCluster {
       ],
       join(dir, "logs", "kube-controller-manager.log"),
     );
-    this.agent = new NodeAgent({ kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy }, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
+    this.agent = new NodeAgent({ kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy }, network, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
     await this.agent.start();
     log(`Node ${NODE_NAME} registered`);
     await this.applyGatewayClass();
-    const xdsPort = this.o.xdsPort ?? 18100;
+    const [xdsPort, adminPort] = await freePorts(2);
+    this.adminUrl = `http://127.0.0.1:${adminPort}`;
+    this.xdsAddress = `${network.hostAddress}:${xdsPort}`;
     this.switchyard = new LoggedProcess(
       "switchyard",
       [
@@ -113,18 +115,18 @@ export class LocalCluster {
         "--source=kubernetes",
         `--kubeconfig=${this.kubeconfigPath}`,
         "--proxy-namespace=gateway",
-        `--xds-address=${HOST_ADDRESS}`,
+        `--xds-address=${network.hostAddress}`,
         `--xds-port=${xdsPort}`,
-        `--xds-advertise-host=${HOST_ADDRESS}`,
+        `--xds-advertise-host=${network.hostAddress}`,
         `--xds-advertise-port=${xdsPort}`,
         "--admin-address=127.0.0.1",
-        `--admin-port=${new URL(this.adminUrl).port}`,
+        `--admin-port=${adminPort}`,
         "--disable-leader-election",
       ],
       join(dir, "logs", "switchyard.log"),
     );
     await this.waitGatewayClassAccepted(deadline);
-    log(`switchyard accepted GatewayClass ${GATEWAY_CLASS} (admin ${this.adminUrl}, xDS ${HOST_ADDRESS}:${xdsPort})`);
+    log(`switchyard accepted GatewayClass ${GATEWAY_CLASS} (admin ${this.adminUrl}, xDS ${this.xdsAddress})`);
   }
 
   private client(): KubeClient {
@@ -157,6 +159,20 @@ export class LocalCluster {
     await this.agent?.stop();
     await this.kcm?.stop();
     await this.api?.stop();
-    removeNetwork();
+    this.network?.close();
   }
+}
+
+/** Ports the kernel just handed out (held together, so they are distinct), then released. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const s = createServer();
+      s.once("error", reject);
+      s.listen(0, "127.0.0.1", () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }

@@ -1,11 +1,11 @@
 // The local cluster's command line (up.sh and down.sh call it):
 //   node e2e/local-cluster/main.ts run [DIR]    start the cluster and keep it up until SIGTERM/SIGINT;
 //                                               writes DIR/cluster.json once ready (DIR defaults below)
-//   node e2e/local-cluster/main.ts cleanup      remove a network a killed run left behind
+//   node e2e/local-cluster/main.ts cleanup      remove the networks killed runs left behind
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalCluster } from "./cluster.ts";
-import { removeNetwork } from "./network.ts";
+import { removeStaleNetworks } from "./network.ts";
 import { findPeers } from "./peers.ts";
 
 export const DEFAULT_DIR = process.env.LOCAL_CLUSTER_DIR ?? "/tmp/switchyard-local-cluster";
@@ -31,7 +31,7 @@ async function run(dir: string): Promise<number> {
     console.error(`the local cluster did not start: ${(err as Error).message}`);
     return 1;
   }
-  const info = { pid: process.pid, kubeconfig: cluster.kubeconfigPath, admin: cluster.adminUrl, startMs: Math.round(performance.now() - started) };
+  const info = { pid: process.pid, kubeconfig: cluster.kubeconfigPath, admin: cluster.adminUrl, xds: cluster.xdsAddress, podCidr: cluster.network?.cidr, startMs: Math.round(performance.now() - started) };
   writeFileSync(join(dir, "cluster.json"), JSON.stringify(info, null, 2) + "\n");
   log(`up in ${info.startMs} ms; export KUBECONFIG=${cluster.kubeconfigPath}`);
   await new Promise<void>((resolve) => {
@@ -47,7 +47,7 @@ async function run(dir: string): Promise<number> {
 
 const [cmd, dir = DEFAULT_DIR] = process.argv.slice(2);
 if (cmd === "run") process.exitCode = await run(dir);
-else if (cmd === "cleanup") removeNetwork();
+else if (cmd === "cleanup") removeStaleNetworks();
 else {
   console.error("usage: main.ts run [DIR] | cleanup");
   process.exitCode = 2;

@@ -6,7 +6,7 @@ import { makeInformer, type Informer, type KubeConfig, type KubernetesListObject
 import { join } from "node:path";
 import { KubeClient, errorMessage } from "../../src/watch/kubernetes/kube-http.ts";
 import type { Binaries } from "./images.ts";
-import { HOST_ADDRESS, PodNetworks } from "./network.ts";
+import type { ClusterNetwork } from "./network.ts";
 import { PodRunner } from "./pod-runner.ts";
 import type { ReadData } from "./pod-spec.ts";
 import type { Pod, Service } from "./pod-types.ts";
@@ -15,6 +15,7 @@ export interface NodeAgentOptions {
   kubeConfig: KubeConfig;
   nodeName: string;
   bins: Binaries;
+  network: ClusterNetwork;
   /** Where Pods' volumes and logs go. */
   dir: string;
   log(msg: string): void;
@@ -25,7 +26,6 @@ const MERGE = "application/merge-patch+json";
 export class NodeAgent {
   private readonly o: NodeAgentOptions;
   private readonly client: KubeClient;
-  private readonly networks = new PodNetworks();
   private readonly runners = new Map<string, PodRunner>();
   private readonly dirty = new Set<string>();
   private readonly statusDirty = new Set<string>();
@@ -69,7 +69,7 @@ export class NodeAgent {
       apiVersion: "v1",
       kind: "Node",
       metadata: { name, labels: { "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64" } },
-      spec: { podCIDR: "10.244.0.0/16", podCIDRs: ["10.244.0.0/16"] },
+      spec: { podCIDR: this.o.network.cidr, podCIDRs: [this.o.network.cidr] },
     };
     const res = await this.client.request({ method: "POST", path: "/api/v1/nodes", body: node });
     if (res.status !== 201 && res.status !== 409) throw new Error(`registering Node ${name}: HTTP ${res.status}`);
@@ -83,7 +83,7 @@ export class NodeAgent {
         status: {
           capacity,
           allocatable: capacity,
-          addresses: [{ type: "InternalIP", address: HOST_ADDRESS }, { type: "Hostname", address: name }],
+          addresses: [{ type: "InternalIP", address: this.o.network.hostAddress }, { type: "Hostname", address: name }],
           conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "switchyard local node agent", lastHeartbeatTime: now, lastTransitionTime: now }],
           nodeInfo: { kubeletVersion: "v1.37.2", containerRuntimeVersion: "local://switchyard", operatingSystem: "linux", architecture: "amd64", osImage: "", kernelVersion: "", kubeProxyVersion: "", machineID: "", systemUUID: "", bootID: "" },
         },
@@ -160,7 +160,7 @@ export class NodeAgent {
     if (runner || pod.status?.phase === "Succeeded" || pod.status?.phase === "Failed") return;
     const r = new PodRunner(pod, {
       bins: this.o.bins,
-      networks: this.networks,
+      networks: this.o.network,
       read: this.read,
       dir: join(this.o.dir, "pods", `${ns}_${pod.metadata.name}_${pod.metadata.uid}`),
       onChange: () => {
@@ -230,8 +230,8 @@ export class NodeAgent {
     const cond = (type: string, ok: boolean) => ({ type, status: ok ? "True" : "False", lastTransitionTime: now, lastProbeTime: null });
     const status = {
       phase: started ? "Running" : "Pending",
-      hostIP: HOST_ADDRESS,
-      hostIPs: [{ ip: HOST_ADDRESS }],
+      hostIP: this.o.network.hostAddress,
+      hostIPs: [{ ip: this.o.network.hostAddress }],
       podIP: r.net?.ip ?? null,
       podIPs: r.net ? [{ ip: r.net.ip }] : null,
       startTime: r.startedAt,

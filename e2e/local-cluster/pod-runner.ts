@@ -10,7 +10,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
-import type { PodNetwork, PodNetworks } from "./network.ts";
+import type { ClusterNetwork, PodNetwork } from "./network.ts";
 import { containerEnv, expand, mountRewriter, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
 
@@ -30,7 +30,7 @@ export interface ContainerState {
 
 export interface PodRunnerDeps {
   bins: Binaries;
-  networks: PodNetworks;
+  networks: ClusterNetwork;
   read: ReadData;
   dir: string;
   onChange(): void;
