@@ -29,25 +29,7 @@ cleanup() { [ "$started_here" = 1 ] && e2e/local-cluster/down.sh >/dev/null 2>&1
 trap cleanup EXIT
 
 version="$(node -p 'require("./package.json").version')-$(git rev-parse --short HEAD 2>/dev/null || echo dev)"
-log="$OUT/conformance.log"
-echo "running $PROFILES (log: $log)"
-set +e
-# The suite's working directory holds nothing it needs (manifests are embedded); the kubeconfig is KUBECONFIG.
-( cd "$DIR" && KUBECONFIG="$DIR/kubeconfig" "$CONFORMANCE_PEERS_BIN/conformance.test" \
-    -test.run '^TestConformance$' -test.timeout 120m -test.v \
-    --gateway-class=switchyard \
-    --conformance-profiles="$PROFILES" \
-    --organization=switchyard --project=switchyard --url=https://example.invalid/switchyard \
-    --version="$version" \
-    --report-output="$OUT/switchyard-report.yaml" \
-    ${CONFORMANCE_ARGS:-} ) > "$log" 2>&1
-status=$?
-set -e
-node e2e/local-cluster/results.ts "$log" > "$OUT/results.json"
-node -e '
-  const r = require(process.argv[1]);
-  const n = (s) => r.tests.filter((t) => t.result === s).length;
-  console.log(`suite exit ${process.argv[2]}: ${n("pass")} passed, ${n("fail")} failed, ${n("skip")} skipped`);
-  for (const t of r.tests.filter((t) => t.result === "fail")) console.log(`  FAIL ${t.name}`);
-' "$OUT/results.json" "$status"
-exit "$status"
+echo "running $PROFILES (log: $OUT/conformance.log)"
+# shellcheck disable=SC2086 # CONFORMANCE_ARGS is a list of flags
+node e2e/local-cluster/suite.ts --conformance-test "$CONFORMANCE_PEERS_BIN/conformance.test" --kubeconfig "$DIR/kubeconfig" \
+  --out "$OUT" --profiles "$PROFILES" --version "$version" -- ${CONFORMANCE_ARGS:-}

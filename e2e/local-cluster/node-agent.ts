@@ -172,7 +172,8 @@ export class NodeAgent {
     });
     this.runners.set(key, r);
     this.o.log(`starting Pod ${key}`);
-    await r.start().catch((err: unknown) => this.o.log(`Pod ${key}: ${errorMessage(err)}`));
+    // Not awaited: a Pod may wait for its volumes' sources, and the queue must keep moving meanwhile.
+    void r.start().catch((err: unknown) => this.o.log(`Pod ${key}: ${errorMessage(err)}`));
   }
 
   private async bind(pod: Pod): Promise<void> {

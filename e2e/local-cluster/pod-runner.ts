@@ -11,7 +11,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
 import type { ClusterNetwork, PodNetwork } from "./network.ts";
-import { containerEnv, expand, mountRewriter, writeVolumes, type ReadData } from "./pod-spec.ts";
+import { containerEnv, expand, mountRewriter, PodSpecError, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
 
 const MAX_GRACE_MS = 10_000;
@@ -72,12 +72,12 @@ export class PodRunner {
       if (refused) return this.refuse("ImageNotSupported", `container ${c.name}: ${refused}`);
     }
     mkdirSync(this.deps.dir, { recursive: true });
-    let volumes: Map<string, string>;
+    const volumes = await this.mountVolumes();
+    if (!volumes) return;
     try {
-      volumes = await writeVolumes(this.pod, this.deps.dir, this.deps.read);
       this.net = this.deps.networks.open();
     } catch (err) {
-      return this.refuse("FailedMount", (err as Error).message);
+      return this.refuse("FailedCreatePodSandBox", (err as Error).message);
     }
     this.deps.onChange(); // the Pod IP
     for (const c of this.pod.spec.initContainers ?? []) {
@@ -86,6 +86,32 @@ export class PodRunner {
       if (code !== 0) return this.refuse("InitContainerFailed", `init container ${c.name} exited with ${code}`);
     }
     for (const c of this.pod.spec.containers) await this.launch(c, volumes, 0);
+  }
+
+  /**
+   * Writes the volumes, retrying while a ConfigMap or Secret is missing (it is often created after the
+   * Pod, as a kubelet retries): one FailedMount event, then every second until it appears or the Pod goes.
+   */
+  private async mountVolumes(): Promise<Map<string, string> | undefined> {
+    let reported = false;
+    for (;;) {
+      try {
+        return await writeVolumes(this.pod, this.deps.dir, this.deps.read);
+      } catch (err) {
+        if (!(err instanceof PodSpecError)) {
+          this.refuse("FailedMount", (err as Error).message);
+          return undefined;
+        }
+        if (!reported) {
+          reported = true;
+          for (const s of this.containers) s.waiting = { reason: "ContainerCreating", message: err.message };
+          this.deps.event("Warning", "FailedMount", err.message);
+          this.deps.onChange();
+        }
+      }
+      await new Promise<void>((resolve) => this.after(1_000, resolve));
+      if (this.stopping) return undefined;
+    }
   }
 
   private refuse(reason: string, message: string): void {
