@@ -3,10 +3,13 @@
 // container states, deletes terminating Pods once their processes are gone, and gives each LoadBalancer
 // Service the addresses of its ready Pods (what cloud-provider-kind does with a container per Service).
 import { makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from "@kubernetes/client-node";
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:https";
 import { join } from "node:path";
 import { KubeClient, errorMessage } from "../../src/watch/kubernetes/kube-http.ts";
 import type { Binaries } from "./images.ts";
 import type { ClusterNetwork } from "./network.ts";
+import { KUBELET_PORT, selfSignedCert, startKubeletServer } from "./kubelet-server.ts";
 import { PodRunner } from "./pod-runner.ts";
 import type { ReadData } from "./pod-spec.ts";
 import type { Pod, Service } from "./pod-types.ts";
@@ -32,6 +35,7 @@ export class NodeAgent {
   private pods!: Informer<KubernetesObject> & { list(): KubernetesObject[]; get(name: string, ns?: string): KubernetesObject | undefined };
   private services!: Informer<KubernetesObject> & { list(): KubernetesObject[] };
   private draining: Promise<void> | undefined;
+  private kubelet: Server | undefined;
   private stopped = false;
 
   constructor(o: NodeAgentOptions) {
@@ -40,6 +44,12 @@ export class NodeAgent {
   }
 
   async start(): Promise<void> {
+    mkdirSync(this.o.dir, { recursive: true });
+    this.kubelet = await startKubeletServer(this.o.network.hostAddress, selfSignedCert(this.o.dir, this.o.network.hostAddress), (ns, pod, container) => {
+      const r = this.runners.get(`${ns}/${pod}`);
+      const name = container ?? r?.pod.spec.containers[0]?.name;
+      return r && name ? r.logPath(name) : undefined;
+    });
     await this.registerNode();
     this.pods = this.informer("/api/v1/pods", () => this.markAllPods()) as typeof this.pods;
     this.services = this.informer("/api/v1/services", () => this.markAllPods()) as typeof this.services;
@@ -83,7 +93,10 @@ export class NodeAgent {
         status: {
           capacity,
           allocatable: capacity,
-          addresses: [{ type: "InternalIP", address: this.o.network.hostAddress }, { type: "Hostname", address: name }],
+          // The API server reaches the kubelet endpoint (logs) at the first address: no Hostname, which
+          // would not resolve.
+          addresses: [{ type: "InternalIP", address: this.o.network.hostAddress }],
+          daemonEndpoints: { kubeletEndpoint: { Port: KUBELET_PORT } },
           conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "switchyard local node agent", lastHeartbeatTime: now, lastTransitionTime: now }],
           nodeInfo: { kubeletVersion: "v1.37.2", containerRuntimeVersion: "local://switchyard", operatingSystem: "linux", architecture: "amd64", osImage: "", kernelVersion: "", kubeProxyVersion: "", machineID: "", systemUUID: "", bootID: "" },
         },
@@ -282,6 +295,8 @@ export class NodeAgent {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.allSettled([this.pods?.stop(), this.services?.stop()]);
+    this.kubelet?.closeAllConnections();
+    await new Promise((r) => (this.kubelet ? this.kubelet.close(r) : r(undefined)));
     await this.draining?.catch(() => undefined);
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
     this.runners.clear();

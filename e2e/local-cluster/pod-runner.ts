@@ -5,7 +5,8 @@
 // period), and a stop that sends SIGTERM and SIGKILL after the grace period (at most 10 s; a preStop hook
 // is not run). Every change of what the status shows calls onChange.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, closeSync, rmSync } from "node:fs";
+import { appendFileSync, closeSync, mkdirSync, openSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
@@ -131,10 +132,18 @@ export class PodRunner {
     return { argv, env };
   }
 
+  /** The container's log: one line per output line, prefixed with its time (what `kubectl logs` reads). */
+  logPath(container: string): string {
+    return join(this.deps.dir, `${container}.log`);
+  }
+
   private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }): ChildProcess {
-    const log = openSync(join(this.deps.dir, `${c.name}.log`), "a");
-    const child = spawn("ip", ["netns", "exec", this.net!.netns, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", log, log] });
-    closeSync(log);
+    const log = openSync(this.logPath(c.name), "a");
+    const child = spawn("ip", ["netns", "exec", this.net!.netns, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => appendFileSync(log, `${new Date().toISOString()} ${line}\n`));
+    }
+    child.once("close", () => closeSync(log));
     return child;
   }
 
