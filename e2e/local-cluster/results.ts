@@ -26,3 +26,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(JSON.stringify({ tests: parseGoTestLog(readFileSync(path, "utf8")) }, null, 2));
   }
 }
+
+/** The assertion lines (Error:, Messages:, and the lines after them) of one top-level test, for a failure message. */
+export function failureDetails(text: string, name: string, max = 12): string[] {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => l === `=== RUN   TestConformance/${name}`);
+  if (start < 0) return [];
+  const end = lines.findIndex((l, i) => i > start && /^=== RUN {3}TestConformance\/[^/]+$/.test(l));
+  const out: string[] = [];
+  for (const l of lines.slice(start, end < 0 ? undefined : end)) {
+    if (/\b(Error|Messages):/.test(l) && !out.includes(l.trim())) out.push(l.trim());
+    if (out.length >= max) break;
+  }
+  return out;
+}
