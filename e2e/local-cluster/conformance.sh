@@ -31,5 +31,11 @@ trap cleanup EXIT
 version="$(node -p 'require("./package.json").version')-$(git rev-parse --short HEAD 2>/dev/null || echo dev)"
 echo "running $PROFILES (log: $OUT/conformance.log)"
 # shellcheck disable=SC2086 # CONFORMANCE_ARGS is a list of flags
+status=0
 node e2e/local-cluster/suite.ts --conformance-test "$CONFORMANCE_PEERS_BIN/conformance.test" --kubeconfig "$DIR/kubeconfig" \
-  --out "$OUT" --profiles "$PROFILES" --version "$version" -- ${CONFORMANCE_ARGS:-}
+  --out "$OUT" --profiles "$PROFILES" --version "$version" -- ${CONFORMANCE_ARGS:-} || status=$?
+# The committed report also regenerates the per-test table of docs/conformance-suite.md.
+if [ -z "${CONFORMANCE_OUT:-}" ] && [ -f "$OUT/switchyard-report.yaml" ]; then
+  node e2e/local-cluster/results-doc.ts "$OUT" docs/conformance-suite.md
+fi
+exit "$status"
