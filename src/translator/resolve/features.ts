@@ -1,20 +1,29 @@
 // The Gateway API features switchyard claims in GatewayClass
 // status.supportedFeatures. Resolvers for further features add their names here.
+// The official suite v1.7.0 infers what it tests from this list (docs/conformance-suite.md); the
+// v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there. HTTPRouteRetry is
+// the v1.6.1 name of HTTPRouteRetryCodes, kept for that suite.
 export const SUPPORTED_FEATURES: readonly string[] = [
   "BackendTLSPolicy",
   "BackendTLSPolicySANValidation",
   "GRPCRoute",
   "GRPCRouteNamedRouteRule",
+  "GRPCRouteRequestHeaderModifier",
   "Gateway",
   "GatewayFrontendClientCertificateValidation",
   "GatewayFrontendClientCertificateValidationInsecureFallback",
   "GatewayHTTPListenerIsolation",
+  "GatewayHTTPSListenerDetectMisdirectedRequests",
   "GatewayPort8080",
   "HTTPRoute",
+  "HTTPRoute303RedirectStatusCode",
+  "HTTPRoute307RedirectStatusCode",
+  "HTTPRoute308RedirectStatusCode",
   "HTTPRouteBackendProtocolH2C",
   "HTTPRouteBackendProtocolWebSocket",
   "HTTPRouteBackendRequestHeaderModification",
   "HTTPRouteBackendTimeout",
+  "HTTPRouteBackendURLRewrite",
   "HTTPRouteCORS",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",
@@ -30,6 +39,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteRequestTimeout",
   "HTTPRouteResponseHeaderModification",
   "HTTPRouteRetry",
+  "HTTPRouteRetryCodes",
   "HTTPRouteSchemeRedirect",
   "ReferenceGrant",
   "TCPRoute",
