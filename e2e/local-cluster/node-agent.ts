@@ -154,12 +154,13 @@ export class NodeAgent {
     }
     if (!pod) return;
     const ns = pod.metadata.namespace!;
-    if (!pod.spec.nodeName) {
-      if (pod.metadata.deletionTimestamp || (pod.spec.schedulerName && pod.spec.schedulerName !== "default-scheduler")) return;
+    if (!pod.spec.nodeName && !pod.metadata.deletionTimestamp) {
+      if (pod.spec.schedulerName && pod.spec.schedulerName !== "default-scheduler") return;
       await this.bind(pod);
       return;
     }
-    if (pod.spec.nodeName !== this.o.nodeName) return;
+    // A terminating Pod that was never bound has no kubelet to finish it but this one.
+    if (pod.spec.nodeName && pod.spec.nodeName !== this.o.nodeName) return;
     if (pod.metadata.deletionTimestamp) {
       if (runner) {
         this.runners.delete(key);
