@@ -7,14 +7,25 @@
 // (a lock directory under /run holding its pid, reclaimed when that process is gone) and uses the bridge
 // sy-lc<n> and the pod CIDR 10.(244+n).0.0/16, clear of the 10.250/10.251 ranges of the test harness.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const LOCKS = "/run/switchyard-local-cluster";
 const SLOTS = 5;
 const MAX_PODS = 65_000;
 
+/**
+ * iproute2 and sysctl by absolute path: a PATH lookup fails the whole spawn (ELOOP, seen here) when any
+ * PATH directory is briefly unreadable, e.g. a node_modules/.bin being rewritten by an install.
+ */
+export const IP = findBinary("ip");
+const SYSCTL = findBinary("sysctl");
+
+function findBinary(name: string): string {
+  return ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map((d) => `${d}/${name}`).find((p) => existsSync(p)) ?? name;
+}
+
 function ip(...args: string[]): void {
-  execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
+  execFileSync(IP, args, { stdio: ["ignore", "ignore", "pipe"] });
 }
 
 function alive(pid: number): boolean {
@@ -106,7 +117,7 @@ export class ClusterNetwork {
       ip("-n", netns, "link", "set", "lo", "up");
       ip("-n", netns, "route", "add", "default", "via", this.hostAddress);
       // A namespaced sysctl in the kubelet's safe set; it lets Envoy bind ports below 1024.
-      ip("netns", "exec", netns, "sysctl", "-q", "-w", "net.ipv4.ip_unprivileged_port_start=0");
+      ip("netns", "exec", netns, SYSCTL, "-q", "-w", "net.ipv4.ip_unprivileged_port_start=0");
     } catch (err) {
       this.release(n, netns, veth);
       throw err;
@@ -116,27 +127,31 @@ export class ClusterNetwork {
 
   private release(n: number, netns: string, veth: string): void {
     killNamespace(netns);
-    spawnSync("ip", ["link", "del", veth]);
+    spawnSync(IP, ["link", "del", veth]);
     this.used.delete(n);
   }
 }
 
 function killNamespace(name: string): void {
-  const pids = (spawnSync("ip", ["netns", "pids", name], { encoding: "utf8" }).stdout ?? "").split("\n").filter(Boolean);
-  for (const pid of pids) spawnSync("kill", ["-KILL", pid]);
-  spawnSync("ip", ["netns", "del", name]);
+  const pids = (spawnSync(IP, ["netns", "pids", name], { encoding: "utf8" }).stdout ?? "").split("\n").filter(Boolean);
+  for (const pid of pids) try {
+      process.kill(Number(pid), "SIGKILL");
+    } catch {
+      // gone already
+    }
+  spawnSync(IP, ["netns", "del", name]);
 }
 
 /** Everything of one slot: the processes in its pod namespaces, the namespaces, veths and bridge. */
 function removeSlot(slot: number): void {
-  const list = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
+  const list = spawnSync(IP, ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
   for (const line of list.split("\n")) {
     const name = line.split(" ")[0] ?? "";
     if (name.startsWith(`sy-lc${slot}-`)) killNamespace(name);
   }
-  const links = spawnSync("ip", ["-o", "link", "show"], { encoding: "utf8" }).stdout ?? "";
-  for (const m of links.matchAll(new RegExp(`^\\d+: (sy-lc${slot}v\\d+)[@:]`, "gm"))) spawnSync("ip", ["link", "del", m[1]!]);
-  spawnSync("ip", ["link", "del", `sy-lc${slot}`]);
+  const links = spawnSync(IP, ["-o", "link", "show"], { encoding: "utf8" }).stdout ?? "";
+  for (const m of links.matchAll(new RegExp(`^\\d+: (sy-lc${slot}v\\d+)[@:]`, "gm"))) spawnSync(IP, ["link", "del", m[1]!]);
+  spawnSync(IP, ["link", "del", `sy-lc${slot}`]);
 }
 
 /** Removes the networks of every slot whose owner is gone (what killed runs left behind). */

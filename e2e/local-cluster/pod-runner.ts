@@ -11,7 +11,7 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
-import type { ClusterNetwork, PodNetwork } from "./network.ts";
+import { IP, type ClusterNetwork, type PodNetwork } from "./network.ts";
 import { containerEnv, expand, mountRewriter, PodSpecError, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
 
@@ -75,10 +75,16 @@ export class PodRunner {
     mkdirSync(this.deps.dir, { recursive: true });
     const volumes = await this.mountVolumes();
     if (!volumes) return;
-    try {
-      this.net = this.deps.networks.open();
-    } catch (err) {
-      return this.refuse("FailedCreatePodSandBox", (err as Error).message);
+    // A failed sandbox is retried, as a kubelet does: one event, then every second.
+    for (let reported = false; !this.net; ) {
+      try {
+        this.net = this.deps.networks.open();
+      } catch (err) {
+        if (!reported) this.deps.event("Warning", "FailedCreatePodSandBox", (err as Error).message);
+        reported = true;
+        await new Promise<void>((resolve) => this.after(1_000, resolve));
+        if (this.stopping) return;
+      }
     }
     this.deps.onChange(); // the Pod IP
     for (const c of this.pod.spec.initContainers ?? []) {
@@ -139,7 +145,7 @@ export class PodRunner {
 
   private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }): ChildProcess {
     const log = openSync(this.logPath(c.name), "a");
-    const child = spawn("ip", ["netns", "exec", this.net!.netns, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(IP, ["netns", "exec", this.net!.netns, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => appendFileSync(log, `${new Date().toISOString()} ${line}\n`));
     }
