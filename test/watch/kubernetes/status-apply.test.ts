@@ -67,6 +67,33 @@ describe("applyStatusUpdate", () => {
     expect("attachedListenerSets" in gone).toBe(false);
   });
 
+  it("Gateway: keeps another controller's domain-prefixed conditions, on the Gateway and on listeners, and drops stale unprefixed ones", () => {
+    const foreign = cond("example.com/Audited", "True", { lastTransitionTime: OLD, observedGeneration: 1 });
+    const obj = {
+      metadata: { generation: 2 },
+      status: {
+        conditions: [cond("Accepted", "True", { lastTransitionTime: OLD }), foreign, cond("Ready", "True", { lastTransitionTime: OLD })],
+        listeners: [{ name: "http", attachedRoutes: 0, supportedKinds: [], conditions: [cond("Programmed", "True", { lastTransitionTime: OLD }), foreign] }],
+      },
+    };
+    const status = applyStatusUpdate(
+      obj,
+      {
+        kind: "Gateway",
+        target: { apiVersion: "gateway.networking.k8s.io/v1", namespace: "d", name: "g" },
+        status: { conditions: [cond("Accepted")], listeners: [{ name: "http", attachedRoutes: 0, supportedKinds: [], conditions: [cond("Programmed")] }] },
+      },
+      US,
+      NOW,
+    ) as { conditions: Condition[]; listeners: { conditions: Condition[] }[] };
+    // The foreign condition is kept unchanged (not even its observedGeneration); "Ready", a Gateway API
+    // type we no longer set, goes.
+    expect(status.conditions.map((c) => c.type)).toEqual(["Accepted", "example.com/Audited"]);
+    expect(status.conditions[1]).toEqual(foreign);
+    expect(status.listeners[0]!.conditions.map((c) => c.type)).toEqual(["Programmed", "example.com/Audited"]);
+    expect(status.listeners[0]!.conditions[1]).toEqual(foreign);
+  });
+
   it("routes: keeps others' entries as they are, keeps our translator's observedGeneration when set", () => {
     const theirs = { parentRef: { name: "x" }, controllerName: "other", conditions: [cond("Accepted", "False", { lastTransitionTime: OLD })] };
     const status = applyStatusUpdate(
