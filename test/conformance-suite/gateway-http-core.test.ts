@@ -18,7 +18,6 @@ const CORE_FEATURES = "Gateway,HTTPRoute,ReferenceGrant";
 
 /** Core tests that fail for a known cause; docs/conformance-suite.md has the details. */
 const KNOWN_FAILURES: Record<string, string> = {
-  HTTPRouteHostnameIntersection: "the HTTP connection manager strips the Host port (strip_any_host_port); the backend must see it",
 };
 
 function describeLocalCluster(name: string, fn: (peers: LocalPeers) => void): void {

@@ -40,9 +40,11 @@ function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfig
     upgradeConfigs: [{ upgradeType: "websocket" }],
     normalizePath: true,
     mergeSlashes: true,
-    // Host ports say nothing routes match on (hostnames have none), and a kept port would leak into
-    // redirects: with it stripped, a redirect to a scheme's default port leaves Location portless.
-    stripPortMode: { case: "stripAnyHostPort", value: true },
+    // Routing ignores Host ports (the route table sets ignore_port_in_host_matching). The listener's own
+    // port is dropped so that a redirect to a scheme's default port leaves Location portless (Envoy keeps
+    // the request's port when port_redirect is unset); any other port reaches the backend as sent, which
+    // the conformance test HTTPRouteHostnameIntersection checks ("very.specific.com:1234").
+    stripMatchingHostPort: true,
   });
 }
 
