@@ -16,13 +16,13 @@ spec:
   rules:
     - matches: [{ path: { type: PathPrefix, value: /cookie } }]
       backendRefs: [{ name: a, port: 8080 }]
-      sessionPersistence: { sessionName: sticky }
+      sessionPersistence: { sessionName: sticky, cookieConfig: { lifetimeType: Session } }
     - matches: [{ path: { type: PathPrefix, value: /split } }]
       backendRefs: [{ name: a, port: 8080, weight: 50 }, { name: b, port: 8080, weight: 50 }]
-      sessionPersistence: { sessionName: split }
+      sessionPersistence: { sessionName: split, cookieConfig: { lifetimeType: Session } }
     - matches: [{ path: { type: PathPrefix, value: /header } }]
       backendRefs: [{ name: a, port: 8080 }]
-      sessionPersistence: { type: Header, sessionName: x-session }
+      sessionPersistence: { type: Header, sessionName: x-session, cookieConfig: { lifetimeType: Session } }
     - matches: [{ path: { type: PathPrefix, value: /policy } }]
       backendRefs: [{ name: c, port: 8080 }]
     - matches: [{ path: { type: PathPrefix, value: /plain } }]
@@ -33,8 +33,9 @@ kind: BackendLBPolicy
 metadata: { name: c-sticky, namespace: default }
 spec:
   targetRefs: [{ group: "", kind: Service, name: c }]
-  # cookieConfig is needed on the v1.1 CRD: its CEL rule reads self.cookieConfig.lifetimeType unguarded,
-  # and the API server (and the file source) refuse the policy without it.
+  # cookieConfig is needed on the v1.1 CRDs (here and in the HTTPRoute's v1.1-shape rules above, which
+  # only v1.1 serves: v1.7 has no sessionName): their CEL rule reads self.cookieConfig.lifetimeType
+  # unguarded, and the API server (and the file source) refuse sessionPersistence without it.
   sessionPersistence: { sessionName: c-session, cookieConfig: { lifetimeType: Session } }
 `;
 

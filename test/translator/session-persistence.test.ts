@@ -141,13 +141,19 @@ describe("header emission", () => {
   });
 });
 
+it("a Header session with the Session cookieConfig the v1.1 CRDs require is a header session", () => {
+  const r = resolveSessionPersistence({ type: "Header", sessionName: "x-session", cookieConfig: { lifetimeType: "Session" } }, rule(0));
+  expect(r.ok).toBe(true);
+  if (r.ok) expect(r.session).toEqual({ type: "Header", name: "x-session" });
+});
+
 describe("what Envoy cannot express is refused with UnsupportedValue", () => {
   const cases: [string, SessionPersistence, RegExp][] = [
     ["idleTimeout", { idleTimeout: "10m" }, /idleTimeout is not supported/],
     ["Session cookie with absoluteTimeout", { absoluteTimeout: "1h" }, /Session cookie/],
     ["Header with absoluteTimeout", { type: "Header", absoluteTimeout: "1h" }, /type Header/],
     ["Permanent without absoluteTimeout", { cookieConfig: { lifetimeType: "Permanent" } }, /required/],
-    ["cookieConfig with Header", { type: "Header", cookieConfig: { lifetimeType: "Session" } }, /only be set with type Cookie/],
+    ["a Permanent cookieConfig with Header", { type: "Header", cookieConfig: { lifetimeType: "Permanent" } }, /needs type Cookie/],
     ["unknown type", { type: "URL" }, /type "URL"/],
     ["bad duration", { absoluteTimeout: "1d", cookieConfig: { lifetimeType: "Permanent" } }, /not a valid duration/],
     ["bad name", { sessionName: "a b;c" }, /not a valid cookie name/],
