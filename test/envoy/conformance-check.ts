@@ -125,7 +125,9 @@ export function compare(r: Req, sentPath: string, res: HttpResult, want: Want): 
     if (e.path !== wantPath) errs.push(`backend saw path ${e.path}, want ${wantPath}`);
     const method = r.method ?? "GET";
     if (e.method !== method) errs.push(`backend saw method ${e.method}, want ${method}`);
-    if (want.request?.host && e.host !== want.request.host) errs.push(`backend saw host ${e.host}, want ${want.request.host}`);
+    // Like the official suite: the backend sees the Host that was sent (port included) unless rewritten.
+    const wantHost = want.request?.host ?? r.host;
+    if (wantHost && e.host !== wantHost) errs.push(`backend saw host ${e.host}, want ${wantHost}`);
     for (const [k, v] of Object.entries(want.request?.headers ?? {})) {
       const got = norm(e.headers[k.toLowerCase()]);
       if (got !== v) errs.push(`backend saw ${k}: ${got ?? "(none)"}, want ${v}`);

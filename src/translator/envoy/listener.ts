@@ -10,6 +10,7 @@ import { HttpConnectionManagerSchema, type HttpFilterSchema } from "../../gen/en
 import type { IrFilterChain, IrListener } from "../ir.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { statPrefix } from "../names.ts";
+import { needsListenerPortStripped } from "./redirect-port.ts";
 import { CORS_FILTER, usesCors } from "./route.ts";
 import { statefulSessionHttpFilter } from "./session.ts";
 
@@ -31,7 +32,7 @@ export interface ListenerHooks {
   other?: (l: IrListener) => Listener | undefined;
 }
 
-function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfigName: string): ReturnType<typeof pack> {
+function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfigName: string, stripListenerPort: boolean): ReturnType<typeof pack> {
   return pack(HttpConnectionManagerSchema, {
     statPrefix: statPrefix(l.name),
     routeSpecifier: { case: "rds", value: { configSource: adsConfigSource(), routeConfigName } },
@@ -40,11 +41,10 @@ function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfig
     upgradeConfigs: [{ upgradeType: "websocket" }],
     normalizePath: true,
     mergeSlashes: true,
-    // Routing ignores Host ports (the route table sets ignore_port_in_host_matching). The listener's own
-    // port is dropped so that a redirect to a scheme's default port leaves Location portless (Envoy keeps
-    // the request's port when port_redirect is unset); any other port reaches the backend as sent, which
-    // the conformance test HTTPRouteHostnameIntersection checks ("very.specific.com:1234").
-    stripMatchingHostPort: true,
+    // Routing ignores Host ports (the route table sets ignore_port_in_host_matching), and backends get
+    // Host as sent. Only a table with a portless redirect to the request's host drops the listener's
+    // own port first (redirect-port.ts).
+    stripMatchingHostPort: stripListenerPort,
   });
 }
 
@@ -58,16 +58,17 @@ export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener
   filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
   // One connection manager per route table: several HTTPS listeners on a port each have their own.
   const hcms = new Map<string, ReturnType<typeof pack>>();
-  const hcmFor = (rc: string) => {
+  const hcmFor = (c: IrFilterChain) => {
+    const rc = c.routeTable?.name ?? l.routeConfigName;
     let hcm = hcms.get(rc);
-    if (!hcm) hcms.set(rc, (hcm = connectionManager(l, filters, rc)));
+    if (!hcm) hcms.set(rc, (hcm = connectionManager(l, filters, rc, needsListenerPortStripped(c.routeTable?.virtualHosts ?? l.virtualHosts))));
     return hcm;
   };
   // TLS listeners' chains carry TLSRoutes: the TLS hooks add them (tls-hooks.ts).
   const filterChains = l.filterChains.filter((c) => !c.l4).map((c) => {
     const chain: ChainInit = {
       name: c.name,
-      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcmFor(c.routeTable?.name ?? l.routeConfigName) } }],
+      filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcmFor(c) } }],
     };
     if (c.serverNames.length > 0 && c.tls) chain.filterChainMatch = { serverNames: c.serverNames };
     hooks.decorateChain?.(chain, c, l);

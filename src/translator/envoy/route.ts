@@ -18,6 +18,7 @@ import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string
 import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
 import { duration, headersToAdd, pack } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "../names.ts";
+import { omitsPort } from "./redirect-port.ts";
 import { sessionPerFilterConfig } from "./session.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";
@@ -151,9 +152,8 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
       return { case: "directResponse", value: { status: a.status } };
     case "redirect": {
       const r = a.redirect;
-      // The spec says Location SHOULD NOT carry a scheme's default port (http 80, https 443), and
-      // Envoy writes any port_redirect it is given; left unset, Envoy drops the request's port.
-      const defaultPort = (r.scheme === "https" && r.port === 443) || (r.scheme === "http" && r.port === 80);
+      // A scheme's default port stays out of Location (redirect-port.ts).
+      const defaultPort = omitsPort(r);
       const v: MessageInitShape<typeof RedirectActionSchema> = { responseCode: REDIRECT_CODES[r.statusCode] ?? RedirectAction_RedirectResponseCode.FOUND };
       if (!defaultPort) v.portRedirect = r.port;
       if (r.scheme) v.schemeRewriteSpecifier = { case: "schemeRedirect", value: r.scheme };
