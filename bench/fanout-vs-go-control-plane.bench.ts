@@ -9,7 +9,6 @@
 // from the Go module proxy and cached outside the repository.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -17,6 +16,7 @@ import { DESCRIPTORS, RESOURCE_TYPES, resourcesOf } from "../src/xds/resource-ty
 import { emptyResources, TYPE_URL, type XdsResources } from "../src/api/xds.ts";
 import { apiListener, edsCluster, endpoints, routeConfig } from "../test/xds/fixtures.ts";
 import { AdsClients } from "./ads-clients.ts";
+import { cpuMs } from "./pipeline-measure.ts";
 import { median } from "./stats.ts";
 
 const STREAMS = Number(process.env.FANOUT_BENCH_STREAMS ?? 1000);
@@ -49,13 +49,6 @@ function inputLine(round: number): string {
     versions[d.typeUrl] = createHash("sha256").update(resources[d.typeUrl]!.join(",")).digest("hex").slice(0, 16);
   }
   return JSON.stringify({ key: KEY, versions, resources });
-}
-
-/** User + system CPU of a process so far, in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 interface Server {

@@ -13,100 +13,20 @@
 // Env: PIPELINE_ROUTES (default 10000), PIPELINE_FILES (default 100),
 // PIPELINE_STREAMS (default 1000), PIPELINE_EDITS (default 5),
 // PIPELINE_TIMEOUT_S (default 180), SWITCHYARD_MAIN (the CLI to run).
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { TYPE_URL } from "../src/api/xds.ts";
 import { AdsClients } from "./ads-clients.ts";
 import { writeBenchManifests } from "./manifests.ts";
-import { median } from "./stats.ts";
+import { measure, row, startServe, stopServe, Timeout, within, type Sample } from "./pipeline-measure.ts";
 
 const routes = Number(process.env.PIPELINE_ROUTES ?? 10_000);
 const files = Number(process.env.PIPELINE_FILES ?? 100);
 const streams = Number(process.env.PIPELINE_STREAMS ?? 1000);
 const edits = Number(process.env.PIPELINE_EDITS ?? 5);
-const timeoutMs = Number(process.env.PIPELINE_TIMEOUT_S ?? 180) * 1000;
 const mainTs = process.env.SWITCHYARD_MAIN ?? join(import.meta.dirname, "../src/cli/main.ts");
 const SERVICES = 50; // bench/translate-fixture.ts
-
-class Timeout extends Error {}
-
-function within<T>(p: Promise<T>, what: string, factor = 1): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const ms = timeoutMs * factor;
-  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Timeout(`${what}: no answer in ${ms / 1000} s`)), ms)));
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-/** CPU ms (user + system) of a process so far, from /proc. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, 100 Hz ticks
-}
-
-/** Polls /healthz back to back while a change is in flight: the slowest answer shows how long the loop was blocked. */
-class HealthProbe {
-  private running = false;
-  private worst = 0;
-  private loop?: Promise<void>;
-  private readonly url: string;
-  constructor(url: string) {
-    this.url = url;
-  }
-  start(): void {
-    this.running = true;
-    this.worst = 0;
-    this.loop = (async () => {
-      while (this.running) {
-        const t = performance.now();
-        await fetch(this.url).then((r) => r.arrayBuffer());
-        this.worst = Math.max(this.worst, performance.now() - t);
-      }
-    })();
-  }
-  async stop(): Promise<number> {
-    this.running = false;
-    await this.loop;
-    return this.worst;
-  }
-}
-
-async function lagMaxMs(admin: string): Promise<number> {
-  const text = await (await fetch(`${admin}/metrics`)).text();
-  const m = /^switchyard_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
-  return m ? Number(m[1]) * 1000 : NaN;
-}
-
-interface Sample {
-  ms: number;
-  lagMs: number;
-  healthMs: number;
-  cpuMs: number;
-}
-
-/** One change: resets the lag histogram, makes the change, waits for every stream to ACK the type. */
-async function measure(child: ChildProcess, admin: string, clients: AdsClients, typeUrl: string, change: () => void): Promise<Sample> {
-  await lagMaxMs(admin); // the scrape resets the histogram
-  const probe = new HealthProbe(`${admin}/healthz`);
-  const wait = clients.waitAll(typeUrl);
-  const c0 = cpuMs(child.pid!);
-  probe.start();
-  wait.t0(performance.now());
-  change();
-  const ms = await within(wait.done, `${clients.size} streams ACKing ${typeUrl.split(".").pop()}`);
-  const cpu = cpuMs(child.pid!) - c0;
-  const healthMs = await probe.stop();
-  return { ms, lagMs: await lagMaxMs(admin), healthMs, cpuMs: cpu };
-}
-
-function row(label: string, samples: Sample[]): string {
-  if (samples.length === 0) return `${label.padEnd(44)} (no samples)`;
-  const m = (f: (s: Sample) => number) => median(samples.map(f)).toFixed(0).padStart(8);
-  const max = Math.max(...samples.map((s) => s.ms)).toFixed(0).padStart(7);
-  return `${label.padEnd(44)} ${String(samples.length).padStart(3)} ${m((s) => s.ms)} ${max} ${m((s) => s.lagMs)} ${m((s) => s.healthMs)} ${m((s) => s.cpuMs)}`;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "switchyard-pipeline-"));
@@ -118,19 +38,7 @@ async function main(): Promise<void> {
 
   console.log(`serve --source file: ${routes} HTTPRoutes in ${files} file(s), ${streams} ADS streams (SotW, one connection each); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [mainTs, "serve", "--dir", dir, "--xds-port", "0", "--admin-port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
-  const ports = new Promise<{ xdsPort: number; adminPort: number }>((resolve, reject) => {
-    // Every line is read, so the child never blocks on a full pipe.
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      try {
-        const rec = JSON.parse(line) as { msg?: string; xdsPort?: number; adminPort?: number };
-        if (rec.msg === "switchyard is serving") resolve({ xdsPort: rec.xdsPort!, adminPort: rec.adminPort! });
-      } catch {
-        // not JSON: ignore
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited with ${code}`)));
-  });
+  const { child, ports } = startServe(mainTs, ["--dir", dir]);
   let clients: AdsClients | undefined;
   try {
     const { xdsPort, adminPort } = await within(ports, "serve start-up", 4);
@@ -173,8 +81,7 @@ async function main(): Promise<void> {
     if (!(err instanceof Timeout)) process.exitCode = 1;
   } finally {
     clients?.close();
-    child.kill("SIGTERM");
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on("exit", resolve)));
+    await stopServe(child);
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
