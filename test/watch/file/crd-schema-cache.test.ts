@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cachedCrdSchemas, type CrdSchemaList } from "../../../src/watch/file/crd-schema-cache.ts";
 import { SchemaValidator } from "../../../src/watch/file/schemas.ts";
 
@@ -31,7 +31,10 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "switchyard-crd-cache-"));
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** cachedCrdSchemas over one cache directory, counting the file reads and YAML parses. */
 function counted(nowNs?: () => bigint) {
@@ -95,19 +98,13 @@ describe("the CRD schema cache", () => {
   it("a validator started after a CRD file changed validates by the new file", () => {
     const crds = join(dir, "crds");
     mkdirSync(crds);
-    const previous = process.env.XDG_CACHE_HOME;
-    process.env.XDG_CACHE_HOME = join(dir, "xdg");
-    try {
-      const gc = (controllerName: string) => ({ apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name: "x" }, spec: { controllerName } });
-      writeFileSync(join(crds, FILE), crd("aaa"));
-      expect(new SchemaValidator({ crdDirs: [crds] }).validate(gc("aaa"))).toEqual([]);
-      writeFileSync(join(crds, FILE), crd("bbb"));
-      const v = new SchemaValidator({ crdDirs: [crds] });
-      expect(v.validate(gc("bbb"))).toEqual([]);
-      expect(v.validate(gc("aaa"))).toMatchObject([{ field: "spec.controllerName", message: 'must be one of "bbb"' }]);
-    } finally {
-      if (previous === undefined) delete process.env.XDG_CACHE_HOME;
-      else process.env.XDG_CACHE_HOME = previous;
-    }
+    vi.stubEnv("XDG_CACHE_HOME", join(dir, "xdg"));
+    const gc = (controllerName: string) => ({ apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name: "x" }, spec: { controllerName } });
+    writeFileSync(join(crds, FILE), crd("aaa"));
+    expect(new SchemaValidator({ crdDirs: [crds] }).validate(gc("aaa"))).toEqual([]);
+    writeFileSync(join(crds, FILE), crd("bbb"));
+    const v = new SchemaValidator({ crdDirs: [crds] });
+    expect(v.validate(gc("bbb"))).toEqual([]);
+    expect(v.validate(gc("aaa"))).toMatchObject([{ field: "spec.controllerName", message: 'must be one of "bbb"' }]);
   });
 });
