@@ -4,22 +4,11 @@
 // They run in the benchmark process; the server is the `serve` child, whose
 // CPU is then its own.
 import { create, toBinary } from "@bufbuild/protobuf";
-import * as grpc from "@grpc/grpc-js";
 import { NodeSchema } from "../src/gen/envoy/config/core/v3/base_pb.js";
 import { DiscoveryRequestSchema } from "../src/gen/envoy/service/discovery/v3/discovery_pb.js";
 import { TYPE_URL } from "../src/api/xds.ts";
+import { RawAdsClient, type RawAdsStream } from "../test/xds/raw-ads.ts";
 import { responseHeader } from "../test/xds/wire-peek.ts";
-
-const raw = {
-  path: "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources",
-  requestStream: true,
-  responseStream: true,
-  requestSerialize: (b: Buffer) => b,
-  requestDeserialize: (b: Buffer) => b,
-  responseSerialize: (b: Buffer) => b,
-  responseDeserialize: (b: Buffer) => b,
-};
-const Ads = grpc.makeGenericClientConstructor({ streamAggregatedResources: raw }, "ADS");
 
 export interface Subscription {
   /** node.cluster: the Gateway's `namespace/name`. */
@@ -40,8 +29,8 @@ interface Waiter {
 export class AdsClients {
   private readonly address: string;
   private readonly sub: Subscription;
-  private readonly clients: grpc.Client[] = [];
-  private readonly calls: grpc.ClientDuplexStream<Buffer, Buffer>[] = [];
+  private readonly clients: RawAdsClient[] = [];
+  private readonly calls: RawAdsStream[] = [];
   /** Per stream: the last version ACKed, by type URL. */
   private readonly versions: Map<string, string>[] = [];
   private waiter?: Waiter;
@@ -78,8 +67,8 @@ export class AdsClients {
   }
 
   private open(i: number): Promise<void> {
-    const client = new Ads(this.address, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1, "grpc.max_receive_message_length": -1 });
-    const call = (client as unknown as { streamAggregatedResources(): grpc.ClientDuplexStream<Buffer, Buffer> }).streamAggregatedResources();
+    const client = new RawAdsClient(this.address, { "grpc.use_local_subchannel_pool": 1, "grpc.max_receive_message_length": -1 });
+    const call = client.sotw();
     this.clients[i] = client;
     this.calls[i] = call;
     const versions = new Map<string, string>();

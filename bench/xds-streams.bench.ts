@@ -9,7 +9,6 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { fork } from "node:child_process";
-import { AggregatedDiscoveryService } from "../src/gen/envoy/service/discovery/v3/ads_pb.js";
 import { NodeSchema } from "../src/gen/envoy/config/core/v3/base_pb.js";
 import { DeltaDiscoveryRequestSchema, DiscoveryRequestSchema, DiscoveryResponseSchema } from "../src/gen/envoy/service/discovery/v3/discovery_pb.js";
 import { TYPE_URL, emptyResources, type XdsResources } from "../src/api/xds.ts";
@@ -18,6 +17,7 @@ import { startXdsServer } from "../src/xds/server.ts";
 import { silentLogger } from "../src/observability/log.ts";
 import { createRegistry } from "../src/observability/metrics.ts";
 import { apiListener, edsCluster, endpoints, routeConfig } from "../test/xds/fixtures.ts";
+import { RAW_ADS, RawAdsClient } from "../test/xds/raw-ads.ts";
 import { responseHeader } from "../test/xds/wire-peek.ts";
 
 const STREAMS = Number(process.env.XDS_BENCH_STREAMS ?? 1000);
@@ -51,7 +51,7 @@ type FromServer = { port: number } | Mem | { version: string } | { allAckedMs: n
 async function baselineMain(): Promise<void> {
   const server = new grpc.Server();
   const calls = new Set<grpc.ServerDuplexStream<Buffer, Buffer>>();
-  server.addService(def, {
+  server.addService(RAW_ADS, {
     streamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
       calls.add(call);
       call.on("data", (b: Buffer) => {
@@ -114,27 +114,10 @@ async function serverMain(): Promise<void> {
 }
 
 // ---- client side (this process) ----
-const raw = (method: string) => ({
-  path: `/envoy.service.discovery.v3.AggregatedDiscoveryService/${method}`,
-  requestStream: true,
-  responseStream: true,
-  requestSerialize: (b: Buffer) => b,
-  requestDeserialize: (b: Buffer) => b,
-  responseSerialize: (b: Buffer) => b,
-  responseDeserialize: (b: Buffer) => b,
-});
-const def = {
-  streamAggregatedResources: raw("StreamAggregatedResources"),
-  deltaAggregatedResources: raw("DeltaAggregatedResources"),
-} satisfies grpc.ServiceDefinition;
-void AggregatedDiscoveryService;
-const Ads = grpc.makeGenericClientConstructor(def, "ADS");
-
 /** An Envoy-like client: wildcard CDS/LDS, named EDS/RDS, ACKs everything. Resolves when RDS first arrives. */
-function envoyLike(client: grpc.Client, id: number): Promise<void> {
+function envoyLike(client: RawAdsClient, id: number): Promise<void> {
   const delta = PROTOCOL === "delta";
-  const c = client as unknown as Record<"streamAggregatedResources" | "deltaAggregatedResources", () => grpc.ClientDuplexStream<Buffer, Buffer>>;
-  const call = delta ? c.deltaAggregatedResources() : c.streamAggregatedResources();
+  const call = delta ? client.delta() : client.sotw();
   const edsNames = Array.from({ length: ROUTES }, (_, i) => `svc-${i}`);
   const namesFor: Record<string, string[]> = {
     [TYPE_URL.cluster]: [],
@@ -193,9 +176,9 @@ async function baseline(): Promise<void> {
   const { port } = (await next()) as { port: number };
   child.send({ cmd: "rss" });
   const before = (await next()) as Mem;
-  const clients: grpc.Client[] = [];
+  const clients: RawAdsClient[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
-    clients.push(new Ads(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 }));
+    clients.push(new RawAdsClient(`127.0.0.1:${port}`, { "grpc.use_local_subchannel_pool": 1 }));
   }
   await Promise.all(Array.from({ length: STREAMS }, (_, i) => envoyLike(clients[i % CONNECTIONS]!, i)));
   child.send({ cmd: "rss" });
@@ -233,11 +216,11 @@ async function main(): Promise<void> {
   await ask({ cmd: "set", round: 0 });
   const before = await ask<Mem>({ cmd: "rss" });
 
-  const clients: grpc.Client[] = [];
+  const clients: RawAdsClient[] = [];
   const synced: Promise<void>[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
     // A local subchannel pool gives each client its own connection.
-    clients.push(new Ads(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 }));
+    clients.push(new RawAdsClient(`127.0.0.1:${port}`, { "grpc.use_local_subchannel_pool": 1 }));
   }
   for (let i = 0; i < STREAMS; i++) synced.push(envoyLike(clients[i % CONNECTIONS]!, i));
   const tConnect = performance.now();

@@ -6,9 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { freePorts } from "../../test/helpers/free-ports.ts";
+import { startOrStop } from "../../test/helpers/start-or-stop.ts";
 import { RealApiServer } from "../../test/kube/real-apiserver.ts";
 import { KubeClient } from "../../src/watch/kubernetes/kube-http.ts";
-import { createServer } from "node:net";
 import { ClusterNetwork } from "./network.ts";
 import { NodeAgent } from "./node-agent.ts";
 import type { LocalPeers } from "./peers.ts";
@@ -58,13 +59,7 @@ export class LocalCluster {
 
   static async start(o: LocalClusterOptions): Promise<LocalCluster> {
     const c = new LocalCluster(o);
-    try {
-      await c.boot();
-    } catch (err) {
-      await c.stop();
-      throw err;
-    }
-    return c;
+    return startOrStop(c, () => c.boot());
   }
 
   private async boot(): Promise<void> {
@@ -161,18 +156,4 @@ export class LocalCluster {
     await this.api?.stop();
     this.network?.close();
   }
-}
-
-/** Ports the kernel just handed out (held together, so they are distinct), then released. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const s = createServer();
-      s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }

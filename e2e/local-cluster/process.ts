@@ -1,13 +1,8 @@
 // A long-running child of the local cluster with its output in a log file, and a stop that sends a signal
-// and escalates to SIGKILL after a bound.
+// and escalates to SIGKILL after a bound (tracked-child.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-
-const live = new Set<ChildProcess>();
-// If the supervisor dies without stopping, its children go with it.
-process.once("exit", () => {
-  for (const c of live) c.kill("SIGKILL");
-});
+import { stopChild, trackChild } from "../../test/helpers/tracked-child.ts";
 
 export class LoggedProcess {
   readonly name: string;
@@ -22,15 +17,9 @@ export class LoggedProcess {
     const log = openSync(logPath, "a");
     this.child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", log, log], env });
     closeSync(log);
-    live.add(this.child);
-    this.exited = new Promise((resolve) => {
-      const finish = (code: number | null) => {
-        this.done = true;
-        live.delete(this.child);
-        resolve(code);
-      };
-      this.child.once("exit", (code) => finish(code));
-      this.child.once("error", () => finish(null));
+    this.exited = trackChild(this.child).then((code) => {
+      this.done = true;
+      return code;
     });
   }
 
@@ -47,10 +36,6 @@ export class LoggedProcess {
   }
 
   async stop(signal: NodeJS.Signals = "SIGTERM", boundMs = 5_000): Promise<void> {
-    if (this.done) return;
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), boundMs);
-    await this.exited;
-    clearTimeout(timer);
+    if (!this.done) await stopChild(this.child, this.exited, signal, boundMs);
   }
 }

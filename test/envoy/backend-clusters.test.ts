@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 import type { EchoReply } from "./echo.ts";
 import { websocketEcho } from "./conformance-check.ts";
 import { describeEnvoy } from "./peer.ts";
-import { GW, useGateway } from "./suite.ts";
+import { GW, useGrpcGateway } from "./suite.ts";
 import { backend } from "./world.ts";
 
 /** A gRPC-shaped request (HTTP/2 POST, content-type application/grpc) to the proxy; the echo's report. */
@@ -37,7 +37,7 @@ function grpcShaped(addr: string, authority: string, path: string): Promise<{ st
 }
 
 describeEnvoy("backend clusters through a real Envoy", (envoy) => {
-  const routes = `---
+  const webRoute = `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: web, namespace: default }
@@ -48,24 +48,16 @@ spec:
     - matches: [{ path: { type: PathPrefix, value: /ws } }]
       backendRefs: [{ name: ws, port: 8080 }]
     - backendRefs: [{ name: app, port: 8080 }]
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: GRPCRoute
-metadata: { name: rpc, namespace: default }
-spec:
-  parentRefs: [{ name: eg }]
-  hostnames: [grpc.example.com]
-  rules:
-    - matches: [{ method: { service: pkg.Ws } }]
+`;
+  const world = useGrpcGateway(envoy, {
+    backends: async () => [await backend("app"), await backend("ws", { appProtocol: "kubernetes.io/ws" })],
+    rules: `    - matches: [{ method: { service: pkg.Ws } }]
       backendRefs: [{ name: ws, port: 8080 }]
     - backendRefs: [{ name: app, port: 8080 }]
-`;
-  const world = useGateway(envoy, {
-    backends: async () => [await backend("app"), await backend("ws", { appProtocol: "kubernetes.io/ws" })],
-    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
-    files: { "routes.yaml": routes },
+`,
+    files: { "httproute.yaml": webRoute },
   });
-  const addr = () => world.dp.proxy(GW).addr;
+  const addr = world.addr;
 
   it("one Service port: the HTTPRoute's request arrives as HTTP/1.1, the GRPCRoute's as HTTP/2", async () => {
     const web = await world.dp.request(GW, { port: 80, path: "/hello", host: "web.example.com" });

@@ -1,39 +1,28 @@
 // GRPCRoute through a real Envoy: method and header matching, weights, and no HTTP/1 leak.
 import { expect, it } from "vitest";
-import { callGrpc } from "./grpc-echo.ts";
 import { describeEnvoy } from "./peer.ts";
-import { GW, useGateway } from "./suite.ts";
+import { useGrpcGateway } from "./suite.ts";
 import { backend } from "./world.ts";
 
 const METHODS = ["/pkg.Echo/Say", "/pkg.Echo/Shout", "/pkg.Other/Say"];
 
 describeEnvoy("GRPCRoute through a real Envoy", (envoy) => {
-  const route = `---
-apiVersion: gateway.networking.k8s.io/v1
-kind: GRPCRoute
-metadata: { name: rpc, namespace: default }
-spec:
-  parentRefs: [{ name: eg }]
-  hostnames: [grpc.example.com]
-  rules:
-    - matches: [{ method: { service: pkg.Echo, method: Say } }]
+  const world = useGrpcGateway(envoy, {
+    backends: async () => {
+      const out = [];
+      for (const name of ["exact", "svc", "hdr", "fallback"]) out.push(await backend(name, { kind: "grpc", grpcMethods: METHODS }));
+      return out;
+    },
+    rules: `    - matches: [{ method: { service: pkg.Echo, method: Say } }]
       backendRefs: [{ name: exact, port: 8080 }]
     - matches: [{ method: { service: pkg.Echo } }]
       backendRefs: [{ name: svc, port: 8080 }]
     - matches: [{ headers: [{ name: x-tenant, value: blue }] }]
       backendRefs: [{ name: hdr, port: 8080 }]
     - backendRefs: [{ name: fallback, port: 8080 }]
-`;
-  const world = useGateway(envoy, {
-    backends: async () => {
-      const out = [];
-      for (const name of ["exact", "svc", "hdr", "fallback"]) out.push(await backend(name, { kind: "grpc", grpcMethods: METHODS }));
-      return out;
-    },
-    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
-    files: { "route.yaml": route },
+`,
   });
-  const call = (method: string, md: Record<string, string> = {}, authority = "grpc.example.com") => callGrpc(`${world.dp.proxy(GW).addr}:80`, authority, method, md);
+  const call = world.call;
 
   it("matches an exact method before its service", async () => {
     expect((await call("/pkg.Echo/Say")).reply?.service).toBe("exact");

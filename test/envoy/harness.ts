@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { bootstrapJson } from "../../src/infra/bootstrap.ts";
 import { spawnServe, type ServeProcess } from "../helpers/serve-process.ts";
+import { startOrStop } from "../helpers/start-or-stop.ts";
 import type { EchoReply } from "./echo.ts";
 import { createNetNs, HOST_IP, type NetNs } from "./netns.ts";
 
@@ -106,16 +107,12 @@ export class DataPlane {
     const dp = new DataPlane(mkdtempSync(join(tmpdir(), "switchyard-dp-")));
     dp.#envoy = envoy;
     dp.#options = o;
-    try {
+    return startOrStop(dp, async () => {
       dp.#writeFiles(o.files);
       await dp.#startServe(o.serveArgs ?? []);
       for (const key of o.gateways) await dp.#startEnvoy(envoy, key, o);
       for (const key of o.gateways) await dp.waitSynced(key, o.readyTimeoutMs);
-      return dp;
-    } catch (err) {
-      await dp.stop();
-      throw err;
-    }
+    });
   }
 
   proxy(key: string): Proxy {

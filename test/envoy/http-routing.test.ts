@@ -1,7 +1,7 @@
 // HTTPRoute matching, precedence and weights, carried by a real Envoy.
 import { expect, it } from "vitest";
 import { describeEnvoy } from "./peer.ts";
-import { GW, useGateway } from "./suite.ts";
+import { GW, HTTP_80, useGateway } from "./suite.ts";
 import { backend } from "./world.ts";
 
 describeEnvoy("HTTPRoute through a real Envoy", (envoy) => {
@@ -34,7 +34,7 @@ spec:
 `;
   const world = useGateway(envoy, {
     backends: async () => [await backend("v1", { replicas: 2 }), await backend("v2"), await backend("exact"), await backend("hdr"), await backend("other")],
-    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    listeners: HTTP_80,
     files: { "routes.yaml": routes },
   });
   const get = (path: string, headers: Record<string, string> = {}, host = "shop.example.com", method = "GET") =>

@@ -2,21 +2,14 @@
 // this is what a user gets on their machine), restarts it when it dies, stops it on SIGTERM.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net, { type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { freePorts } from "../helpers/free-ports.ts";
 import { processAlive, spawnServe, type ServeProcess } from "../helpers/serve-process.ts";
 import { until } from "./harness.ts";
 import { describeEnvoy } from "./peer.ts";
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -38,7 +31,7 @@ describeEnvoy("serve --envoy", (envoy) => {
     backend = http.createServer((_req, res) => res.end("hello from the backend"));
     await new Promise<void>((r) => backend.listen(0, "127.0.0.1", r));
     const bport = (backend.address() as AddressInfo).port;
-    gwPort = await freePort();
+    [gwPort = 0] = await freePorts(1);
     dir = mkdtempSync(join(tmpdir(), "switchyard-local-"));
     writeFileSync(
       join(dir, "all.yaml"),

@@ -8,7 +8,6 @@
 // table again clears all of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -19,21 +18,11 @@ import type { ControlPlane } from "../../src/controller/run.ts";
 import { RouteConfigurationSchema } from "../../src/gen/envoy/config/route/v3/route_pb.js";
 import { bootstrapJson } from "../../src/infra/bootstrap.ts";
 import { noValidation } from "../../src/xds/cache.ts";
+import { freePorts } from "../helpers/free-ports.ts";
 import type { AckEvent } from "../../src/xds/server.ts";
 import { BASE, httpRoute } from "../translator/tls-helpers.ts";
 import { describeEnvoy } from "./peer.ts";
 import { startFilePlane } from "../helpers/file-plane.ts";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describeEnvoy("a NACK from a real Envoy", (envoy) => {
   let dir: string;
@@ -47,7 +36,7 @@ describeEnvoy("a NACK from a real Envoy", (envoy) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "switchyard-nack-"));
-    const [httpPort, adminPort, readyPort] = [await freePort(), await freePort(), await freePort()];
+    const [httpPort = 0, adminPort = 0, readyPort = 0] = await freePorts(3);
     envoyAdmin = adminPort;
     writeFileSync(
       join(dir, "all.yaml"),

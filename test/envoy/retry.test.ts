@@ -8,7 +8,7 @@ import { expect, it } from "vitest";
 import { HOST_IP } from "./netns.ts";
 import { describeEnvoyIfReadable } from "./file-source-reads.ts";
 import { describeEnvoy } from "./peer.ts";
-import { GW, useGateway } from "./suite.ts";
+import { GW, HTTP_80, useGateway } from "./suite.ts";
 import { backend, type Backend } from "./world.ts";
 
 const ROUTES = `---
@@ -57,7 +57,7 @@ endpoints: [{ addresses: ["${HOST_IP}"], conditions: { ready: true } }]
 describeEnvoy("HTTPRoute retry through a real Envoy", (envoy) => {
   const world = useGateway(envoy, {
     backends: async () => [await backend("web"), await flaky()],
-    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    listeners: HTTP_80,
     files: { "routes.yaml": ROUTES },
   });
   let n = 0;
@@ -105,7 +105,7 @@ spec:
 describeEnvoyIfReadable(OFF_ROUTE, "the file source does not read the v1.7.0 CRDs yet", "HTTPRoute retry attempts 0 through a real Envoy", (envoy) => {
   const world = useGateway(envoy, {
     backends: async () => [await backend("web")],
-    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    listeners: HTTP_80,
     files: { "routes.yaml": OFF_ROUTE },
   });
   let n = 0;

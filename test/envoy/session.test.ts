@@ -3,7 +3,7 @@
 import { expect, it } from "vitest";
 import { describeEnvoyIfReadable } from "./file-source-reads.ts";
 import { describeEnvoy } from "./peer.ts";
-import { GW, useGateway } from "./suite.ts";
+import { GW, HTTP_80, useGateway } from "./suite.ts";
 import { backend } from "./world.ts";
 
 const ROUTES = `---
@@ -47,7 +47,7 @@ function cookieOf(setCookie: string[] | undefined, name: string): string | undef
 describeEnvoy("session persistence through a real Envoy", (envoy) => {
   const world = useGateway(envoy, {
     backends: async () => [await backend("a", { replicas: 3 }), await backend("b", { replicas: 3 }), await backend("c", { replicas: 3 })],
-    listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+    listeners: HTTP_80,
     files: { "routes.yaml": ROUTES },
   });
   const get = (path: string, headers: Record<string, string> = {}) => world.dp.request(GW, { port: 80, path, host: "s.example.com", headers });
@@ -120,7 +120,7 @@ describeEnvoyIfReadable(
   (envoy) => {
     const world = useGateway(envoy, {
       backends: async () => [await backend("a", { replicas: 3 })],
-      listeners: "    - { name: http, protocol: HTTP, port: 80 }\n",
+      listeners: HTTP_80,
       files: { "routes.yaml": V17_ROUTES },
     });
     const get = (path: string, headers: Record<string, string> = {}) => world.dp.request(GW, { port: 80, path, host: "s17.example.com", headers });

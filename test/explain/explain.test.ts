@@ -1,27 +1,14 @@
 // Explain against snapshots the real translator made: the decisions Envoy takes at each step,
 // and the reasons given when nothing matches.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
 import { resourcesToJson } from "../../src/api/xds-json.ts";
 import { explain, type ExplainRequest } from "../../src/explain/index.ts";
-import { translate } from "../../src/translator/translate.ts";
 import { PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
-import { loadResourceSet } from "../translator/load.ts";
+import { classAndGateway, translateGw } from "../translator/helpers.ts";
 
-const BASE = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: switchyard}
-spec: {controllerName: ${DEFAULT_CONTROLLER_NAME}}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: eg, namespace: default}
-spec:
-  gatewayClassName: switchyard
-  listeners:
-    - {name: http, port: 80, protocol: HTTP}
+const BASE = `${classAndGateway(`    - {name: http, port: 80, protocol: HTTP}
     - {name: foo, port: 443, protocol: HTTPS, hostname: foo.example.com, tls: {certificateRefs: [{name: rsa}]}}
-    - {name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: rsa}]}}
+    - {name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: rsa}]}}`)}
 ---
 ${tlsSecretYaml("default", "rsa", PEM.rsaCert, PEM.rsaKey)}
 ---
@@ -29,7 +16,7 @@ apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: shop, namespace: default}
 spec:
-  parentRefs: [{name: eg, sectionName: http}]
+  parentRefs: [{name: gw, sectionName: http}]
   hostnames: [shop.example.com, "*.shop.example.com"]
   rules:
     - matches: [{path: {type: PathPrefix, value: /shop}, headers: [{name: x-canary, value: "yes"}]}]
@@ -43,7 +30,7 @@ apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: tls, namespace: default}
 spec:
-  parentRefs: [{name: eg, sectionName: foo}, {name: eg, sectionName: wild}]
+  parentRefs: [{name: gw, sectionName: foo}, {name: gw, sectionName: wild}]
   rules: [{backendRefs: [{name: v1, port: 8080}]}]
 ---
 apiVersion: v1
@@ -64,15 +51,14 @@ ports: [{port: 3000}]
 endpoints: [{addresses: [10.0.0.1], conditions: {ready: true}}, {addresses: [10.0.0.2], conditions: {ready: false}}]
 `;
 
-const result = translate(loadResourceSet(BASE), { controllerName: DEFAULT_CONTROLLER_NAME });
-const snapshot = resourcesToJson(result.gateways.find((g) => g.key === "default/eg")!.resources);
+const snapshot = resourcesToJson(translateGw(BASE, true).gw);
 const run = (r: ExplainRequest) => explain(snapshot, r);
 const step = (r: ReturnType<typeof run>, stage: string) => r.steps.find((s) => s.stage === stage);
 
 describe("explain", () => {
   it("follows a request to a weighted split and names the route rule and Services behind it", () => {
     const r = run({ port: 80, host: "shop.example.com", path: "/shop/cart" });
-    expect(step(r, "virtual host")?.chosen).toBe("default/eg/http/shop.example.com");
+    expect(step(r, "virtual host")?.chosen).toBe("default/gw/http/shop.example.com");
     const route = step(r, "route")!;
     expect(route.source).toBe("HTTPRoute default/shop rule 1 match 0");
     // Three routes come first (exact and regex paths sort before prefixes); the nearest miss,
@@ -95,8 +81,8 @@ describe("explain", () => {
   });
 
   it("matches the Host without its port, and wildcard hostnames below the suffix only", () => {
-    expect(step(run({ port: 80, host: "shop.example.com:80", path: "/shop" }), "virtual host")?.chosen).toBe("default/eg/http/shop.example.com");
-    expect(step(run({ port: 80, host: "EU.shop.example.com", path: "/shop" }), "virtual host")?.chosen).toBe("default/eg/http/*.shop.example.com");
+    expect(step(run({ port: 80, host: "shop.example.com:80", path: "/shop" }), "virtual host")?.chosen).toBe("default/gw/http/shop.example.com");
+    expect(step(run({ port: 80, host: "EU.shop.example.com", path: "/shop" }), "virtual host")?.chosen).toBe("default/gw/http/*.shop.example.com");
     const none = run({ port: 80, host: "example.com", path: "/" });
     expect(none.outcome).toMatchObject({ kind: "direct-response", status: 404 });
     expect(step(none, "virtual host")?.rejected?.length).toBeGreaterThan(0);
@@ -122,9 +108,9 @@ describe("explain", () => {
   });
 
   it("picks the filter chain by SNI: exact before wildcard, none without SNI", () => {
-    expect(step(run({ port: 443, sni: "foo.example.com", path: "/" }), "filter chain")?.chosen).toBe("default/eg/foo");
+    expect(step(run({ port: 443, sni: "foo.example.com", path: "/" }), "filter chain")?.chosen).toBe("default/gw/foo");
     const wild = step(run({ port: 443, sni: "bar.example.com", path: "/" }), "filter chain")!;
-    expect(wild.chosen).toBe("default/eg/wild");
+    expect(wild.chosen).toBe("default/gw/wild");
     expect(wild.reason).toContain("*.example.com");
     const noSni = run({ port: 443, path: "/" });
     expect(noSni.outcome.kind).toBe("rejected");

@@ -12,7 +12,7 @@ import { proxyName } from "../../src/infra/provision/names.ts";
 import { silentLogger } from "../../src/observability/log.ts";
 import { ApiServerFixture } from "../fixtures/apiserver/fixture.ts";
 import { PROVISIONING_RESOURCES } from "../fixtures/apiserver/resources.ts";
-import { waitFor } from "../watch/kubernetes/helpers.ts";
+import { captureLogger, metricValue, waitFor } from "../watch/kubernetes/helpers.ts";
 import { oursResult, parseObjects } from "./helpers.ts";
 
 const NS = "switchyard-system";
@@ -181,6 +181,35 @@ describe("provisioner against the API server fixture", () => {
     expect(() => p.sync(oursResult(inputs(gatewayYaml("default", "eg"))), inputs(gatewayYaml("default", "eg")))).not.toThrow();
     await waitFor(() => KINDS.every(([v, k]) => api.get(v, k, proxyName("default", "eg"), NS) !== undefined), "all objects applied after the faults");
     expect(api.requests.filter((r) => r.method === "PATCH" && r.status === 500)).toHaveLength(3);
+  });
+
+  it("429 with Retry-After: the pass ends at the refused write, and no change is written while the server asks to wait", async () => {
+    // 5 minutes (the longest Retry-After taken): longer than this test, against a backoff of at most 50 ms.
+    api.addFault({ method: "PATCH", times: 1, action: { type: "status", status: 429, message: "too many requests", retryAfterSeconds: 300 } });
+    const { logger, lines } = captureLogger();
+    const registry = new Registry();
+    const p = start({ logger, registry });
+    await sync(p, inputs(gatewayYaml("default", "a")));
+    expect(writes().map((r) => r.status)).toEqual([429]);
+    // A change kicks the applier; held, it runs no pass (idle() would wait for one) and writes nothing.
+    await sync(p, inputs(gatewayYaml("default", "a"), gatewayYaml("default", "b")));
+    expect(writes().map((r) => r.status)).toEqual([429]);
+    expect(await metricValue(registry, "switchyard_provision_operations_total", { op: "apply", result: "throttled" })).toBe(1);
+    const warned = lines().filter((l) => String(l.msg).startsWith("provisioning throttled"));
+    expect(warned).toEqual([expect.objectContaining({ object: expect.stringContaining("/ServiceAccount/"), status: 429, retryAfterMs: 300_000 })]);
+  });
+
+  it("429 with Retry-After: every object is applied once the wait is over, none before it", async () => {
+    api.addFault({ method: "PATCH", times: 1, action: { type: "status", status: 429, message: "too many requests", retryAfterSeconds: 1 } });
+    const p = start();
+    p.sync(oursResult(inputs(gatewayYaml("default", "eg"))), inputs(gatewayYaml("default", "eg")));
+    await waitFor(() => KINDS.every(([v, k]) => api.get(v, k, proxyName("default", "eg"), NS) !== undefined), "all objects applied after the wait", 20_000);
+    const patches = writes().filter((r) => r.method === "PATCH");
+    const [throttled, ...after] = patches;
+    expect(throttled?.status).toBe(429);
+    expect(after.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    // A lower bound (the backoff alone is at most 50 ms): a loaded machine can only make it later.
+    for (const r of after) expect(r.at - throttled!.at).toBeGreaterThanOrEqual(1_000);
   });
 
   it("survives an API server outage and applies when it is back", async () => {

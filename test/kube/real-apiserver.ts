@@ -8,11 +8,12 @@
 // There is no controller-manager or kubelet: Deployments never get pods, Services no load balancer.
 import { request } from "node:https";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { KubeClient } from "../../src/watch/kubernetes/kube-http.ts";
+import { freePorts } from "../helpers/free-ports.ts";
+import { startOrStop } from "../helpers/start-or-stop.ts";
 import { installCrds, type Crd, type CrdSet } from "./crds.ts";
 import { makeApiServerPki, type ApiServerPki } from "./pki.ts";
 import { PeerProcess } from "./process.ts";
@@ -66,13 +67,7 @@ export class RealApiServer {
 
   static async start(opts: RealApiServerOptions): Promise<RealApiServer> {
     const s = new RealApiServer(opts);
-    try {
-      await s.boot();
-    } catch (err) {
-      await s.stop();
-      throw err;
-    }
-    return s;
+    return startOrStop(s, () => s.boot());
   }
 
   private async boot(): Promise<void> {
@@ -237,18 +232,4 @@ function readyz(port: number, tls: { ca: Buffer; cert: Buffer; key: Buffer }): P
     req.on("error", () => resolve(0));
     req.end();
   });
-}
-
-/** Ports the kernel just handed out (held together, so they are distinct), then released. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const s = createServer();
-      s.once("error", reject);
-      s.listen(0, "127.0.0.1", () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }

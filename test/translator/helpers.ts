@@ -7,8 +7,11 @@ import { translate } from "../../src/translator/translate.ts";
 import { validateResources } from "../../src/xds/validate/index.ts";
 import { loadResourceSet } from "./load.ts";
 
-/** GatewayClass `sy` and Gateway default/gw; `listeners` is YAML list items (`  - {...}`), one a line. */
-export function classAndGateway(listeners: string): string {
+/**
+ * GatewayClass `sy` and Gateway default/gw; `listeners` is YAML list items (`  - {...}`), one a line;
+ * `extraSpec` more lines of the Gateway's spec (indented two spaces), e.g. `  allowedListeners: ...`.
+ */
+export function classAndGateway(listeners: string, extraSpec = ""): string {
   return `
 apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
@@ -22,7 +25,7 @@ spec:
   gatewayClassName: sy
   listeners:
 ${listeners}
-`;
+${extraSpec.replace(/\n?$/, "\n")}`;
 }
 
 /** Translates `yaml` and returns the result with default/gw's resources; `validate`: they must pass Envoy's rules. */

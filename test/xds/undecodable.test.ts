@@ -5,6 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/log.ts";
 import { harness } from "./ads-client.ts";
+import { RawAdsClient } from "./raw-ads.ts";
 
 describe("undecodable requests", () => {
   it("are counted per method and logged rate-limited", async () => {
@@ -17,24 +18,10 @@ describe("undecodable requests", () => {
     });
     const h = await harness({ logger: createLogger({ level: "warn", destination, format: "json" }) });
     // A client that sends raw bytes: field 1 (version_info) as a length-delimited string longer than the message.
-    const Raw = grpc.makeGenericClientConstructor(
-      {
-        ads: {
-          path: "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources",
-          requestStream: true,
-          responseStream: true,
-          requestSerialize: (b: Buffer) => b,
-          requestDeserialize: (b: Buffer) => b,
-          responseSerialize: (b: Buffer) => b,
-          responseDeserialize: (b: Buffer) => b,
-        },
-      },
-      "Raw",
-    );
-    const client = new Raw(`127.0.0.1:${h.server.port}`, grpc.credentials.createInsecure());
+    const client = new RawAdsClient(`127.0.0.1:${h.server.port}`);
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const call = (client as unknown as { ads(): grpc.ClientDuplexStream<Buffer, Buffer> }).ads();
+      const call = client.sotw();
       const status = new Promise<grpc.StatusObject>((resolve) => call.on("status", resolve));
       call.on("error", () => {});
       call.write(Buffer.from([0x0a, 0x7f, 0x41]));

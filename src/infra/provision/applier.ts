@@ -11,15 +11,20 @@
 //   - One pass at a time; changes during a pass start another pass after it.
 //     Writes pass a token bucket. A pass with failures is retried with
 //     exponential backoff. Nothing here throws into the caller.
+//   - 429 Too Many Requests (API Priority and Fairness) ends the pass and
+//     holds every write, changes included, for the Retry-After the server
+//     sent (at least the backoff), as the status writer does: the next write
+//     would be refused as well.
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "../../observability/log.ts";
 import { Backoff } from "../../util/backoff.ts";
 import { canonicalJson } from "../../util/canonical-json.ts";
+import { throttleMs } from "../../util/retry-after.ts";
 import { TokenBucket } from "../../util/token-bucket.ts";
 import type { DesiredState } from "./desired.ts";
 import { GATEWAY_KEY_ANNOTATION, OWNED_SELECTOR } from "./names.ts";
-import type { ObjectClient } from "./object-client.ts";
+import { retryAfterMs, statusCode, type ObjectClient } from "./object-client.ts";
 import type { InfraObject } from "./render.ts";
 
 /** The kinds the provisioner owns, in apply order. */
@@ -68,6 +73,8 @@ export class Applier {
   private retryTimer: NodeJS.Timeout | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** performance.now() until which the API server asked for no writes (a 429's Retry-After). */
+  private holdUntil = 0;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(opts: ApplierOptions) {
@@ -136,6 +143,11 @@ export class Applier {
       this.again = true;
       return;
     }
+    if (this.held()) {
+      // The pass runs when the hold ends, with whatever is desired then.
+      if (!this.retryTimer) this.retryIn(this.holdUntil - performance.now() + 1);
+      return;
+    }
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.running = this.loop().finally(() => {
@@ -156,13 +168,40 @@ export class Applier {
       }
       if (this.stopped || !this.opts.isLeader()) return;
       if (ok) this.backoff.reset();
-      else if (!this.again) {
-        const delay = this.backoff.next();
+      else if (!this.again || this.held()) {
+        const delay = Math.max(this.backoff.next(), Math.ceil(this.holdUntil - performance.now()) + 1);
         this.log.warn({ retryInMs: delay }, "provisioning incomplete; retrying");
-        this.retryTimer = setTimeout(() => this.kick(), delay);
-        this.retryTimer.unref?.();
+        this.retryIn(delay);
+        return;
       }
     } while (this.again && !this.stopped && this.opts.isLeader());
+  }
+
+  private retryIn(ms: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, ms);
+    this.retryTimer.unref?.();
+  }
+
+  private held(): boolean {
+    return performance.now() < this.holdUntil;
+  }
+
+  /** After a failed call: true when the server throttled us, and then no call is made until its Retry-After has passed. */
+  private throttled(err: unknown, fields: Record<string, unknown>): boolean {
+    const ms = throttleMs(statusCode(err), retryAfterMs(err));
+    if (ms === undefined) return false;
+    this.holdUntil = Math.max(this.holdUntil, performance.now() + ms);
+    this.log.warn({ ...fields, status: 429, retryAfterMs: ms }, "provisioning throttled by the API server; waiting as it asks");
+    return true;
+  }
+
+  /** Whether the pass must end now: stopped, no longer leading, or throttled. */
+  private interrupted(): boolean {
+    return this.stopped || !this.opts.isLeader() || this.held();
   }
 
   /** One reconcile pass; true when everything succeeded. */
@@ -178,7 +217,7 @@ export class Applier {
         const fp = this.fingerprintOf(obj);
         if (this.applied.get(id) === fp) continue;
         if (!(await this.write(() => this.applyOne(g.key, obj, id, fp)))) ok = false;
-        if (this.stopped || !this.opts.isLeader()) return false;
+        if (this.interrupted()) return false;
       }
     }
     // Forget objects no longer wanted, so that they are applied again if they come back.
@@ -201,7 +240,7 @@ export class Applier {
 
   private async write(op: () => Promise<boolean>): Promise<boolean> {
     await this.bucket.take();
-    if (this.stopped || !this.opts.isLeader()) return false;
+    if (this.interrupted()) return false;
     return op();
   }
 
@@ -214,8 +253,9 @@ export class Applier {
       if (obj.kind === "Service" || obj.kind === "Deployment") this.opts.onApplied?.(gatewayKey, res);
       return true;
     } catch (err) {
-      this.metrics.ops.inc({ op: "apply", kind: obj.kind, result: "error" });
-      this.log.warn({ object: id, err: describe(err) }, "apply failed");
+      const throttled = this.throttled(err, { object: id });
+      this.metrics.ops.inc({ op: "apply", kind: obj.kind, result: throttled ? "throttled" : "error" });
+      if (!throttled) this.log.warn({ object: id, err: describe(err) }, "apply failed");
       return false;
     }
   }
@@ -231,7 +271,9 @@ export class Applier {
           items = await this.opts.client.list(apiVersion, kind, ns, OWNED_SELECTOR);
           this.metrics.ops.inc({ op: "list", kind, result: "ok" });
         } catch (err) {
-          this.metrics.ops.inc({ op: "list", kind, result: "error" });
+          const throttled = this.throttled(err, { kind, namespace: ns });
+          this.metrics.ops.inc({ op: "list", kind, result: throttled ? "throttled" : "error" });
+          if (throttled) return false;
           this.log.warn({ kind, namespace: ns, err: describe(err) }, "listing provisioned objects failed");
           ok = false;
           continue;
@@ -253,13 +295,14 @@ export class Applier {
               this.log.info({ kind, namespace, name, gateway: key }, "deleted proxy object of a Gateway that is gone");
               return true;
             } catch (err) {
-              this.metrics.ops.inc({ op: "delete", kind, result: "error" });
-              this.log.warn({ kind, namespace, name, err: describe(err) }, "delete failed");
+              const throttled = this.throttled(err, { kind, namespace, name });
+              this.metrics.ops.inc({ op: "delete", kind, result: throttled ? "throttled" : "error" });
+              if (!throttled) this.log.warn({ kind, namespace, name, err: describe(err) }, "delete failed");
               return false;
             }
           });
           if (!done) ok = false;
-          if (this.stopped || !this.opts.isLeader()) return false;
+          if (this.interrupted()) return false;
         }
       }
     }

@@ -2,6 +2,7 @@
 // server-side apply, list by label (paged), delete. Each call has a deadline,
 // so a hanging API server cannot stall the applier.
 import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { parseRetryAfter } from "../../util/retry-after.ts";
 
 export interface ObjectClient {
   /** Server-side apply (force, our field manager); resolves to the object the server returns. */
@@ -60,6 +61,12 @@ export function kubeObjectClient(kc: KubeConfig, opts: { fieldManager?: string; 
 export function statusCode(err: unknown): number | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "number" ? code : undefined;
+}
+
+/** The Retry-After (ms) of a client-node ApiException (or anything with `headers`), if the server sent one. */
+export function retryAfterMs(err: unknown): number | undefined {
+  const headers = (err as { headers?: unknown } | null)?.headers;
+  return headers && typeof headers === "object" ? parseRetryAfter(headers as Record<string, string>) : undefined;
 }
 
 function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -9,14 +9,13 @@
 // one of them: an object is accepted when it is valid for any shipped release,
 // newest first (whose defaults then apply). When none accepts it, the error is
 // the one from the release that got furthest into the object.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { isKind } from "../../api/resource-set.ts";
+import { cachedCrdSchemas } from "./crd-schema-cache.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 import { checkRules } from "./crd-rules.ts";
 
@@ -92,8 +91,7 @@ export class SchemaValidator {
   private loadFile(path: string): void {
     if (this.loadedFiles.has(path)) return;
     this.loadedFiles.add(path);
-    if (!existsSync(path)) return;
-    for (const [key, schema] of crdSchemas(readFileSync(path, "utf8"))) this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
+    for (const [key, schema] of cachedCrdSchemas(path, crdSchemas) ?? []) this.raw.set(key, [...(this.raw.get(key) ?? []), schema]);
   }
 
   /** Loads the CRDs that could describe `apiVersion` `kind`. */
@@ -196,22 +194,8 @@ export class SchemaValidator {
   }
 }
 
-/**
- * The served versions' schemas of a CRD file, by `group/version/kind`.
- * Parsing a CRD's YAML takes far longer than reading JSON, and every start of
- * `translate` or `serve` needs the same few files: the result is kept in the
- * user's cache directory (not the shared temp directory, where another user
- * could plant one) under the hash of the file's text (so it is never stale),
- * and a cache that cannot be read or written is only slower.
- */
+/** The served versions' schemas of a CRD file's text, by `group/version/kind` (crd-schema-cache.ts keeps them across starts). */
 function crdSchemas(text: string): [string, Json][] {
-  const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "switchyard", "crd-schemas");
-  const cached = join(dir, `${createHash("sha256").update(text).digest("base64url").slice(0, 24)}.json`);
-  try {
-    return JSON.parse(readFileSync(cached, "utf8")) as [string, Json][];
-  } catch {
-    // Not cached yet (or unreadable): parse below.
-  }
   const out: [string, Json][] = [];
   for (const doc of parseAllDocuments(text)) {
     const crd = doc.toJS() as { kind?: string; spec?: { group?: string; names?: { kind?: string }; versions?: CrdVersion[] } } | null;
@@ -222,15 +206,6 @@ function crdSchemas(text: string): [string, Json][] {
       const schema = v.schema?.openAPIV3Schema;
       if (schema && v.served !== false) out.push([`${group}/${v.name}/${kind}`, schema]);
     }
-  }
-  try {
-    mkdirSync(dir, { recursive: true });
-    // Written whole, then renamed: a concurrent start never reads half a file.
-    const tmp = `${cached}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(out));
-    renameSync(tmp, cached);
-  } catch {
-    // A read-only or full temp directory: parse again next time.
   }
   return out;
 }

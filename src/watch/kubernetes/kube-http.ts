@@ -5,6 +5,7 @@
 // because every call here needs a hard timeout: a silently hanging API server
 // must never stall the informers, the status writer or leader election.
 import { IsomorphicFetchHttpLibrary, RequestContext, type HttpMethod, type KubeConfig } from "@kubernetes/client-node";
+import { parseRetryAfter } from "../../util/retry-after.ts";
 
 export interface KubeResponse {
   status: number;
@@ -115,16 +116,6 @@ export function apiError(res: KubeResponse): KubeApiError {
   const message = typeof b?.message === "string" ? b.message : `HTTP ${res.status}`;
   const reason = typeof b?.reason === "string" ? b.reason : undefined;
   return new KubeApiError(res.status, message, reason, res.retryAfterMs);
-}
-
-/** Longest wait we take from a Retry-After: a broken or hostile value must not park a writer for hours. */
-export const MAX_RETRY_AFTER_MS = 5 * 60_000;
-
-/** Retry-After in delta-seconds (what kube-apiserver sends; an HTTP date is ignored), in ms. */
-function parseRetryAfter(headers: Record<string, string>): number | undefined {
-  const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === "retry-after")?.[1];
-  if (raw === undefined || !/^\s*\d+\s*$/.test(raw)) return undefined;
-  return Math.min(Number(raw) * 1000, MAX_RETRY_AFTER_MS);
 }
 
 /** The server's Retry-After on an error from this module, if any. */

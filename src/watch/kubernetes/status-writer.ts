@@ -28,6 +28,7 @@ import type { Logger } from "../../observability/log.ts";
 import type { StatusSink } from "../source.ts";
 import { Backoff } from "../../util/backoff.ts";
 import { canonicalJson } from "../../util/canonical-json.ts";
+import { throttleMs } from "../../util/retry-after.ts";
 import { apiError, errorMessage, retryAfterOf, statusOf, type KubeClient, type KubeResponse } from "./kube-http.ts";
 import { statusMetrics, type StatusMetrics } from "./metrics.ts";
 import { objectPath, parseApiVersion, resourceInfo } from "./resources.ts";
@@ -195,7 +196,7 @@ export class StatusWriter implements StatusSink {
         const first = !this.failing.has(key);
         this.failing.add(key);
         const status = statusOf(err);
-        const retryAfterMs = status === 429 ? (retryAfterOf(err) ?? 1_000) : undefined;
+        const retryAfterMs = throttleMs(status, retryAfterOf(err));
         const fields = { object: key, err: errorMessage(err), status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
         if (first) this.log.warn(fields, retryAfterMs !== undefined ? "status write throttled by the API server; waiting as it asks" : "status write failed; retrying with backoff");
         else this.log.debug(fields, "status write failed again");

@@ -79,6 +79,23 @@ describe("loadYaml", () => {
     expect(errors).toMatchObject([{ line: 10, object: "HTTPRoute future", field: "apiVersion" }]);
     expect(objects.map((o) => o.object.metadata.name)).toEqual(["ok"]);
   });
+
+  it("skips valid objects of Gateway API kinds it does not implement (the experimental X kinds) with a warning naming file and object", () => {
+    const text = [
+      "apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XBackend\nmetadata: { name: ext, namespace: default }\nspec:\n  type: ExternalHostname\n  externalHostname: { hostname: example.com }\n  port: { number: 443 }",
+      "apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XBackendTrafficPolicy\nmetadata: { name: p }\nspec:\n  targetRefs: [{ group: \"\", kind: Service, name: svc }]",
+      "apiVersion: gateway.networking.x-k8s.io/v1alpha1\nkind: XBackend\nmetadata: { name: bad }\nspec: { type: ExternalHostname, externalHostname: { hostname: example.com }, port: { number: 0 } }",
+      "apiVersion: v1\nkind: Namespace\nmetadata: { name: ok }",
+    ].join("\n---\n");
+    const { objects, errors, warnings } = loadYaml("x.yaml", text, validator);
+    expect(warnings.map(formatFileError)).toEqual([
+      "x.yaml:1: XBackend default/ext: gateway.networking.x-k8s.io/v1alpha1 XBackend is a Gateway API kind switchyard does not implement; skipped",
+      "x.yaml:9: XBackendTrafficPolicy p: gateway.networking.x-k8s.io/v1alpha1 XBackendTrafficPolicy is a Gateway API kind switchyard does not implement; skipped",
+    ]);
+    // Still validated as the API server would: an invalid one is an error, not a warning.
+    expect(errors).toMatchObject([{ object: "XBackend bad", field: "spec.port.number" }]);
+    expect(objects.map((o) => o.object.metadata.name)).toEqual(["ok"]);
+  });
 });
 
 describe("loadYamlSliced", () => {
