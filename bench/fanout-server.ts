@@ -15,6 +15,8 @@ interface Input {
   key: string;
   version: string;
   resources: Record<string, string[]>;
+  /** Report when every stream has ACKed this RouteConfiguration. */
+  await?: boolean;
 }
 
 const streams = Number(process.env.STREAMS ?? 0);
@@ -43,7 +45,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     for (const b64 of items) into.push(d.decode(Buffer.from(b64, "base64")));
   }
   const snap = cache.setSnapshot(msg.key, res);
-  if (streams > 0) want = { version: snap.types.route.version, seen: new Set() };
+  if (msg.await) want = { version: snap.types.route.version, seen: new Set() };
   console.log(`set ${snap.types.route.version}`);
 }
 await server.close();

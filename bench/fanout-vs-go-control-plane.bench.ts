@@ -37,7 +37,7 @@ function gateway(round: number): XdsResources {
   return r;
 }
 
-function inputLine(round: number): string {
+function inputLine(round: number, wait: boolean): string {
   const res = gateway(round);
   const resources: Record<string, string[]> = {};
   const versions: Record<string, string> = {};
@@ -48,7 +48,7 @@ function inputLine(round: number): string {
     resources[d.typeUrl] = items.map((m) => Buffer.from(d.encode(m)).toString("base64"));
     versions[d.typeUrl] = createHash("sha256").update(resources[d.typeUrl]!.join(",")).digest("hex").slice(0, 16);
   }
-  return JSON.stringify({ key: KEY, versions, resources });
+  return JSON.stringify({ key: KEY, versions, resources, await: wait });
 }
 
 interface Server {
@@ -86,7 +86,7 @@ interface Result {
 
 async function measure(server: Server): Promise<Result> {
   const stdin = server.child.stdin!;
-  stdin.write(inputLine(0) + "\n");
+  stdin.write(inputLine(0, false) + "\n");
   await server.next("set");
   const clients = new AdsClients(`127.0.0.1:${server.port}`, { gateway: KEY, routeConfigs: ["gw-routes"], clusters: CLUSTERS });
   await clients.grow(STREAMS);
@@ -95,7 +95,7 @@ async function measure(server: Server): Promise<Result> {
     const w = clients.waitAll(TYPE_URL.route);
     const cpu0 = cpuMs(server.child.pid!);
     w.t0(performance.now());
-    stdin.write(inputLine(round) + "\n");
+    stdin.write(inputLine(round, true) + "\n");
     await server.next("set");
     out.ackMs.push(await w.done);
     await server.next("acked");

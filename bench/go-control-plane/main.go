@@ -42,6 +42,7 @@ func (byCluster) ID(n *core.Node) string { return n.GetCluster() }
 type input struct {
 	Key       string              `json:"key"`
 	Versions  map[string]string   `json:"versions"`  // type URL -> version
+	Await     bool                `json:"await"`     // report when every stream has ACKed this RouteConfiguration
 	Resources map[string][]string `json:"resources"` // type URL -> base64 of Any-packed resources
 }
 
@@ -124,7 +125,7 @@ func main() {
 		for typeURL, items := range byType {
 			snap.Resources[cache.GetResponseType(typeURL)] = cache.NewResources(msg.Versions[typeURL], items)
 		}
-		if streams > 0 {
+		if msg.Await {
 			acks.expect(msg.Versions[resource.RouteType], streams)
 		}
 		if err := snapshots.SetSnapshot(ctx, msg.Key, snap); err != nil {
