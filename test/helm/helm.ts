@@ -44,7 +44,8 @@ let home: string | undefined;
 export function runHelm(bin: string, args: string[], timeoutMs = 120_000): HelmResult {
   home ??= mkdtempSync(join(tmpdir(), "switchyard-helm-"));
   const env = { ...process.env, HELM_CONFIG_HOME: join(home, "config"), HELM_CACHE_HOME: join(home, "cache"), HELM_DATA_HOME: join(home, "data") };
-  const r = spawnSync(bin, args, { encoding: "utf8", timeout: timeoutMs, env });
+  // --include-crds renders ~1.6 MB of CRDs.
+  const r = spawnSync(bin, args, { encoding: "utf8", timeout: timeoutMs, env, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

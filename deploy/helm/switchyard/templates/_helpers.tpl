@@ -49,10 +49,10 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
-{{/* The rules of a deploy/base RBAC file (files/rbac/ links to deploy/base): one source for both installs. */}}
+{{/* The rules of a deploy/base RBAC file (files/base links to deploy/base): one source for both installs. */}}
 {{- define "switchyard.baseRules" -}}
-{{- $doc := regexSplit "(?m)^---\\s*$" (.root.Files.Get (printf "files/rbac/%s.yaml" .file)) -1 | first | fromYaml }}
-{{- if not $doc.rules }}{{ fail (printf "files/rbac/%s.yaml has no rules (is the link to deploy/base intact?)" .file) }}{{ end }}
+{{- $doc := regexSplit "(?m)^---\\s*$" (.root.Files.Get (printf "files/base/%s.yaml" .file)) -1 | first | fromYaml }}
+{{- if not $doc.rules }}{{ fail (printf "files/base/%s.yaml has no rules (is the link files/base to deploy/base intact?)" .file) }}{{ end }}
 {{- toYaml $doc.rules }}
 {{- end }}
 
