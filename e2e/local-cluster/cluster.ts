@@ -1,10 +1,13 @@
 // A Kubernetes cluster on this machine without Docker: real etcd, kube-apiserver and
-// kube-controller-manager on loopback, the node agent (node-agent.ts) as the only Node, the repository's
-// Gateway API v1.7.0 CRDs (experimental channel), a GatewayClass `switchyard`, and switchyard itself on
-// the host (`serve --source kubernetes`, provisioning an Envoy Pod per Gateway in the Gateway's namespace,
-// xDS on the pod network's host address so those Pods reach it). stop() ends everything start() began.
+// kube-controller-manager on loopback, the node agent (node-agent.ts) as the only Node, the Helm chart
+// deploy/helm/switchyard installed as users install it (Gateway API v1.7.0 CRDs, experimental channel;
+// ServiceAccount and RBAC; GatewayClass `switchyard`) but without its in-cluster Deployment, and
+// switchyard itself on the host (`serve --source kubernetes` as the chart's ServiceAccount, provisioning
+// an Envoy Pod per Gateway in the Gateway's namespace, xDS on the pod network's host address so those
+// Pods reach it). The node agent runs only echo-basic and Envoy, not switchyard's image, hence the host.
+// stop() ends everything start() began.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePorts } from "../../test/helpers/free-ports.ts";
 import { startOrStop } from "../../test/helpers/start-or-stop.ts";
@@ -16,8 +19,15 @@ import type { LocalPeers } from "./peers.ts";
 import { LoggedProcess } from "./process.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
-export const CRDS = join(ROOT, "deploy/crds/gateway-api-v1.7.0/experimental");
+export const CHART = join(ROOT, "deploy/helm/switchyard");
 export const GATEWAY_CLASS = "switchyard";
+/** The release namespace, and the ServiceAccount the chart makes for switchyard there. */
+export const CONTROLLER_NAMESPACE = "switchyard-system";
+const SERVICE_ACCOUNT = "switchyard-controller";
+/** The chart's values for a switchyard on the host: one writer, proxies next to their Gateways. */
+const CHART_VALUES = ["controller.enabled=false", "controller.leaderElection.enabled=false", "proxy.namespace=gateway", `gatewayClass.name=${GATEWAY_CLASS}`];
+/** The host switchyard's token lifetime: the cluster may stay up for a long run of the suite. */
+const TOKEN_SECONDS = 7 * 24 * 3600;
 export const NODE_NAME = "switchyard-local";
 const KCM_CONTROLLERS = [
   "deployment-controller",
@@ -72,10 +82,14 @@ export class LocalCluster {
     this.api = await RealApiServer.start({ bin: peers.kubeBin, startTimeoutMs: left() });
     copyFileSync(this.api.kubeconfigPath, this.kubeconfigPath);
     log(`kube-apiserver ${this.api.url} ready in ${this.api.readyMs} ms`);
-    const kubectl = (...args: string[]) => execFileSync("kubectl", ["--kubeconfig", this.kubeconfigPath, ...args], { stdio: ["ignore", "pipe", "pipe"], timeout: left() }).toString();
-    kubectl("apply", "--server-side", "-k", CRDS);
-    kubectl("wait", "--for=condition=Established", "crd", "--all", `--timeout=${Math.round(left() / 1_000)}s`);
-    log("Gateway API v1.7.0 CRDs established");
+    // Helm applies the chart's crds/ first and waits until they are established, then the rest.
+    const helmArgs = ["install", "switchyard", CHART, "--namespace", CONTROLLER_NAMESPACE, "--create-namespace", "--kubeconfig", this.kubeconfigPath, "--set", CHART_VALUES.join(",")];
+    try {
+      execFileSync(peers.helm, helmArgs, { stdio: ["ignore", "pipe", "pipe"], timeout: left(), env: { ...process.env, HELM_CONFIG_HOME: join(dir, "helm", "config"), HELM_CACHE_HOME: join(dir, "helm", "cache"), HELM_DATA_HOME: join(dir, "helm", "data") } });
+    } catch (err) {
+      throw new Error(`helm install of ${CHART} failed: ${String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim()}`);
+    }
+    log(`chart deploy/helm/switchyard installed (Gateway API v1.7.0 CRDs, RBAC, GatewayClass ${GATEWAY_CLASS})`);
     const pki = this.api.pki;
     this.kcm = new LoggedProcess(
       "kube-controller-manager",
@@ -97,7 +111,7 @@ export class LocalCluster {
     this.agent = new NodeAgent({ kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy }, network, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
     await this.agent.start();
     log(`Node ${NODE_NAME} registered`);
-    await this.applyGatewayClass();
+    const switchyardKubeconfig = await this.writeServiceAccountKubeconfig();
     const [xdsPort, adminPort] = await freePorts(2);
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
     this.xdsAddress = `${network.hostAddress}:${xdsPort}`;
@@ -108,7 +122,7 @@ export class LocalCluster {
         join(ROOT, "bin/switchyard.mjs"),
         "serve",
         "--source=kubernetes",
-        `--kubeconfig=${this.kubeconfigPath}`,
+        `--kubeconfig=${switchyardKubeconfig}`,
         "--proxy-namespace=gateway",
         `--xds-address=${network.hostAddress}`,
         `--xds-port=${xdsPort}`,
@@ -128,12 +142,24 @@ export class LocalCluster {
     return new KubeClient(this.api!.kubeConfig());
   }
 
-  private async applyGatewayClass(): Promise<void> {
-    await this.client().json({
+  /** A kubeconfig with a token of the chart's ServiceAccount: switchyard gets exactly what the chart grants. */
+  private async writeServiceAccountKubeconfig(): Promise<string> {
+    const res = (await this.client().json({
       method: "POST",
-      path: "/apis/gateway.networking.k8s.io/v1/gatewayclasses",
-      body: { apiVersion: "gateway.networking.k8s.io/v1", kind: "GatewayClass", metadata: { name: GATEWAY_CLASS }, spec: { controllerName: "switchyard.dev/gateway-controller" } },
-    });
+      path: `/api/v1/namespaces/${CONTROLLER_NAMESPACE}/serviceaccounts/${SERVICE_ACCOUNT}/token`,
+      body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: TOKEN_SECONDS } },
+    })) as { status: { token: string } };
+    const path = join(this.o.dir, "switchyard.kubeconfig");
+    const kubeconfig = {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "local", cluster: { server: this.api!.url, "certificate-authority": this.api!.pki.caCert } }],
+      users: [{ name: SERVICE_ACCOUNT, user: { token: res.status.token } }],
+      contexts: [{ name: "local", context: { cluster: "local", user: SERVICE_ACCOUNT } }],
+      "current-context": "local",
+    };
+    writeFileSync(path, JSON.stringify(kubeconfig, null, 2) + "\n", { mode: 0o600 });
+    return path;
   }
 
   private async waitGatewayClassAccepted(deadline: number): Promise<void> {

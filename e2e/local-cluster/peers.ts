@@ -1,6 +1,7 @@
 // Where the local cluster's binaries are: the Kubernetes peers (e2e/peers/build-kube.sh), Envoy
-// (e2e/peers/install-envoy.sh) and the conformance peers (e2e/peers/build-conformance.sh). Each can be
-// given by environment; otherwise the pinned cache under ~/.cache/switchyard-peers is used.
+// (e2e/peers/install-envoy.sh), Helm (e2e/peers/build-helm.sh) and the conformance peers
+// (e2e/peers/build-conformance.sh). Each can be given by environment; otherwise the pinned cache under
+// ~/.cache/switchyard-peers is used.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +11,13 @@ const CACHE = process.env.PEERS_CACHE ?? join(homedir(), ".cache", "switchyard-p
 export const KUBE_BIN = join(CACHE, "kube-v1.37.2-etcd-v3.6.16", "bin");
 export const ENVOY = join(CACHE, "envoy-1.40.0", "envoy", "_bin", "envoy");
 export const CONFORMANCE_BIN = join(CACHE, "gateway-conformance-v1.7.0", "bin");
+export const HELM = join(CACHE, "helm-v4.3.2", "helm");
 
 export interface LocalPeers {
   kubeBin: string;
   envoy: string;
+  /** Installs the chart deploy/helm/switchyard: CRDs, RBAC, ServiceAccount, GatewayClass. */
+  helm: string;
   echoBasic: string;
   conformanceTest: string;
 }
@@ -22,11 +26,13 @@ export interface LocalPeers {
 export function findPeers(suite = true): LocalPeers | { missing: string[] } {
   const kubeBin = process.env.KUBE_PEERS_BIN || KUBE_BIN;
   const envoy = process.env.ENVOY_BIN || ENVOY;
+  const helm = process.env.HELM_BIN || HELM;
   const conf = process.env.CONFORMANCE_PEERS_BIN || CONFORMANCE_BIN;
-  const p: LocalPeers = { kubeBin, envoy, echoBasic: join(conf, "echo-basic"), conformanceTest: join(conf, "conformance.test") };
+  const p: LocalPeers = { kubeBin, envoy, helm, echoBasic: join(conf, "echo-basic"), conformanceTest: join(conf, "conformance.test") };
   const missing = [
     ...["etcd", "kube-apiserver", "kube-controller-manager"].filter((b) => !existsSync(join(kubeBin, b))).map((b) => `${join(kubeBin, b)} (e2e/peers/build-kube.sh)`),
     ...(existsSync(envoy) ? [] : [`${envoy} (e2e/peers/install-envoy.sh)`]),
+    ...(existsSync(helm) ? [] : [`${helm} (e2e/peers/build-helm.sh)`]),
     ...[p.echoBasic, ...(suite ? [p.conformanceTest] : [])].filter((f) => !existsSync(f)).map((f) => `${f} (e2e/peers/build-conformance.sh)`),
   ];
   return missing.length ? { missing } : p;

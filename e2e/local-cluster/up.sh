@@ -2,7 +2,9 @@
 # Brings the local cluster up in the background and returns once it is ready (or failed).
 #   e2e/local-cluster/up.sh            then: export KUBECONFIG=/tmp/switchyard-local-cluster/kubeconfig
 #   LOCAL_CLUSTER_DIR   state directory (default /tmp/switchyard-local-cluster)
-# Needs root, iproute2, kubectl, Node 24 and the peers (e2e/peers/*.sh). e2e/local-cluster/down.sh stops it.
+# Needs root, iproute2, kubectl, Node 24 and the peers (e2e/peers/*.sh, helm included). e2e/local-cluster/down.sh stops it.
+# CRDs, RBAC and the GatewayClass come from `helm install` of deploy/helm/switchyard with controller.enabled=false;
+# switchyard runs on the host as the chart's ServiceAccount (cluster.ts says why).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DIR="${LOCAL_CLUSTER_DIR:-/tmp/switchyard-local-cluster}"
