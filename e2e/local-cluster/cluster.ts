@@ -99,7 +99,7 @@ export class LocalCluster {
       ],
       join(dir, "logs", "kube-controller-manager.log"),
     );
-    this.agent = new NodeAgent({ kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy }, network, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
+    this.agent = new NodeAgent({ kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy, ...(peers.meshEcho ? { meshEcho: peers.meshEcho } : {}) }, network, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
     await this.agent.start();
     log(`Node ${NODE_NAME} registered`);
     await this.applyGatewayClass();

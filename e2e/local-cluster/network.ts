@@ -20,7 +20,7 @@ const MAX_PODS = 65_000;
 export const IP = findBinary("ip");
 const SYSCTL = findBinary("sysctl");
 
-function findBinary(name: string): string {
+export function findBinary(name: string): string {
   return ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map((d) => `${d}/${name}`).find((p) => existsSync(p)) ?? name;
 }
 

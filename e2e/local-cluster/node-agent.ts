@@ -49,7 +49,7 @@ export class NodeAgent {
       const r = this.runners.get(`${ns}/${pod}`);
       const name = container ?? r?.pod.spec.containers[0]?.name;
       return r && name ? r.logPath(name) : undefined;
-    });
+    }, async (ns, pod, container, command) => this.runners.get(`${ns}/${pod}`)?.execPlan(container, command) ?? { error: `Pod ${ns}/${pod} is not running on this node` });
     await this.registerNode();
     this.pods = this.informer("/api/v1/pods", () => this.markAllPods()) as typeof this.pods;
     this.services = this.informer("/api/v1/services", () => this.markAllPods()) as typeof this.services;

@@ -10,12 +10,16 @@ import { createInterface } from "node:readline";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
-import { IP, type ClusterNetwork, type PodNetwork } from "./network.ts";
+import { execArgv, argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
+import { IP, findBinary, type ClusterNetwork, type PodNetwork } from "./network.ts";
 import { containerEnv, expand, mountRewriter, PodSpecError, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
 
 const MAX_GRACE_MS = 10_000;
+const UNSHARE = findBinary("unshare");
+const NSENTER = findBinary("nsenter");
+const SH = findBinary("sh");
+const HOSTNAME = findBinary("hostname");
 const MAX_BACKOFF_MS = 10_000;
 
 export interface ContainerState {
@@ -49,6 +53,7 @@ export class PodRunner {
   private readonly deps: PodRunnerDeps;
   private readonly children = new Map<string, ChildProcess>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private volumes: Map<string, string> | undefined;
   private stopping = false;
 
   constructor(pod: Pod, deps: PodRunnerDeps) {
@@ -75,6 +80,7 @@ export class PodRunner {
     mkdirSync(this.deps.dir, { recursive: true });
     const volumes = await this.mountVolumes();
     if (!volumes) return;
+    this.volumes = volumes;
     // A failed sandbox is retried, as a kubelet does: one event, then every second.
     for (let reported = false; !this.net; ) {
       try {
@@ -143,14 +149,36 @@ export class PodRunner {
     return join(this.deps.dir, `${container}.log`);
   }
 
+  /**
+   * A container process: in the Pod's network namespace and in a UTS namespace of its own named after the
+   * Pod, as a container's hostname is (the mesh echo app reports it; unshare and sh exec, so the pid is the
+   * program's).
+   */
   private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }): ChildProcess {
     const log = openSync(this.logPath(c.name), "a");
-    const child = spawn(IP, ["netns", "exec", this.net!.netns, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
+    const uts = [UNSHARE, "--uts", SH, "-c", `${HOSTNAME} "$0" && exec "$@"`, this.pod.metadata.name.slice(0, 63)];
+    const child = spawn(IP, ["netns", "exec", this.net!.netns, ...uts, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => appendFileSync(log, `${new Date().toISOString()} ${line}\n`));
     }
     child.once("close", () => closeSync(log));
     return child;
+  }
+
+  /** What `kubectl exec` runs in a container: its namespaces, its environment, the command's paths mapped. */
+  async execPlan(container: string, command: string[]): Promise<{ argv: string[]; env: Record<string, string> } | { error: string }> {
+    const c = this.pod.spec.containers.find((x) => x.name === container);
+    const state = this.containers.find((x) => x.name === container);
+    if (!c || !state) return { error: `container ${container} is not in Pod ${this.key}` };
+    if (!this.net || !this.volumes || state.pid === undefined) return { error: `container ${container} is not running` };
+    const img = resolveImage(c.image, this.deps.bins);
+    if ("refused" in img) return { error: img.refused };
+    const rewrite = mountRewriter(c, this.volumes);
+    const env = await containerEnv(this.pod, c, this.net.ip, rewrite, this.deps.read);
+    // The container's UTS namespace (its hostname); `ip netns exec` gives the network namespace and the
+    // Pod's /etc/netns files (hosts, resolv.conf).
+    const argv = [IP, "netns", "exec", this.net.netns, NSENTER, `--target=${state.pid}`, "--uts", "--", ...execArgv(img, command).map(rewrite)];
+    return { argv, env };
   }
 
   private async runToCompletion(c: Container, volumes: Map<string, string>): Promise<number | null> {
