@@ -12,6 +12,8 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { execArgv, argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
 import { IP, findBinary, type ClusterNetwork, type PodNetwork } from "./network.ts";
+import { removeServiceNames, routeServicesToLoopback, writeServiceNames, type ServiceName } from "./mesh-network.ts";
+import { SIDECAR_CONTAINER, type SidecarPlan } from "./sidecar.ts";
 import { containerEnv, expand, mountRewriter, PodSpecError, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
 
@@ -41,6 +43,8 @@ export interface PodRunnerDeps {
   onChange(): void;
   /** A Pod event (reason, message), e.g. a container that cannot run here. */
   event(type: "Normal" | "Warning", reason: string, message: string): void;
+  /** Set for a Pod of a mesh namespace: its sidecar (sidecar.ts) and the Services it resolves (mesh-network.ts). */
+  mesh?: { sidecar(dir: string): SidecarPlan; services(): ServiceName[] };
 }
 
 export class PodRunner {
@@ -93,6 +97,11 @@ export class PodRunner {
       }
     }
     this.deps.onChange(); // the Pod IP
+    if (this.deps.mesh) {
+      routeServicesToLoopback(this.net.netns);
+      this.refreshServiceNames();
+      this.launchSidecar(this.deps.mesh.sidecar(this.deps.dir), 0);
+    }
     for (const c of this.pod.spec.initContainers ?? []) {
       const code = await this.runToCompletion(c, volumes);
       if (this.stopping) return;
@@ -163,6 +172,25 @@ export class PodRunner {
     }
     child.once("close", () => closeSync(log));
     return child;
+  }
+
+  /** Rewrites the mesh Pod's Service names (after a Service change). */
+  refreshServiceNames(): void {
+    if (!this.deps.mesh || !this.net || this.stopping) return;
+    writeServiceNames(this.net.netns, { name: this.pod.metadata.name, namespace: this.pod.metadata.namespace ?? "default", ip: this.net.ip }, this.deps.mesh.services());
+  }
+
+  /** The injected sidecar: not a container of the spec (no status), restarted like one. */
+  private launchSidecar(plan: SidecarPlan, attempt: number): void {
+    if (this.stopping) return;
+    const child = this.spawn({ name: SIDECAR_CONTAINER, image: "" }, plan);
+    this.children.set(SIDECAR_CONTAINER, child);
+    child.once("exit", (code, signal) => {
+      this.children.delete(SIDECAR_CONTAINER);
+      if (this.stopping) return;
+      this.deps.event("Warning", "BackOff", `sidecar exited with ${code ?? signal}; restarting`);
+      this.after(Math.min(1_000 * 2 ** attempt, MAX_BACKOFF_MS), () => this.launchSidecar(plan, attempt + 1));
+    });
   }
 
   /** What `kubectl exec` runs in a container: its namespaces, its environment, the command's paths mapped. */
@@ -309,6 +337,7 @@ export class PodRunner {
       ),
     );
     this.children.clear();
+    if (this.net && this.deps.mesh) removeServiceNames(this.net.netns);
     this.net?.close();
     rmSync(this.deps.dir, { recursive: true, force: true });
   }
