@@ -1,9 +1,12 @@
-// How a mesh client Pod's traffic reaches its sidecar, without iptables: in the Pod's network namespace
-// the whole Service range is a local route on lo (any cluster IP is an address of the Pod, the "AnyIP"
-// route), so the unmodified client's connection to <clusterIP>:<port> lands on the sidecar's listener for
-// that Service port; and Service names resolve to cluster IPs through the hosts file and resolv.conf that
-// `ip netns exec` binds over /etc for the namespace (/etc/netns/<netns>/), as cluster DNS would answer:
-// <svc>, <svc>.<ns>, <svc>.<ns>.svc and <svc>.<ns>.svc.<domain> (the short name in the Pod's namespace).
+// How a mesh client Pod's traffic reaches its sidecar, without iptables. The sidecar has a network
+// namespace of its own on the bridge (an address of its own, like a node-local proxy), because the Pod's
+// own servers listen on the wildcard address and would take the Service ports a sidecar in the Pod's
+// namespace tried to bind. The Pod routes the whole Service range to the sidecar's address, and the
+// sidecar's namespace takes the range as local ("AnyIP": a local route on lo), so the unmodified client's
+// connection to <clusterIP>:<port> lands on the sidecar's listener for that Service port. Service names
+// resolve to cluster IPs through the hosts file and resolv.conf that `ip netns exec` binds over /etc for
+// the Pod's namespace (/etc/netns/<netns>/), as cluster DNS would answer: <svc>, <svc>.<ns>,
+// <svc>.<ns>.svc and <svc>.<ns>.svc.<domain> (the short name in the Pod's namespace).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { IP } from "./network.ts";
@@ -18,8 +21,11 @@ export interface ServiceName {
   clusterIP: string;
 }
 
-export function routeServicesToLoopback(netns: string): void {
-  execFileSync(IP, ["-n", netns, "route", "add", "local", SERVICE_CIDR, "dev", "lo"], { stdio: ["ignore", "ignore", "pipe"] });
+/** Sends the Pod's Service traffic to the sidecar's namespace, which takes every Service address as its own. */
+export function routeServicesVia(podNetns: string, sidecar: { netns: string; ip: string }): void {
+  const ip = (...args: string[]) => execFileSync(IP, args, { stdio: ["ignore", "ignore", "pipe"] });
+  ip("-n", sidecar.netns, "route", "add", "local", SERVICE_CIDR, "dev", "lo");
+  ip("-n", podNetns, "route", "add", SERVICE_CIDR, "via", sidecar.ip);
 }
 
 export function hostsFile(pod: { name: string; namespace: string; ip: string }, services: readonly ServiceName[]): string {

@@ -12,7 +12,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { execArgv, argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
 import { IP, findBinary, type ClusterNetwork, type PodNetwork } from "./network.ts";
-import { removeServiceNames, routeServicesToLoopback, writeServiceNames, type ServiceName } from "./mesh-network.ts";
+import { removeServiceNames, routeServicesVia, writeServiceNames, type ServiceName } from "./mesh-network.ts";
 import { SIDECAR_CONTAINER, type SidecarPlan } from "./sidecar.ts";
 import { containerEnv, expand, mountRewriter, PodSpecError, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
@@ -51,6 +51,8 @@ export class PodRunner {
   readonly pod: Pod;
   readonly containers: ContainerState[];
   net: PodNetwork | undefined;
+  /** A mesh Pod's sidecar runs in a network namespace of its own (mesh-network.ts). */
+  private sidecarNet: PodNetwork | undefined;
   /** Set when the Pod cannot run here (unsupported image, missing volume source): it stays Pending. */
   failed: string | undefined;
   startedAt = new Date().toISOString();
@@ -98,7 +100,12 @@ export class PodRunner {
     }
     this.deps.onChange(); // the Pod IP
     if (this.deps.mesh) {
-      routeServicesToLoopback(this.net.netns);
+      try {
+        this.sidecarNet = this.deps.networks.open();
+        routeServicesVia(this.net.netns, this.sidecarNet);
+      } catch (err) {
+        return this.refuse("FailedCreatePodSandBox", `mesh sidecar network: ${(err as Error).message}`);
+      }
       this.refreshServiceNames();
       this.launchSidecar(this.deps.mesh.sidecar(this.deps.dir), 0);
     }
@@ -163,10 +170,10 @@ export class PodRunner {
    * Pod, as a container's hostname is (the mesh echo app reports it; unshare and sh exec, so the pid is the
    * program's).
    */
-  private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }): ChildProcess {
+  private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }, net: PodNetwork = this.net!): ChildProcess {
     const log = openSync(this.logPath(c.name), "a");
     const uts = [UNSHARE, "--uts", SH, "-c", `${HOSTNAME} "$0" && exec "$@"`, this.pod.metadata.name.slice(0, 63)];
-    const child = spawn(IP, ["netns", "exec", this.net!.netns, ...uts, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(IP, ["netns", "exec", net.netns, ...uts, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => appendFileSync(log, `${new Date().toISOString()} ${line}\n`));
     }
@@ -183,7 +190,7 @@ export class PodRunner {
   /** The injected sidecar: not a container of the spec (no status), restarted like one. */
   private launchSidecar(plan: SidecarPlan, attempt: number): void {
     if (this.stopping) return;
-    const child = this.spawn({ name: SIDECAR_CONTAINER, image: "" }, plan);
+    const child = this.spawn({ name: SIDECAR_CONTAINER, image: "" }, plan, this.sidecarNet);
     this.children.set(SIDECAR_CONTAINER, child);
     child.once("exit", (code, signal) => {
       this.children.delete(SIDECAR_CONTAINER);
@@ -338,6 +345,7 @@ export class PodRunner {
     );
     this.children.clear();
     if (this.net && this.deps.mesh) removeServiceNames(this.net.netns);
+    this.sidecarNet?.close();
     this.net?.close();
     rmSync(this.deps.dir, { recursive: true, force: true });
   }

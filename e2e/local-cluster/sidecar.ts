@@ -3,7 +3,8 @@
 // snapshot switchyard serves with `serve --mesh-sidecars` (docs/mesh.md): one outbound listener per
 // Service cluster IP and port, carrying that Service port's mesh route table in the Pod namespace's view
 // (consumer routes included). mesh-network.ts makes the client's connections land on those listeners.
-// Only outbound traffic goes through it (no inbound capture, no mTLS between sidecars).
+// It runs in a network namespace of its own next to the Pod's. Only outbound traffic goes through it (no
+// inbound capture, no mTLS between sidecars).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { bootstrapJson } from "../../src/infra/bootstrap.ts";
