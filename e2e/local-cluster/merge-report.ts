@@ -34,10 +34,11 @@ export function mergeReports(into: string, from: string): string {
   return [a.before, ...entries.map((e) => e.text), a.after].join("\n");
 }
 
+/** INTO's tests in their order, each replaced by FROM's result if FROM ran it; FROM's others after them. */
 export function mergeTests(into: TestResult[], from: TestResult[]): TestResult[] {
-  const byName = new Map(into.map((t) => [t.name, t]));
-  for (const t of from) if (t.result !== "skip" || !byName.has(t.name)) byName.set(t.name, t);
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const known = new Set(into.map((t) => t.name));
+  const ran = new Map(from.filter((t) => t.result !== "skip").map((t) => [t.name, t]));
+  return [...into.map((t) => ran.get(t.name) ?? t), ...from.filter((t) => !known.has(t.name))];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
