@@ -52,8 +52,8 @@ export function emitMeshListener(name: string, hcm: Any): Listener {
 
 /**
  * An Envoy sidecar's outbound listener for a Service port: the cluster IP and port a client dials, with
- * the api_listener's connection manager (so the same route table). freebind: a sidecar may get it
- * before the address is routed to it in the client's network namespace.
+ * the api_listener's connection manager (so the same route table). freebind: the cluster IP is no
+ * address of the sidecar's host; how the client's traffic is brought to it is the platform's part.
  */
 export function emitSidecarListener(s: { name: string; ip: string; port: number }, hcm: Any): Listener {
   return create(ListenerSchema, {

@@ -22,6 +22,9 @@
 //   repeats every listener under its prefix (aliases of the producer route
 //   configurations where it has no consumer route), so the listener count is
 //   (1 + namespaces with consumer routes) x Service ports.
+// - meshSidecars: the scope holds even without routes, and each listener also gets an Envoy sidecar's
+//   socket listener on the Service's cluster IP and port (same route table; envoy/mesh-sidecar.ts
+//   cuts a namespace's view for its sidecars).
 // Rules are compiled by the same compilers Gateways use (httproute.ts, grpcroute.ts).
 import type { BackendObjectReference, GRPCRoute, HTTPRoute, ParentReference, RouteParentStatus } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
@@ -164,7 +167,7 @@ export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResol
 /** The Service's cluster IP (the first of clusterIPs), if it has one a sidecar can listen on. */
 function serviceClusterIP(svc: { spec?: { clusterIP?: unknown } }): string | undefined {
   const ip = svc.spec?.clusterIP;
-  return typeof ip === "string" && /^[0-9a-fA-F:.]+$/.test(ip) && ip !== "" ? ip : undefined;
+  return typeof ip === "string" && /^[0-9a-fA-F:.]+$/.test(ip) ? ip : undefined;
 }
 
 function collectRoutes(rs: ResourceSet, cache: ClusterCache): RouteFacts[] {
