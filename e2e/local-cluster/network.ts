@@ -140,6 +140,8 @@ function killNamespace(name: string): void {
       // gone already
     }
   spawnSync(IP, ["netns", "del", name]);
+  // A mesh Pod's hosts and resolv.conf (mesh-network.ts), which `ip netns del` leaves.
+  rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
 }
 
 /** Everything of one slot: the processes in its pod namespaces, the namespaces, veths and bridge. */
