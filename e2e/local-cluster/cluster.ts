@@ -29,6 +29,8 @@ const CHART_VALUES = ["controller.enabled=false", "controller.leaderElection.ena
 /** The host switchyard's token lifetime: the cluster may stay up for a long run of the suite. */
 const TOKEN_SECONDS = 7 * 24 * 3600;
 export const NODE_NAME = "switchyard-local";
+/** Namespaces whose Pods get a mesh sidecar: the mesh conformance tests' (LOCAL_CLUSTER_MESH_NAMESPACES adds more). */
+export const MESH_NAMESPACES = ["gateway-conformance-mesh", "gateway-conformance-mesh-consumer", ...(process.env.LOCAL_CLUSTER_MESH_NAMESPACES ?? "").split(",").filter(Boolean)];
 const KCM_CONTROLLERS = [
   "deployment-controller",
   "replicaset-controller",
@@ -108,11 +110,12 @@ export class LocalCluster {
       ],
       join(dir, "logs", "kube-controller-manager.log"),
     );
-    this.agent = new NodeAgent({ kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy }, network, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
+    const [xdsPort, adminPort] = (await freePorts(2)) as [number, number];
+    const mesh = { namespaces: new Set(MESH_NAMESPACES), envoy: peers.envoy, xdsHost: network.hostAddress, xdsPort };
+    this.agent = new NodeAgent({ mesh, kubeConfig: this.api.kubeConfig(), nodeName: NODE_NAME, bins: { echoBasic: peers.echoBasic, envoy: peers.envoy, ...(peers.meshEcho ? { meshEcho: peers.meshEcho } : {}) }, network, dir: join(dir, "node"), log: (m) => log(`node: ${m}`) });
     await this.agent.start();
     log(`Node ${NODE_NAME} registered`);
     const switchyardKubeconfig = await this.writeServiceAccountKubeconfig();
-    const [xdsPort, adminPort] = await freePorts(2);
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
     this.xdsAddress = `${network.hostAddress}:${xdsPort}`;
     this.switchyard = new LoggedProcess(
@@ -131,6 +134,8 @@ export class LocalCluster {
         "--admin-address=127.0.0.1",
         `--admin-port=${adminPort}`,
         "--disable-leader-election",
+        // Sidecars in the mesh namespaces (sidecar.ts) read their namespace's view.
+        "--mesh-sidecars",
       ],
       join(dir, "logs", "switchyard.log"),
     );

@@ -1,11 +1,13 @@
-// The one kubelet endpoint the API server needs from this node: container logs, for `kubectl logs` and the
-// conformance suite's mirror tests (they read the echo backend's log through pods/log). HTTPS with a
+// The kubelet endpoints the API server needs from this node: container logs, for `kubectl logs` and the
+// conformance suite's mirror tests (they read the echo backend's log through pods/log), and exec
+// (exec-server.ts), for `kubectl exec` and the mesh tests' echo client. HTTPS with a
 // self-signed certificate on the node's address; the API server is not given a kubelet CA, so it does not
 // verify it. Query parameters: sinceTime, sinceSeconds, tailLines, timestamps (follow returns what is there).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { join } from "node:path";
+import { handleExecUpgrade, type ExecLookup } from "./exec-server.ts";
 
 export const KUBELET_PORT = 10250;
 
@@ -20,7 +22,7 @@ export function selfSignedCert(dir: string, ip: string): { cert: Buffer; key: Bu
   return { cert: readFileSync(cert), key: readFileSync(key) };
 }
 
-export function startKubeletServer(host: string, tls: { cert: Buffer; key: Buffer }, lookup: LogLookup): Promise<Server> {
+export function startKubeletServer(host: string, tls: { cert: Buffer; key: Buffer }, lookup: LogLookup, exec: ExecLookup): Promise<Server> {
   const server = createServer(tls, (req, res) => {
     const url = new URL(req.url ?? "/", "https://node");
     const m = /^\/containerLogs\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
@@ -35,6 +37,9 @@ export function startKubeletServer(host: string, tls: { cert: Buffer; key: Buffe
     }
     res.writeHead(200, { "Content-Type": "text/plain" });
     res.end(selectLines(existsSync(path) ? readFileSync(path, "utf8") : "", url.searchParams));
+  });
+  server.on("upgrade", (req, socket, head: Buffer) => {
+    if (!handleExecUpgrade(req, socket, head, exec)) socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -20,7 +20,7 @@ const MAX_PODS = 65_000;
 export const IP = findBinary("ip");
 const SYSCTL = findBinary("sysctl");
 
-function findBinary(name: string): string {
+export function findBinary(name: string): string {
   return ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].map((d) => `${d}/${name}`).find((p) => existsSync(p)) ?? name;
 }
 
@@ -140,6 +140,8 @@ function killNamespace(name: string): void {
       // gone already
     }
   spawnSync(IP, ["netns", "del", name]);
+  // A mesh Pod's hosts and resolv.conf (mesh-network.ts), which `ip netns del` leaves.
+  rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
 }
 
 /** Everything of one slot: the processes in its pod namespaces, the namespaces, veths and bridge. */

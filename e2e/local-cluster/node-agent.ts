@@ -11,6 +11,8 @@ import type { Binaries } from "./images.ts";
 import type { ClusterNetwork } from "./network.ts";
 import { KUBELET_PORT, selfSignedCert, startKubeletServer } from "./kubelet-server.ts";
 import { PodRunner } from "./pod-runner.ts";
+import { sidecarPlan, type MeshSidecarOptions } from "./sidecar.ts";
+import type { ServiceName } from "./mesh-network.ts";
 import type { ReadData } from "./pod-spec.ts";
 import type { Pod, Service } from "./pod-types.ts";
 
@@ -21,6 +23,8 @@ export interface NodeAgentOptions {
   network: ClusterNetwork;
   /** Where Pods' volumes and logs go. */
   dir: string;
+  /** Sidecar injection into the Pods of these namespaces (sidecar.ts). */
+  mesh?: MeshSidecarOptions;
   log(msg: string): void;
 }
 
@@ -49,7 +53,7 @@ export class NodeAgent {
       const r = this.runners.get(`${ns}/${pod}`);
       const name = container ?? r?.pod.spec.containers[0]?.name;
       return r && name ? r.logPath(name) : undefined;
-    });
+    }, async (ns, pod, container, command) => this.runners.get(`${ns}/${pod}`)?.execPlan(container, command) ?? { error: `Pod ${ns}/${pod} is not running on this node` });
     await this.registerNode();
     this.pods = this.informer("/api/v1/pods", () => this.markAllPods()) as typeof this.pods;
     this.services = this.informer("/api/v1/services", () => this.markAllPods()) as typeof this.services;
@@ -57,6 +61,8 @@ export class NodeAgent {
     this.pods.on("update", (p) => this.mark(p));
     this.pods.on("delete", (p) => this.mark(p));
     for (const ev of ["add", "update"] as const) this.services.on(ev, (s) => this.markService(s));
+    // Mesh Pods resolve Service names from files: rewrite them when Services change.
+    for (const ev of ["add", "update", "delete"] as const) this.services.on(ev, () => { for (const r of this.runners.values()) r.refreshServiceNames(); });
     await Promise.all([this.pods.start(), this.services.start()]);
     this.markAllPods();
   }
@@ -183,6 +189,7 @@ export class NodeAgent {
         this.kick();
       },
       event: (type, reason, message) => void this.event(pod, type, reason, message),
+      ...(this.o.mesh?.namespaces.has(ns) ? { mesh: { sidecar: (dir: string) => sidecarPlan(this.o.mesh!, { name: pod.metadata.name, namespace: ns }, dir), services: () => this.serviceNames() } } : {}),
     });
     this.runners.set(key, r);
     this.o.log(`starting Pod ${key}`);
@@ -266,6 +273,14 @@ export class NodeAgent {
     const res = await this.client.request({ method: "PATCH", path: `/api/v1/namespaces/${ns}/pods/${name}/status`, contentType: MERGE, body: { status } });
     if (res.status === 404) return;
     if (res.status >= 300) throw new Error(`HTTP ${res.status}`);
+  }
+
+  private serviceNames(): ServiceName[] {
+    return (this.services?.list() ?? []).flatMap((s) => {
+      const svc = s as unknown as Service;
+      const ip = svc.spec.clusterIP;
+      return ip && ip !== "None" ? [{ namespace: svc.metadata.namespace ?? "default", name: svc.metadata.name, clusterIP: ip }] : [];
+    });
   }
 
   private touchServices(pod: Pod): void {

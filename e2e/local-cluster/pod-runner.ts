@@ -10,12 +10,18 @@ import { createInterface } from "node:readline";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
-import { IP, type ClusterNetwork, type PodNetwork } from "./network.ts";
+import { execArgv, argv as imageArgv, resolveImage, type Binaries } from "./images.ts";
+import { IP, findBinary, type ClusterNetwork, type PodNetwork } from "./network.ts";
+import { removeServiceNames, routeServicesVia, writeServiceNames, type ServiceName } from "./mesh-network.ts";
+import { SIDECAR_CONTAINER, type SidecarPlan } from "./sidecar.ts";
 import { containerEnv, expand, mountRewriter, PodSpecError, writeVolumes, type ReadData } from "./pod-spec.ts";
 import type { Container, Pod, Probe } from "./pod-types.ts";
 
 const MAX_GRACE_MS = 10_000;
+const UNSHARE = findBinary("unshare");
+const NSENTER = findBinary("nsenter");
+const SH = findBinary("sh");
+const HOSTNAME = findBinary("hostname");
 const MAX_BACKOFF_MS = 10_000;
 
 export interface ContainerState {
@@ -37,18 +43,23 @@ export interface PodRunnerDeps {
   onChange(): void;
   /** A Pod event (reason, message), e.g. a container that cannot run here. */
   event(type: "Normal" | "Warning", reason: string, message: string): void;
+  /** Set for a Pod of a mesh namespace: its sidecar (sidecar.ts) and the Services it resolves (mesh-network.ts). */
+  mesh?: { sidecar(dir: string): SidecarPlan; services(): ServiceName[] };
 }
 
 export class PodRunner {
   readonly pod: Pod;
   readonly containers: ContainerState[];
   net: PodNetwork | undefined;
+  /** A mesh Pod's sidecar runs in a network namespace of its own (mesh-network.ts). */
+  private sidecarNet: PodNetwork | undefined;
   /** Set when the Pod cannot run here (unsupported image, missing volume source): it stays Pending. */
   failed: string | undefined;
   startedAt = new Date().toISOString();
   private readonly deps: PodRunnerDeps;
   private readonly children = new Map<string, ChildProcess>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private volumes: Map<string, string> | undefined;
   private stopping = false;
 
   constructor(pod: Pod, deps: PodRunnerDeps) {
@@ -75,6 +86,7 @@ export class PodRunner {
     mkdirSync(this.deps.dir, { recursive: true });
     const volumes = await this.mountVolumes();
     if (!volumes) return;
+    this.volumes = volumes;
     // A failed sandbox is retried, as a kubelet does: one event, then every second.
     for (let reported = false; !this.net; ) {
       try {
@@ -87,6 +99,16 @@ export class PodRunner {
       }
     }
     this.deps.onChange(); // the Pod IP
+    if (this.deps.mesh) {
+      try {
+        this.sidecarNet = this.deps.networks.open();
+        routeServicesVia(this.net.netns, this.sidecarNet);
+      } catch (err) {
+        return this.refuse("FailedCreatePodSandBox", `mesh sidecar network: ${(err as Error).message}`);
+      }
+      this.refreshServiceNames();
+      this.launchSidecar(this.deps.mesh.sidecar(this.deps.dir), 0);
+    }
     for (const c of this.pod.spec.initContainers ?? []) {
       const code = await this.runToCompletion(c, volumes);
       if (this.stopping) return;
@@ -143,14 +165,55 @@ export class PodRunner {
     return join(this.deps.dir, `${container}.log`);
   }
 
-  private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }): ChildProcess {
+  /**
+   * A container process: in the Pod's network namespace and in a UTS namespace of its own named after the
+   * Pod, as a container's hostname is (the mesh echo app reports it; unshare and sh exec, so the pid is the
+   * program's).
+   */
+  private spawn(c: Container, plan: { argv: string[]; env: Record<string, string> }, net: PodNetwork = this.net!): ChildProcess {
     const log = openSync(this.logPath(c.name), "a");
-    const child = spawn(IP, ["netns", "exec", this.net!.netns, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
+    const uts = [UNSHARE, "--uts", SH, "-c", `${HOSTNAME} "$0" && exec "$@"`, this.pod.metadata.name.slice(0, 63)];
+    const child = spawn(IP, ["netns", "exec", net.netns, ...uts, ...plan.argv], { env: plan.env, cwd: this.deps.dir, stdio: ["ignore", "pipe", "pipe"] });
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => appendFileSync(log, `${new Date().toISOString()} ${line}\n`));
     }
     child.once("close", () => closeSync(log));
     return child;
+  }
+
+  /** Rewrites the mesh Pod's Service names (after a Service change). */
+  refreshServiceNames(): void {
+    if (!this.deps.mesh || !this.net || this.stopping) return;
+    writeServiceNames(this.net.netns, { name: this.pod.metadata.name, namespace: this.pod.metadata.namespace ?? "default", ip: this.net.ip }, this.deps.mesh.services());
+  }
+
+  /** The injected sidecar: not a container of the spec (no status), restarted like one. */
+  private launchSidecar(plan: SidecarPlan, attempt: number): void {
+    if (this.stopping) return;
+    const child = this.spawn({ name: SIDECAR_CONTAINER, image: "" }, plan, this.sidecarNet);
+    this.children.set(SIDECAR_CONTAINER, child);
+    child.once("exit", (code, signal) => {
+      this.children.delete(SIDECAR_CONTAINER);
+      if (this.stopping) return;
+      this.deps.event("Warning", "BackOff", `sidecar exited with ${code ?? signal}; restarting`);
+      this.after(Math.min(1_000 * 2 ** attempt, MAX_BACKOFF_MS), () => this.launchSidecar(plan, attempt + 1));
+    });
+  }
+
+  /** What `kubectl exec` runs in a container: its namespaces, its environment, the command's paths mapped. */
+  async execPlan(container: string, command: string[]): Promise<{ argv: string[]; env: Record<string, string> } | { error: string }> {
+    const c = this.pod.spec.containers.find((x) => x.name === container);
+    const state = this.containers.find((x) => x.name === container);
+    if (!c || !state) return { error: `container ${container} is not in Pod ${this.key}` };
+    if (!this.net || !this.volumes || state.pid === undefined) return { error: `container ${container} is not running` };
+    const img = resolveImage(c.image, this.deps.bins);
+    if ("refused" in img) return { error: img.refused };
+    const rewrite = mountRewriter(c, this.volumes);
+    const env = await containerEnv(this.pod, c, this.net.ip, rewrite, this.deps.read);
+    // The container's UTS namespace (its hostname); `ip netns exec` gives the network namespace and the
+    // Pod's /etc/netns files (hosts, resolv.conf).
+    const argv = [IP, "netns", "exec", this.net.netns, NSENTER, `--target=${state.pid}`, "--uts", "--", ...execArgv(img, command).map(rewrite)];
+    return { argv, env };
   }
 
   private async runToCompletion(c: Container, volumes: Map<string, string>): Promise<number | null> {
@@ -281,6 +344,8 @@ export class PodRunner {
       ),
     );
     this.children.clear();
+    if (this.net && this.deps.mesh) removeServiceNames(this.net.netns);
+    this.sidecarNet?.close();
     this.net?.close();
     rmSync(this.deps.dir, { recursive: true, force: true });
   }

@@ -71,6 +71,6 @@ export interface Pod {
 
 export interface Service {
   metadata: ObjectMeta;
-  spec: { type?: string; selector?: Record<string, string> };
+  spec: { type?: string; selector?: Record<string, string>; clusterIP?: string };
   status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
 }

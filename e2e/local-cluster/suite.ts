@@ -3,13 +3,39 @@
 // test/conformance-suite/. Extended features are not passed unless asked for: the suite then infers them
 // from the GatewayClass status, i.e. from what switchyard publishes as supported.
 //   node e2e/local-cluster/suite.ts --kubeconfig PATH --out DIR [--profiles P,Q] [-- extra suite flags]
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseGoTestLog, type TestResult } from "./results.ts";
 
 export const GATEWAY_PROFILES = ["GATEWAY-HTTP", "GATEWAY-GRPC", "GATEWAY-TLS", "GATEWAY-TCP"];
+export const MESH_PROFILES = ["MESH-HTTP", "MESH-GRPC"];
+
+/**
+ * The mesh features switchyard supports (docs/mesh.md). The suite reads mesh features from an XMesh's
+ * status, never from the GatewayClass, and switchyard publishes no XMesh: a mesh run names them, with the
+ * route features the GatewayClass declares (the mesh tests need those too, e.g. the redirect codes).
+ */
+export const MESH_FEATURES = [
+  "Mesh",
+  "MeshClusterIPMatching",
+  "MeshConsumerRoute",
+  "MeshHTTPRouteRewritePath",
+  "MeshHTTPRouteSchemeRedirect",
+  "MeshHTTPRouteRedirectPort",
+  "MeshHTTPRouteRedirectPath",
+  "MeshHTTPRouteBackendRequestHeaderModification",
+  "MeshHTTPRouteQueryParamMatching",
+  "MeshHTTPRouteNamedRouteRule",
+];
+
+/** MESH_FEATURES and the GatewayClass's route features (not the Gateway ones: a mesh run sets up no Gateway). */
+export function meshSupportedFeatures(kubeconfig: string, gatewayClass = "switchyard"): string[] {
+  const out = execFileSync("kubectl", ["--kubeconfig", kubeconfig, "get", "gatewayclass", gatewayClass, "-o", "jsonpath={.status.supportedFeatures[*].name}"], { encoding: "utf8" });
+  const routeFeatures = out.split(/\s+/).filter((f) => f && !f.startsWith("Gateway") && !f.startsWith("Listener") && f !== "ReferenceGrant");
+  return [...new Set([...MESH_FEATURES, ...routeFeatures])].sort();
+}
 
 export interface SuiteRun {
   conformanceTest: string;
@@ -49,6 +75,7 @@ export async function runSuite(r: SuiteRun): Promise<SuiteResult> {
     "--contact=https://example.invalid/switchyard/issues",
     `--version=${r.version}`,
     `--report-output=${reportPath}`,
+    ...(r.profiles.some((p) => MESH_PROFILES.includes(p)) && !(r.extraArgs ?? []).some((a) => a.startsWith("--supported-features")) ? [`--supported-features=${meshSupportedFeatures(r.kubeconfig).join(",")}`] : []),
     ...(r.extraArgs ?? []),
   ];
   const started = performance.now();

@@ -19,6 +19,14 @@ export interface TranslatorOptions {
    * or "routed" (only the ports mesh routes attach to; smaller snapshots).
    */
   meshServices?: "all" | "routed";
+  /**
+   * GAMMA for Envoy sidecars: every ClusterIP Service port also gets a socket listener on
+   * `<clusterIP>:<port>` (`sidecar/…`, in consumer views `mesh/ns/<ns>/sidecar/…`) reading the same route
+   * table as its api_listener, and the mesh snapshot exists even before any route has a Service parent
+   * (sidecars carry all of a client's Service traffic). The controller serves each namespace's sidecars
+   * their view (docs/mesh.md). Default false.
+   */
+  meshSidecars?: boolean;
   /** DNS suffix of Service names in mesh targets (`<svc>.<ns>.svc.<clusterDomain>`). Default "cluster.local". */
   clusterDomain?: string;
 }

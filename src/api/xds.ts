@@ -33,3 +33,8 @@ export function emptyResources(): XdsResources {
 
 /** The snapshot key of the mesh (GAMMA) outputs; Gateways use `namespace/name`. */
 export const MESH_SNAPSHOT_KEY = "mesh";
+
+/** The snapshot key of the Envoy sidecars of one namespace: `mesh-sidecar/<namespace>` (docs/mesh.md). */
+export function meshSidecarSnapshotKey(namespace: string): string {
+  return `mesh-sidecar/${namespace}`;
+}

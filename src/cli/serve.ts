@@ -35,6 +35,8 @@ Options (each also read from the environment variable shown):
       --xds-advertise-port PORT  (default 18000)
       --mesh-services all|routed GAMMA: every Service port in the mesh snapshot, or only routed ones
                                  (default all)
+      --mesh-sidecars            GAMMA for Envoy sidecars: listeners on Service cluster IPs, one view per
+                                 namespace (node.cluster mesh-sidecar/<namespace>; docs/mesh.md)
       --disable-mesh             GAMMA: ignore routes whose parent is a Service
       --cluster-domain DOMAIN    Service DNS suffix (default cluster.local)
       --controller-name NAME     GatewayClass controllerName to act for
@@ -72,6 +74,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
     "xds-advertise-port": { type: "string" },
     "mesh-services": { type: "string", default: "all" },
     "disable-mesh": { type: "boolean", default: false },
+    "mesh-sidecars": { type: "boolean", default: false },
     "cluster-domain": { type: "string", default: "cluster.local" },
     "controller-name": { type: "string" },
     "xds-address": { type: "string" },
@@ -100,7 +103,7 @@ export async function runServe(argv: string[], out: (s: string) => void): Promis
   const xdsTls = tlsDir ? await failsAs(`--xds-tls-dir ${tlsDir}`, () => mtlsServerOptions(xdsTlsFilesFromDir(tlsDir))) : {};
   const common = {
     translateInWorker: true,
-    translatorOptions: { controllerName, mesh: !values["disable-mesh"], meshServices, clusterDomain },
+    translatorOptions: { controllerName, mesh: !values["disable-mesh"], meshServices, clusterDomain, ...(values["mesh-sidecars"] ? { meshSidecars: true } : {}) },
     xds: {
       host: envOr(values["xds-address"], "SWITCHYARD_XDS_ADDRESS", "127.0.0.1"),
       port: portOf(envOr(values["xds-port"], "SWITCHYARD_XDS_PORT", "18000"), "--xds-port"),

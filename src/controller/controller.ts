@@ -4,7 +4,8 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { ResourceSet } from "../api/resource-set.ts";
 import type { StatusUpdate, TranslationResult, TranslatorOptions } from "../api/translation.ts";
-import { MESH_SNAPSHOT_KEY, type XdsResources } from "../api/xds.ts";
+import { MESH_SNAPSHOT_KEY, meshSidecarSnapshotKey, type XdsResources } from "../api/xds.ts";
+import { hasSidecarListeners, sidecarView } from "../translator/envoy/mesh-sidecar.ts";
 import type { Logger } from "../observability/log.ts";
 import type { Source, StatusSink } from "../watch/source.ts";
 
@@ -168,6 +169,14 @@ export class Controller {
     if (result.mesh) {
       keep.add(MESH_SNAPSHOT_KEY);
       publisher.setSnapshot(MESH_SNAPSHOT_KEY, result.mesh);
+      // Envoy sidecars (translator option meshSidecars): one view per namespace.
+      if (hasSidecarListeners(result.mesh)) {
+        for (const ns of this.resultInputs?.list("Namespace") ?? []) {
+          const key = meshSidecarSnapshotKey(ns.metadata.name);
+          keep.add(key);
+          publisher.setSnapshot(key, sidecarView(result.mesh, ns.metadata.name));
+        }
+      }
     }
     for (const key of publisher.keys()) if (!keep.has(key)) publisher.deleteSnapshot(key);
     this.metrics.gateways.set(result.gateways.length);

@@ -242,7 +242,7 @@ export interface IrEndpoint {
  */
 export interface IrMesh {
   /** Sorted by name. */
-  listeners: { name: string; routeConfigName: string }[];
+  listeners: { name: string; routeConfigName: string; sidecar?: { name: string; ip: string; port: number } }[];
   /** Sorted by name; routes in match precedence order. */
   routeConfigs: { name: string; routes: IrRoute[] }[];
   clusters: Map<string, IrCluster>;

@@ -89,6 +89,13 @@ export function meshListenerName(host: string, port: number, clientNamespace?: s
   return clientNamespace === undefined ? base : `${meshViewPrefix(clientNamespace)}${base}`;
 }
 
+/** An Envoy sidecar's listener for a Service port: `sidecar/<clusterIP>:<port>`, in a view prefixed like meshListenerName. */
+export function meshSidecarListenerName(clusterIP: string, port: number, clientNamespace?: string): string {
+  const base = `${MESH_SIDECAR_PREFIX}${clusterIP.includes(":") ? `[${clusterIP}]` : clusterIP}:${port}`;
+  return clientNamespace === undefined ? base : `${meshViewPrefix(clientNamespace)}${base}`;
+}
+export const MESH_SIDECAR_PREFIX = "sidecar/";
+
 /** RouteConfiguration of a mesh listener: the listener's own name. */
 export function meshRouteConfigName(listener: string): string {
   return listener;

@@ -11,6 +11,8 @@ export interface FilePlaneOptions {
   watch?: boolean;
   debounceMs?: number;
   validate?: ControlPlaneOptions["validate"];
+  /** More translator options (the controller name is the default one). */
+  translatorOptions?: Omit<ControlPlaneOptions["translatorOptions"], "controllerName">;
 }
 
 export async function startFilePlane(dir: string, o: FilePlaneOptions = {}): Promise<{ files: FileSource; plane: ControlPlane }> {
@@ -19,7 +21,7 @@ export async function startFilePlane(dir: string, o: FilePlaneOptions = {}): Pro
   const plane = await startControlPlane({
     source: files,
     configErrors: () => files.errors(),
-    translatorOptions: { controllerName: DEFAULT_CONTROLLER_NAME },
+    translatorOptions: { controllerName: DEFAULT_CONTROLLER_NAME, ...o.translatorOptions },
     xds: { host: "127.0.0.1", port: 0 },
     admin: { host: "127.0.0.1", port: 0 },
     logger,

@@ -27,7 +27,8 @@ import type { IrListener, IrMatch, IrMesh, IrRoute, IrRouteAction } from "../ir.
 import { emitCluster } from "./cluster.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { emitEndpoints } from "./endpoint.ts";
-import { ROUTER_FILTER } from "./listener.ts";
+import { HCM_FILTER, ROUTER_FILTER } from "./listener.ts";
+import { TrafficDirection } from "../../gen/envoy/config/core/v3/base_pb.js";
 import { INVALID_BACKEND_CLUSTER, statPrefix } from "../names.ts";
 import { emitRouteConfiguration } from "./route.ts";
 
@@ -47,6 +48,21 @@ function meshHcm(routeConfigName: string): Any {
 
 export function emitMeshListener(name: string, hcm: Any): Listener {
   return create(ListenerSchema, { name, apiListener: { apiListener: hcm } });
+}
+
+/**
+ * An Envoy sidecar's outbound listener for a Service port: the cluster IP and port a client dials, with
+ * the api_listener's connection manager (so the same route table). freebind: the cluster IP is no
+ * address of the sidecar's host; how the client's traffic is brought to it is the platform's part.
+ */
+export function emitSidecarListener(s: { name: string; ip: string; port: number }, hcm: Any): Listener {
+  return create(ListenerSchema, {
+    name: s.name,
+    address: { address: { case: "socketAddress", value: { address: s.ip, portSpecifier: { case: "portValue", value: s.port } } } },
+    freebind: true,
+    trafficDirection: TrafficDirection.OUTBOUND,
+    filterChains: [{ filters: [{ name: HCM_FILTER, configType: { case: "typedConfig", value: hcm } }] }],
+  });
 }
 
 function escapeRegex(s: string): string {
@@ -89,7 +105,10 @@ export function emitMesh(ir: IrMesh): XdsResources {
     let hcm = hcms.get(l.routeConfigName);
     if (!hcm) hcms.set(l.routeConfigName, (hcm = meshHcm(l.routeConfigName)));
     out.listeners.push(emitMeshListener(l.name, hcm));
+    if (l.sidecar) out.listeners.push(emitSidecarListener(l.sidecar, hcm));
   }
+  // Listener order is by name, as the IR's (sidecar names sort apart from the api_listeners').
+  out.listeners.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const rc of ir.routeConfigs) {
     // One catch-all virtual host: the listener already picked the Service port.
     const facade: IrListener = {

@@ -22,11 +22,14 @@
 //   repeats every listener under its prefix (aliases of the producer route
 //   configurations where it has no consumer route), so the listener count is
 //   (1 + namespaces with consumer routes) x Service ports.
+// - meshSidecars: the scope holds even without routes, and each listener also gets an Envoy sidecar's
+//   socket listener on the Service's cluster IP and port (same route table; envoy/mesh-sidecar.ts
+//   cuts a namespace's view for its sidecars).
 // Rules are compiled by the same compilers Gateways use (httproute.ts, grpcroute.ts).
 import type { BackendObjectReference, GRPCRoute, HTTPRoute, ParentReference, RouteParentStatus } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { TranslatorOptions } from "../../api/translation.ts";
-import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost } from "../names.ts";
+import { meshDefaultRouteName, meshListenerName, meshRouteConfigName, meshServiceHost, meshSidecarListenerName } from "../names.ts";
 import type { IrCluster, IrMesh, IrRoute } from "../ir.ts";
 import { ClusterCache, type BackendResult } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
@@ -95,7 +98,8 @@ export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResol
   const clusterDomain = opts.clusterDomain ?? "cluster.local";
   const cache = new MeshClusterCache(rs);
   const routes = collectRoutes(rs, cache);
-  if (routes.length === 0) return { statuses: [] };
+  // Sidecars carry all of a client's Service traffic, so they need the Service ports without routes too.
+  if (routes.length === 0 && !opts.meshSidecars) return { statuses: [] };
 
   // GRPCRoute beats HTTPRoute on the same Service port and view.
   const grpcTaken = new Set<string>();
@@ -134,19 +138,21 @@ export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResol
     const ns = svc.metadata.namespace ?? "default";
     const key = `${ns}/${svc.metadata.name}`;
     const host = meshServiceHost(ns, svc.metadata.name, clusterDomain);
+    const clusterIP = opts.meshSidecars ? serviceClusterIP(svc) : undefined;
     for (const sp of tcpPorts(svc)) {
       if (routedOnly && !routed.has(`${key}|${sp.port}`)) continue;
       const producerListener = meshListenerName(host, sp.port);
       for (const view of viewList) {
         const name = meshListenerName(host, sp.port, view);
         const chosen = byKey.get(attachKey(view, key, sp.port));
+        const sidecar = clusterIP ? { sidecar: { name: meshSidecarListenerName(clusterIP, sp.port, view), ip: clusterIP, port: sp.port } } : {};
         if (view !== undefined && !chosen) {
           // No consumer route of this namespace here: its clients see the producer view.
-          ir.listeners.push({ name, routeConfigName: meshRouteConfigName(producerListener) });
+          ir.listeners.push({ name, routeConfigName: meshRouteConfigName(producerListener), ...sidecar });
           continue;
         }
         const rc = meshRouteConfigName(name);
-        ir.listeners.push({ name, routeConfigName: rc });
+        ir.listeners.push({ name, routeConfigName: rc, ...sidecar });
         const routes = chosen ? attachedRoutes(chosen, sp.port, ir.clusters) : defaultRoutes(cache, ns, svc.metadata.name, sp.port, ir.clusters);
         ir.routeConfigs.push({ name: rc, routes });
       }
@@ -156,6 +162,12 @@ export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResol
   ir.listeners.sort(byName);
   ir.routeConfigs.sort(byName);
   return { ir, statuses: routes.map((r) => routeStatus(r, opts.controllerName)) };
+}
+
+/** The Service's cluster IP (the first of clusterIPs), if it has one a sidecar can listen on. */
+function serviceClusterIP(svc: { spec?: { clusterIP?: unknown } }): string | undefined {
+  const ip = svc.spec?.clusterIP;
+  return typeof ip === "string" && /^[0-9a-fA-F:.]+$/.test(ip) ? ip : undefined;
 }
 
 function collectRoutes(rs: ResourceSet, cache: ClusterCache): RouteFacts[] {
