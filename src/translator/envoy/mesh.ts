@@ -27,6 +27,7 @@ import type { IrListener, IrMatch, IrMesh, IrRoute, IrRouteAction } from "../ir.
 import { emitCluster } from "./cluster.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { emitEndpoints } from "./endpoint.ts";
+import type { EmitHooks } from "./hooks.ts";
 import { ROUTER_FILTER } from "./listener.ts";
 import { INVALID_BACKEND_CLUSTER, statPrefix } from "../names.ts";
 import { emitRouteConfiguration } from "./route.ts";
@@ -82,7 +83,7 @@ function optionalFilterConfigs(rc: RouteConfiguration): RouteConfiguration {
   return rc;
 }
 
-export function emitMesh(ir: IrMesh): XdsResources {
+export function emitMesh(ir: IrMesh, features: readonly EmitHooks[]): XdsResources {
   const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   const hcms = new Map<string, Any>();
   for (const l of ir.listeners) {
@@ -101,7 +102,7 @@ export function emitMesh(ir: IrMesh): XdsResources {
       virtualHosts: [{ name: rc.name, domains: ["*"], routes: rc.routes.map(meshRoute) }],
       l4Routes: [],
     };
-    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade, { prefixAsRegex: true })));
+    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade, features, { prefixAsRegex: true })));
   }
   const irClusters = [...ir.clusters.values()];
   if (ir.routeConfigs.some((rc) => rc.routes.some(usesInvalidBackend))) {

@@ -9,16 +9,15 @@ import {
   RouteActionSchema,
   type RouteAction,
   type RouteMatchSchema,
-  type RouteSchema,
 } from "../../gen/envoy/config/route/v3/route_components_pb.js";
 import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
 import { CorsPolicySchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/percent_pb.js";
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
-import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
+import type { IrCors, IrForwardAction, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
 import { duration, headersToAdd, pack } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "../names.ts";
-import { sessionPerFilterConfig } from "./session.ts";
+import type { EmitHooks, RouteActionInit, RouteInit } from "./hooks.ts";
 
 export const CORS_FILTER = "envoy.filters.http.cors";
 
@@ -32,25 +31,25 @@ export interface RouteSpelling {
   prefixAsRegex?: boolean;
 }
 
-export function emitRouteConfiguration(l: IrListener, spelling: RouteSpelling = {}): RouteConfiguration {
-  return emitRouteTable(l.routeConfigName, l.virtualHosts, spelling);
+export function emitRouteConfiguration(l: IrListener, features: readonly EmitHooks[], spelling: RouteSpelling = {}): RouteConfiguration {
+  return emitRouteTable(l.routeConfigName, l.virtualHosts, features, spelling);
 }
 
 /** The RouteConfigurations of an HTTP(S) listener: its shared table, or one per filter chain. */
-export function emitRouteConfigurations(l: IrListener): RouteConfiguration[] {
+export function emitRouteConfigurations(l: IrListener, features: readonly EmitHooks[]): RouteConfiguration[] {
   const tables = l.filterChains.flatMap((c) => (c.routeTable ? [c.routeTable] : []));
-  if (tables.length === 0) return [emitRouteConfiguration(l)];
-  return tables.map((t) => emitRouteTable(t.name, t.virtualHosts));
+  if (tables.length === 0) return [emitRouteConfiguration(l, features)];
+  return tables.map((t) => emitRouteTable(t.name, t.virtualHosts, features));
 }
 
-export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[], spelling: RouteSpelling = {}): RouteConfiguration {
+export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[], features: readonly EmitHooks[], spelling: RouteSpelling = {}): RouteConfiguration {
   // The matches of one rule share their IR action; they share its Envoy RouteAction too (never mutated).
   const actions = new Map<IrRouteAction, RouteAction>();
   return create(RouteConfigurationSchema, {
     name,
     // Gateway API hostnames never carry a port; match Host with or without one.
     ignorePortInHostMatching: true,
-    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions, spelling)) })),
+    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, features, actions, spelling)) })),
   });
 }
 
@@ -59,20 +58,18 @@ export function usesCors(l: IrListener): boolean {
   return l.virtualHosts.some((vh) => vh.routes.some((r) => r.cors));
 }
 
-type RouteInit = MessageInitShape<typeof RouteSchema>;
-
-export function emitRoute(r: IrRoute, actions?: Map<IrRouteAction, RouteAction>, spelling: RouteSpelling = {}): RouteInit {
+export function emitRoute(r: IrRoute, features: readonly EmitHooks[], actions?: Map<IrRouteAction, RouteAction>, spelling: RouteSpelling = {}): RouteInit {
   const route: RouteInit = {
     name: r.name,
     match: emitMatch(r.match),
-    action: emitAction(r.action, actions, spelling),
+    action: emitAction(r.action, features, actions, spelling),
     requestHeadersToAdd: headersToAdd(r.requestHeaders),
     requestHeadersToRemove: r.requestHeaders?.remove ?? [],
     responseHeadersToAdd: headersToAdd(r.responseHeaders),
     responseHeadersToRemove: r.responseHeaders?.remove ?? [],
   };
   if (r.cors) route.typedPerFilterConfig = { [CORS_FILTER]: emitCors(r.cors) };
-  if (r.session) route.typedPerFilterConfig = { ...route.typedPerFilterConfig, ...sessionPerFilterConfig(r.session) };
+  for (const f of features) f.route?.(r, route);
   return route;
 }
 
@@ -144,7 +141,7 @@ function prefixRegex(p: Extract<IrPathRewrite, { type: "ReplacePrefixMatch" }>, 
   return undefined;
 }
 
-function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> | undefined, spelling: RouteSpelling): RouteInit["action"] {
+function emitAction(a: IrRouteAction, features: readonly EmitHooks[], actions: Map<IrRouteAction, RouteAction> | undefined, spelling: RouteSpelling): RouteInit["action"] {
   const asRegex = spelling.prefixAsRegex === true;
   switch (a.kind) {
     case "direct":
@@ -168,7 +165,7 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
     case "forward": {
       let value = actions?.get(a);
       if (!value) {
-        value = create(RouteActionSchema, forward(a, asRegex));
+        value = create(RouteActionSchema, forward(a, features, asRegex));
         actions?.set(a, value);
       }
       return { case: "route", value };
@@ -176,8 +173,8 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
   }
 }
 
-function forward(a: Extract<IrRouteAction, { kind: "forward" }>, prefixAsRegex: boolean): MessageInitShape<typeof RouteActionSchema> {
-  const v: MessageInitShape<typeof RouteActionSchema> = {};
+function forward(a: IrForwardAction, features: readonly EmitHooks[], prefixAsRegex: boolean): RouteActionInit {
+  const v: RouteActionInit = {};
   const only = a.backends[0];
   if (a.backends.length === 1 && a.invalidWeight === 0 && only && !only.requestHeaders && !only.responseHeaders) {
     v.clusterSpecifier = { case: "cluster", value: only.cluster };
@@ -219,6 +216,7 @@ function forward(a: Extract<IrRouteAction, { kind: "forward" }>, prefixAsRegex: 
       ? { cluster: m.cluster }
       : { cluster: m.cluster, runtimeFraction: { defaultValue: { numerator: m.perMillion, denominator: FractionalPercent_DenominatorType.MILLION } } },
   );
+  for (const f of features) f.forward?.(a, v);
   return v;
 }
 

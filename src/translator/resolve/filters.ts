@@ -67,8 +67,14 @@ function cors(c: HTTPCORSFilter | undefined): IrCors {
 
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
-/** Route-level filters. `backendLevel` restricts them to what a backendRef may carry. */
-export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel: boolean): FilterResult {
+/** A feature's check of a filter type it implements (resolve/hooks.ts); a message refuses the filter. */
+export type FilterCheck = (filter: HTTPRouteFilter) => string | undefined;
+
+/**
+ * Route-level filters. `backendLevel` restricts them to what a backendRef may
+ * carry; `claimed` are the filter types feature modules implement.
+ */
+export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel: boolean, claimed: ReadonlyMap<string, FilterCheck> = new Map()): FilterResult {
   const f: RuleFilters = { mirrors: [] };
   for (const filter of Array.isArray(list) ? list : []) {
     const type = String(filter?.type ?? "");
@@ -122,8 +128,12 @@ export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel
         break;
       case "ExtensionRef":
         return { ok: false, message: `ExtensionRef filter ${filter.extensionRef?.kind ?? ""}/${filter.extensionRef?.name ?? ""} is not supported` };
-      default:
-        return { ok: false, message: `filter type ${type} is not supported` };
+      default: {
+        const check = claimed.get(type);
+        if (!check) return { ok: false, message: `filter type ${type} is not supported` };
+        const bad = check(filter);
+        if (bad !== undefined) return { ok: false, message: bad };
+      }
     }
   }
   if (f.redirect && f.rewrite) return { ok: false, message: "RequestRedirect and URLRewrite cannot be used together" };

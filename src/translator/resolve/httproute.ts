@@ -1,15 +1,13 @@
 // HTTPRoute -> route entries (one per rule match) with their actions,
 // clusters, precedence, and the route-level status facts (ResolvedRefs,
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
-import type { HTTPBackendRef, HTTPPathModifier, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
+import type { HTTPBackendRef, HTTPPathModifier, HTTPRoute, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
 import { routeName } from "../names.ts";
-import type { IrBackend, IrCluster, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
+import type { IrBackend, IrCluster, IrForwardAction, IrForwardFeatures, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
-import { routeSession, ruleSession, type RuleSession } from "./rule-session.ts";
-import { sessionSplit } from "./session-split.ts";
 import { RouteReason } from "./conditions.ts";
+import type { CompileContext, RuleBackends, RuleOutcome } from "./hooks.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
 import { precedenceOf } from "./precedence.ts";
@@ -21,14 +19,14 @@ export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map
   const r: IrRoute = { name: entry.name, match: entry.match, action: entry.action(l) };
   if (entry.requestHeaders) r.requestHeaders = entry.requestHeaders;
   if (entry.responseHeaders) r.responseHeaders = entry.responseHeaders;
-  if (entry.cors) r.cors = entry.cors;
-  if (entry.session) r.session = entry.session;
-  return r;
+  return Object.assign(r, entry.features);
 }
 
 const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };
 
-export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind = "HTTPRoute", rs?: ResourceSet): CompiledRoute {
+export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "HTTPRoute"): CompiledRoute {
+  const { clusters, hooks } = ctx;
+  const claimed = claimedFilters(hooks);
   const ns = route.metadata.namespace ?? "default";
   const key = `${ns}/${route.metadata.name}`;
   const created = route.metadata.creationTimestamp ?? "";
@@ -50,7 +48,7 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
       }
       irMatches.push(r);
     }
-    let fr = resolveFilters(rule?.filters, false);
+    let fr = resolveFilters(rule?.filters, false, claimed);
     if (!problem && !fr.ok) problem = fr.message;
     // Rule names MUST be unique within a route (the CRD's CEL rule; objects from older CRDs or
     // other sources may still repeat one): a repeated name makes that rule invalid, and its Envoy
@@ -88,13 +86,32 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
     if (!problem && fr.ok && fr.filters.redirect?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
       problem = "ReplacePrefixMatch needs a PathPrefix match";
     }
-    let session: RuleSession | undefined;
-    if (!problem && backends && typeof backends !== "string") {
-      const ruleIdentity = { routeKind: kind, namespace: ns, name: route.metadata.name, ruleIndex: ri, ...(typeof ruleId === "string" ? { ruleName: ruleId } : {}) };
-      session = ruleSession(rule?.sessionPersistence, ruleIdentity, backends.clusters, rs);
-      if (!session.ok) problem = session.message;
-      // Persistence across a weighted split needs one cluster for the rule (session-split.ts).
-      else if (session.resolved) backends = sessionSplit(rule?.backendRefs, clusters, kind, ns, route.metadata.name, ruleId, backends) ?? backends;
+    // The features, in FEATURES order, until one refuses the rule.
+    const outcomes: Extract<RuleOutcome, { ok: true }>[] = [];
+    if (!problem && fr.ok && backends && typeof backends !== "string") {
+      for (const h of hooks) {
+        if (!h.rule) continue;
+        const current: RuleBackends = backends;
+        const o = h.rule({
+          rule,
+          kind,
+          namespace: ns,
+          routeName: route.metadata.name,
+          ruleIndex: ri,
+          ruleId,
+          rs: ctx.rs,
+          clusters,
+          backends: current,
+          redirect: fr.filters.redirect !== undefined,
+          refProblem: (v) => refProblems.push(v),
+        });
+        if (!o.ok) {
+          problem = o.message;
+          break;
+        }
+        if (o.backends) backends = o.backends;
+        outcomes.push(o);
+      }
     }
     if (problem || !fr.ok || !backends || typeof backends === "string" || !timeouts || typeof timeouts === "string") {
       invalidRules.push(`rule ${ruleId}: ${problem ?? "invalid"}`);
@@ -105,11 +122,13 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
           match,
           action: () => ({ kind: "direct", status: 500 }),
           clusters: [],
+          features: {},
         }),
       );
       return;
     }
     const filters = fr.filters;
+    for (const o of outcomes) used.push(...(o.clusters ?? []));
     for (const b of backends.clusters) used.push(b);
     irMatches.forEach((match, mi) => {
       const prefix = match.path.type === "PathPrefix" ? match.path.value : undefined;
@@ -117,14 +136,14 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
         name: routeName(kind, ns, route.metadata.name, ruleId, mi),
         precedence: precedenceOf(match, created, key, ri, mi),
         match,
-        action: makeAction(filters, backends, mirrors, timeouts, prefix),
+        action: makeAction(filters, backends, mirrors, timeouts, prefix, outcomes),
         clusters: filters.redirect ? [] : used,
+        features: {},
       };
       if (filters.requestHeaders) entry.requestHeaders = filters.requestHeaders;
       if (filters.responseHeaders) entry.responseHeaders = filters.responseHeaders;
-      if (filters.cors) entry.cors = filters.cors;
-      const s = session && !filters.redirect ? routeSession(session, match.path) : undefined;
-      if (s) entry.session = s;
+      if (filters.cors) entry.features.cors = filters.cors;
+      for (const o of outcomes) o.route?.(entry.features, match);
       entries.push(entry);
     });
   });
@@ -219,7 +238,19 @@ function clampMillion(n: number): number {
   return Number.isFinite(n) ? Math.min(1_000_000, Math.max(0, n)) : 1_000_000;
 }
 
-function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeouts, prefix: string | undefined): (l: ResolvedListener) => IrRouteAction {
+/** Every filter type some feature implements, with its check. */
+function claimedFilters(hooks: CompileContext["hooks"]): ReadonlyMap<string, (f: HTTPRouteFilter) => string | undefined> {
+  return new Map(hooks.flatMap((h) => Object.entries(h.filters ?? {})));
+}
+
+function makeAction(
+  f: RuleFilters,
+  b: Backends,
+  mirrors: IrMirror[],
+  t: Timeouts,
+  prefix: string | undefined,
+  outcomes: readonly Extract<RuleOutcome, { ok: true }>[],
+): (l: ResolvedListener) => IrRouteAction {
   if (f.redirect) {
     const raw = f.redirect;
     return (l) => ({ kind: "redirect", redirect: finalizeRedirect(raw, l, prefix) });
@@ -228,7 +259,7 @@ function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeout
   if (total === 0) {
     return () => ({ kind: "direct", status: 500 });
   }
-  const action: IrRouteAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors };
+  const action: IrForwardAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors };
   if (f.rewrite) {
     const rw: { hostname?: string; path?: ReturnType<typeof pathRewrite> & object } = {};
     if (f.rewrite.hostname) rw.hostname = f.rewrite.hostname;
@@ -240,6 +271,8 @@ function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeout
   if (timeout !== undefined) action.timeoutSeconds = timeout;
   if (t.backendRequest !== undefined && t.retry) action.perTryTimeoutSeconds = t.backendRequest;
   if (t.retry) action.retry = t.retry;
+  const features: IrForwardFeatures = action;
+  for (const o of outcomes) o.forward?.(features);
   return () => action;
 }
 

@@ -19,7 +19,7 @@ import { ROUTE_KINDS } from "./route-kinds.ts";
 import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
-import { backendLBPolicyStatuses } from "./backend-lb-policy.ts";
+import type { CompileContext, ResolveHooks } from "./hooks.ts";
 import { splitHttpsRouteTables } from "./https-route-tables.ts";
 
 export interface ResolveResult {
@@ -33,7 +33,7 @@ interface Attached {
   hostnames: string[];
 }
 
-export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult {
+export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonly ResolveHooks[]): ResolveResult {
   const statuses: StatusUpdate[] = [];
   const { classes, statuses: classStatuses } = resolveGatewayClasses(rs, opts.controllerName);
   statuses.push(...classStatuses);
@@ -50,13 +50,14 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
   const clusters = new ClusterCache(rs);
   const conflicts = l7Conflicts(rs, parents);
   const attached = new Map<ResolvedListener, Attached[]>();
+  const ctx: CompileContext = { rs, clusters, hooks };
   for (const handler of ROUTE_KINDS) {
-    for (const route of handler.list(rs)) {
+    for (const { route, compile } of handler.routes(rs)) {
       const routeParents = conflicts.parents.get(route) ?? attachRoute(rs, parents, route, handler.kind, handler.usesHostnames);
       applyL7Conflicts(conflicts, handler.kind, route, routeParents);
       if (routeParents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
-      const compiled = safeCompile(() => handler.compile(route, { rs, clusters }));
+      const compiled = safeCompile(() => compile(ctx));
       const seen = new Set<ResolvedListener>();
       for (const p of routeParents) {
         for (const a of p.attachments) {
@@ -87,7 +88,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
   }
   irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   statuses.push(...applyBackendTlsPolicies(rs, irGateways, opts.controllerName));
-  statuses.push(...backendLBPolicyStatuses(rs, irGateways, opts.controllerName));
+  for (const h of hooks) if (h.gateways) statuses.push(...h.gateways(rs, irGateways, opts.controllerName));
   statuses.sort(compareStatus);
   return { gateways: irGateways, statuses };
 }

@@ -1,0 +1,9 @@
+// FEATURES: every feature module, in the order their hooks run. The order is
+// part of the output: it is the order of a route's feature fields in the IR,
+// of its typed_per_filter_config entries and of the HTTP filters before the
+// router. translate.ts is the only importer; docs/architecture.md says how to
+// add a feature.
+import type { Feature } from "./feature.ts";
+import { sessionPersistence } from "./session-persistence/index.ts";
+
+export const FEATURES: readonly Feature[] = [sessionPersistence];
