@@ -8,7 +8,7 @@
 //   resolve/  Gateway API semantics and status -> IR (ir.ts)
 //             - listener protocols: resolve/listeners.ts LISTENER_PROTOCOLS
 //             - route kinds:        resolve/route-kinds.ts ROUTE_KINDS
-//             - features claimed:   resolve/features.ts SUPPORTED_FEATURES
+//             - features claimed:   resolve/supported-features.ts and each feature's supportedFeatures
 //   envoy/    IR -> Envoy resources; their names come from names.ts, which
 //             resolve/ uses too (resolve/ never imports envoy/)
 //             - listener hooks (TLS transport sockets, tls_inspector, TLS

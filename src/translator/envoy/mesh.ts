@@ -25,7 +25,7 @@ import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/
 import { HttpConnectionManagerSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import type { IrListener, IrMatch, IrMesh, IrRoute, IrRouteAction } from "../ir.ts";
 import { emitCluster } from "./cluster.ts";
-import { adsConfigSource, pack } from "./common.ts";
+import { adsConfigSource, escapeRegex, pack } from "./common.ts";
 import { emitEndpoints } from "./endpoint.ts";
 import type { EmitHooks } from "./hooks.ts";
 import { ROUTER_FILTER } from "./listener.ts";
@@ -48,10 +48,6 @@ function meshHcm(routeConfigName: string): Any {
 
 export function emitMeshListener(name: string, hcm: Any): Listener {
   return create(ListenerSchema, { name, apiListener: { apiListener: hcm } });
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
 
 function meshMatch(m: IrMatch): IrMatch {

@@ -1,6 +1,6 @@
 // IR virtual hosts -> a RouteConfiguration: matches, forwarding (weighted,
 // with the invalid-backend share), redirects, direct responses, header
-// modifiers, rewrites, mirrors, timeouts, retries and CORS.
+// modifiers and rewrites; the feature modules spell the rest (envoy/hooks.ts).
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import {
   RedirectAction_RedirectResponseCode,
@@ -11,15 +11,12 @@ import {
   type RouteMatchSchema,
 } from "../../gen/envoy/config/route/v3/route_components_pb.js";
 import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
-import { CorsPolicySchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/percent_pb.js";
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
-import type { IrCors, IrForwardAction, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
-import { duration, headersToAdd, pack } from "./common.ts";
+import type { IrForwardAction, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
+import { duration, escapeRegex, headersToAdd } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "../names.ts";
 import type { EmitHooks, RouteActionInit, RouteInit } from "./hooks.ts";
-
-export const CORS_FILTER = "envoy.filters.http.cors";
 
 /**
  * How a table spells what depends on its path matches. `prefixAsRegex`: PathPrefix matches are
@@ -53,11 +50,6 @@ export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHos
   });
 }
 
-/** Whether any route of the listener needs the CORS filter in its connection manager. */
-export function usesCors(l: IrListener): boolean {
-  return l.virtualHosts.some((vh) => vh.routes.some((r) => r.cors));
-}
-
 export function emitRoute(r: IrRoute, features: readonly EmitHooks[], actions?: Map<IrRouteAction, RouteAction>, spelling: RouteSpelling = {}): RouteInit {
   const route: RouteInit = {
     name: r.name,
@@ -68,7 +60,6 @@ export function emitRoute(r: IrRoute, features: readonly EmitHooks[], actions?: 
     responseHeadersToAdd: headersToAdd(r.responseHeaders),
     responseHeadersToRemove: r.responseHeaders?.remove ?? [],
   };
-  if (r.cors) route.typedPerFilterConfig = { [CORS_FILTER]: emitCors(r.cors) };
   for (const f of features) f.route?.(r, route);
   return route;
 }
@@ -117,10 +108,6 @@ const REDIRECT_CODES: Record<number, RedirectAction_RedirectResponseCode> = {
   307: RedirectAction_RedirectResponseCode.TEMPORARY_REDIRECT,
   308: RedirectAction_RedirectResponseCode.PERMANENT_REDIRECT,
 };
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-}
 
 /** A literal for a regex_rewrite substitution, where a backslash starts a group reference. */
 function literalSubstitution(s: string): string {
@@ -218,26 +205,4 @@ function forward(a: IrForwardAction, features: readonly EmitHooks[], prefixAsReg
   );
   for (const f of features) f.forward?.(a, v);
   return v;
-}
-
-function originMatcher(origin: string): MessageInitShape<typeof StringMatcherSchema> {
-  if (origin === "*") return { matchPattern: { case: "safeRegex", value: { regex: ".*" } } };
-  if (origin.includes("*")) {
-    return { matchPattern: { case: "safeRegex", value: { regex: origin.split("*").map(escapeRegex).join("[^/]*") } } };
-  }
-  return { matchPattern: { case: "exact", value: origin } };
-}
-
-function emitCors(c: IrCors) {
-  return pack(CorsPolicySchema, {
-    allowOriginStringMatch: c.allowOrigins.map(originMatcher),
-    allowMethods: c.allowMethods.join(","),
-    allowHeaders: c.allowHeaders.join(","),
-    exposeHeaders: c.exposeHeaders.join(","),
-    maxAge: c.maxAge !== undefined ? String(c.maxAge) : "",
-    allowCredentials: c.allowCredentials,
-    // A preflight from an origin that is not allowed is answered here, without CORS headers: the
-    // backend never sees it (HTTPRouteCORS checks this). Envoy forwards it by default.
-    forwardNotMatchingPreflights: false,
-  });
 }

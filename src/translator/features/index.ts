@@ -4,6 +4,7 @@
 // router. translate.ts is the only importer; docs/architecture.md says how to
 // add a feature.
 import type { Feature } from "./feature.ts";
+import { cors } from "./cors/index.ts";
 import { sessionPersistence } from "./session-persistence/index.ts";
 
-export const FEATURES: readonly Feature[] = [sessionPersistence];
+export const FEATURES: readonly Feature[] = [cors, sessionPersistence];

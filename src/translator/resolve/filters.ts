@@ -1,7 +1,7 @@
 // HTTPRoute filters -> IR pieces. A filter that cannot be honoured makes its
 // rule invalid (UnsupportedValue) rather than being skipped silently.
-import type { HTTPCORSFilter, HTTPPathModifier, HTTPRouteFilter, HeaderModifier } from "../../api/gateway-api.ts";
-import type { IrCors, IrHeaderOps, IrPathRewrite } from "../ir.ts";
+import type { HTTPPathModifier, HTTPRouteFilter, HeaderModifier } from "../../api/gateway-api.ts";
+import type { IrHeaderOps, IrPathRewrite } from "../ir.ts";
 import { validHeaderName, validHeaderValue, validHostname, validPath } from "./values.ts";
 
 export interface RawRedirect {
@@ -18,7 +18,6 @@ export interface RuleFilters {
   redirect?: RawRedirect;
   rewrite?: { hostname?: string; path?: HTTPPathModifier };
   mirrors: NonNullable<HTTPRouteFilter["requestMirror"]>[];
-  cors?: IrCors;
 }
 
 export type FilterResult = { ok: true; filters: RuleFilters } | { ok: false; message: string };
@@ -50,19 +49,6 @@ function pathModifier(p: HTTPPathModifier | undefined): string | undefined {
   if (p.type === "ReplaceFullPath") return validPath(p.replaceFullPath) ? undefined : "replaceFullPath must be an absolute path";
   if (p.type === "ReplacePrefixMatch") return validPath(p.replacePrefixMatch) ? undefined : "replacePrefixMatch must be an absolute path";
   return `path modifier type ${String(p.type)} is not supported`;
-}
-
-function cors(c: HTTPCORSFilter | undefined): IrCors {
-  const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : []);
-  const out: IrCors = {
-    allowOrigins: strs(c?.allowOrigins),
-    allowCredentials: c?.allowCredentials === true,
-    allowMethods: strs(c?.allowMethods),
-    allowHeaders: strs(c?.allowHeaders),
-    exposeHeaders: strs(c?.exposeHeaders),
-  };
-  if (typeof c?.maxAge === "number" && c.maxAge >= 0) out.maxAge = Math.floor(c.maxAge);
-  return out;
 }
 
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
@@ -122,9 +108,6 @@ export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel
       case "RequestMirror":
         if (!filter.requestMirror?.backendRef) return { ok: false, message: "requestMirror needs a backendRef" };
         f.mirrors.push(filter.requestMirror);
-        break;
-      case "CORS":
-        f.cors ??= cors(filter.cors);
         break;
       case "ExtensionRef":
         return { ok: false, message: `ExtensionRef filter ${filter.extensionRef?.kind ?? ""}/${filter.extensionRef?.name ?? ""} is not supported` };

@@ -142,7 +142,6 @@ export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "
       };
       if (filters.requestHeaders) entry.requestHeaders = filters.requestHeaders;
       if (filters.responseHeaders) entry.responseHeaders = filters.responseHeaders;
-      if (filters.cors) entry.features.cors = filters.cors;
       for (const o of outcomes) o.route?.(entry.features, match);
       entries.push(entry);
     });

@@ -35,7 +35,7 @@ interface Attached {
 
 export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonly ResolveHooks[]): ResolveResult {
   const statuses: StatusUpdate[] = [];
-  const { classes, statuses: classStatuses } = resolveGatewayClasses(rs, opts.controllerName);
+  const { classes, statuses: classStatuses } = resolveGatewayClasses(rs, opts.controllerName, hooks);
   statuses.push(...classStatuses);
 
   const gateways = new Map<string, ResolvedGateway>();

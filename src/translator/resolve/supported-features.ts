@@ -1,5 +1,6 @@
 // The Gateway API features switchyard claims in GatewayClass
-// status.supportedFeatures. Resolvers for further features add their names here.
+// status.supportedFeatures: those of the core here, and those of each feature
+// module in its ResolveHooks.supportedFeatures (resolve/hooks.ts).
 // The official suite v1.7.0 infers what it tests from this list (docs/conformance-suite.md); the
 // v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there. HTTPRouteRetry is
 // the v1.6.1 name of HTTPRouteRetryCodes, kept for that suite.
@@ -27,7 +28,6 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteBackendRequestHeaderModification",
   "HTTPRouteBackendTimeout",
   "HTTPRouteBackendURLRewrite",
-  "HTTPRouteCORS",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",
   "HTTPRouteNamedRouteRule",
