@@ -11,10 +11,9 @@ import {
   type RouteMatchSchema,
 } from "../../gen/envoy/config/route/v3/route_components_pb.js";
 import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
-import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/percent_pb.js";
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
 import type { IrForwardAction, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
-import { duration, escapeRegex, headersToAdd } from "./common.ts";
+import { escapeRegex, headersToAdd } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "../names.ts";
 import type { EmitHooks, RouteActionInit, RouteInit } from "./hooks.ts";
 
@@ -190,19 +189,6 @@ function forward(a: IrForwardAction, features: readonly EmitHooks[], prefixAsReg
     if (re) v.regexRewrite = re;
     else v.prefixRewrite = p.value.replace(/\/+$/, "");
   }
-  if (a.timeoutSeconds !== undefined) v.timeout = duration(a.timeoutSeconds);
-  if (a.retry) {
-    const on = ["connect-failure", "refused-stream", "reset"];
-    if (a.retry.codes.length > 0) on.push("retriable-status-codes");
-    v.retryPolicy = { retryOn: on.join(","), numRetries: a.retry.attempts, retriableStatusCodes: a.retry.codes };
-    if (a.perTryTimeoutSeconds !== undefined && a.perTryTimeoutSeconds > 0) v.retryPolicy.perTryTimeout = duration(a.perTryTimeoutSeconds);
-    if (a.retry.backoffSeconds !== undefined) v.retryPolicy.retryBackOff = { baseInterval: duration(a.retry.backoffSeconds) };
-  }
-  v.requestMirrorPolicies = a.mirrors.map((m) =>
-    m.perMillion >= 1_000_000
-      ? { cluster: m.cluster }
-      : { cluster: m.cluster, runtimeFraction: { defaultValue: { numerator: m.perMillion, denominator: FractionalPercent_DenominatorType.MILLION } } },
-  );
   for (const f of features) f.forward?.(a, v);
   return v;
 }

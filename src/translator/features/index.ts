@@ -5,6 +5,8 @@
 // add a feature.
 import type { Feature } from "./feature.ts";
 import { cors } from "./cors/index.ts";
+import { requestMirror } from "./request-mirror/index.ts";
 import { sessionPersistence } from "./session-persistence/index.ts";
+import { timeouts } from "./timeouts/index.ts";
 
-export const FEATURES: readonly Feature[] = [cors, sessionPersistence];
+export const FEATURES: readonly Feature[] = [requestMirror, timeouts, cors, sessionPersistence];

@@ -17,7 +17,6 @@ export interface RuleFilters {
   responseHeaders?: IrHeaderOps;
   redirect?: RawRedirect;
   rewrite?: { hostname?: string; path?: HTTPPathModifier };
-  mirrors: NonNullable<HTTPRouteFilter["requestMirror"]>[];
 }
 
 export type FilterResult = { ok: true; filters: RuleFilters } | { ok: false; message: string };
@@ -61,7 +60,7 @@ export type FilterCheck = (filter: HTTPRouteFilter) => string | undefined;
  * carry; `claimed` are the filter types feature modules implement.
  */
 export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel: boolean, claimed: ReadonlyMap<string, FilterCheck> = new Map()): FilterResult {
-  const f: RuleFilters = { mirrors: [] };
+  const f: RuleFilters = {};
   for (const filter of Array.isArray(list) ? list : []) {
     const type = String(filter?.type ?? "");
     // URLRewrite on a backendRef is taken here; the rule accepts it only for a lone backendRef (httproute.ts).
@@ -105,10 +104,6 @@ export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel
         if (u.path) f.rewrite.path = u.path;
         break;
       }
-      case "RequestMirror":
-        if (!filter.requestMirror?.backendRef) return { ok: false, message: "requestMirror needs a backendRef" };
-        f.mirrors.push(filter.requestMirror);
-        break;
       case "ExtensionRef":
         return { ok: false, message: `ExtensionRef filter ${filter.extensionRef?.kind ?? ""}/${filter.extensionRef?.name ?? ""} is not supported` };
       default: {

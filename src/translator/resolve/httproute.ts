@@ -3,7 +3,7 @@
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
 import type { HTTPBackendRef, HTTPPathModifier, HTTPRoute, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
 import { routeName } from "../names.ts";
-import type { IrBackend, IrCluster, IrForwardAction, IrForwardFeatures, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
+import type { IrBackend, IrCluster, IrForwardAction, IrForwardFeatures, IrMatch, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
 import { RouteReason } from "./conditions.ts";
@@ -11,7 +11,7 @@ import type { CompileContext, RuleBackends, RuleOutcome } from "./hooks.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
 import { precedenceOf } from "./precedence.ts";
-import { HTTP_METHODS, parseDuration, quoteRegex, regexProblem, validHeaderName, validHeaderValue, validPath } from "./values.ts";
+import { HTTP_METHODS, quoteRegex, regexProblem, validHeaderName, validHeaderValue, validPath } from "./values.ts";
 
 /** The IR route of an entry served on listener `l`; registers the clusters it uses. */
 export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map<string, IrCluster>): IrRoute {
@@ -65,27 +65,6 @@ export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "
       if (fr.filters.rewrite || fr.filters.redirect) problem = "URLRewrite on a backendRef cannot be combined with a rule-level URLRewrite or RequestRedirect";
       else fr = { ok: true, filters: { ...fr.filters, rewrite: backends.rewrite } };
     }
-    const mirrors: IrMirror[] = [];
-    const used: IrCluster[] = [];
-    if (!problem && fr.ok) {
-      for (const m of fr.filters.mirrors) {
-        const res = clusters.resolve(m.backendRef, kind, ns);
-        if (!res.ok) {
-          refProblems.push({ ok: false, reason: res.reason, message: res.message });
-          continue;
-        }
-        used.push(res.cluster);
-        mirrors.push({ cluster: res.cluster.name, perMillion: mirrorPerMillion(m) });
-      }
-    }
-    const timeouts = problem ? undefined : ruleTimeouts(rule);
-    if (!problem && typeof timeouts === "string") problem = timeouts;
-    if (!problem && fr.ok && fr.filters.rewrite?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
-      problem = "ReplacePrefixMatch needs a PathPrefix match";
-    }
-    if (!problem && fr.ok && fr.filters.redirect?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
-      problem = "ReplacePrefixMatch needs a PathPrefix match";
-    }
     // The features, in FEATURES order, until one refuses the rule.
     const outcomes: Extract<RuleOutcome, { ok: true }>[] = [];
     if (!problem && fr.ok && backends && typeof backends !== "string") {
@@ -113,7 +92,11 @@ export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "
         outcomes.push(o);
       }
     }
-    if (problem || !fr.ok || !backends || typeof backends === "string" || !timeouts || typeof timeouts === "string") {
+    // Checked after the features so that their problems keep the precedence they had in the core.
+    if (!problem && fr.ok && (fr.filters.rewrite ?? fr.filters.redirect)?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
+      problem = "ReplacePrefixMatch needs a PathPrefix match";
+    }
+    if (problem || !fr.ok || !backends || typeof backends === "string") {
       invalidRules.push(`rule ${ruleId}: ${problem ?? "invalid"}`);
       irMatches.forEach((match, mi) =>
         entries.push({
@@ -128,6 +111,7 @@ export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "
       return;
     }
     const filters = fr.filters;
+    const used: IrCluster[] = [];
     for (const o of outcomes) used.push(...(o.clusters ?? []));
     for (const b of backends.clusters) used.push(b);
     irMatches.forEach((match, mi) => {
@@ -136,7 +120,7 @@ export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "
         name: routeName(kind, ns, route.metadata.name, ruleId, mi),
         precedence: precedenceOf(match, created, key, ri, mi),
         match,
-        action: makeAction(filters, backends, mirrors, timeouts, prefix, outcomes),
+        action: makeAction(filters, backends, prefix, outcomes),
         clusters: filters.redirect ? [] : used,
         features: {},
       };
@@ -191,52 +175,6 @@ function resolveBackends(refs: HTTPBackendRef[] | undefined, cache: ClusterCache
   return out;
 }
 
-interface Timeouts {
-  request?: number;
-  backendRequest?: number;
-  retry?: { codes: number[]; attempts: number; backoffSeconds?: number };
-}
-
-function ruleTimeouts(rule: HTTPRouteRule): Timeouts | string {
-  const t: Timeouts = {};
-  if (rule.timeouts?.request !== undefined) {
-    const v = parseDuration(rule.timeouts.request);
-    if (v === undefined) return `timeouts.request ${String(rule.timeouts.request)} is not a valid duration`;
-    t.request = v;
-  }
-  if (rule.timeouts?.backendRequest !== undefined) {
-    const v = parseDuration(rule.timeouts.backendRequest);
-    if (v === undefined) return `timeouts.backendRequest ${String(rule.timeouts.backendRequest)} is not a valid duration`;
-    if (t.request !== undefined && t.request !== 0 && v > t.request) return "timeouts.backendRequest must not exceed timeouts.request";
-    t.backendRequest = v;
-  }
-  if (rule.retry) {
-    const codes = Array.isArray(rule.retry.codes) ? rule.retry.codes.filter((c) => Number.isInteger(c) && c >= 400 && c <= 599) : [];
-    const attempts = typeof rule.retry.attempts === "number" && Number.isInteger(rule.retry.attempts) && rule.retry.attempts >= 0 ? rule.retry.attempts : 1;
-    const retry: Timeouts["retry"] = { codes: [...new Set(codes)].sort((a, b) => a - b), attempts };
-    if (rule.retry.backoff !== undefined) {
-      const b = parseDuration(rule.retry.backoff);
-      if (b === undefined) return `retry.backoff ${String(rule.retry.backoff)} is not a valid duration`;
-      if (b > 0) retry.backoffSeconds = b;
-    }
-    if (attempts > 0) t.retry = retry;
-  }
-  return t;
-}
-
-function mirrorPerMillion(m: { percent?: number; fraction?: { numerator: number; denominator?: number } }): number {
-  if (typeof m.percent === "number") return clampMillion(Math.round(m.percent * 10_000));
-  if (m.fraction && typeof m.fraction.numerator === "number") {
-    const den = typeof m.fraction.denominator === "number" && m.fraction.denominator > 0 ? m.fraction.denominator : 100;
-    return clampMillion(Math.round((m.fraction.numerator * 1_000_000) / den));
-  }
-  return 1_000_000;
-}
-
-function clampMillion(n: number): number {
-  return Number.isFinite(n) ? Math.min(1_000_000, Math.max(0, n)) : 1_000_000;
-}
-
 /** Every filter type some feature implements, with its check. */
 function claimedFilters(hooks: CompileContext["hooks"]): ReadonlyMap<string, (f: HTTPRouteFilter) => string | undefined> {
   return new Map(hooks.flatMap((h) => Object.entries(h.filters ?? {})));
@@ -244,9 +182,7 @@ function claimedFilters(hooks: CompileContext["hooks"]): ReadonlyMap<string, (f:
 
 function makeAction(
   f: RuleFilters,
-  b: Backends,
-  mirrors: IrMirror[],
-  t: Timeouts,
+  b: RuleBackends,
   prefix: string | undefined,
   outcomes: readonly Extract<RuleOutcome, { ok: true }>[],
 ): (l: ResolvedListener) => IrRouteAction {
@@ -258,7 +194,8 @@ function makeAction(
   if (total === 0) {
     return () => ({ kind: "direct", status: 500 });
   }
-  const action: IrForwardAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors };
+  // `mirrors` is always present, so it keeps its place among the action's fields (the IR goldens).
+  const action: IrForwardAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors: [] };
   if (f.rewrite) {
     const rw: { hostname?: string; path?: ReturnType<typeof pathRewrite> & object } = {};
     if (f.rewrite.hostname) rw.hostname = f.rewrite.hostname;
@@ -266,10 +203,6 @@ function makeAction(
     if (p) rw.path = p;
     action.rewrite = rw;
   }
-  const timeout = t.request ?? t.backendRequest;
-  if (timeout !== undefined) action.timeoutSeconds = timeout;
-  if (t.backendRequest !== undefined && t.retry) action.perTryTimeoutSeconds = t.backendRequest;
-  if (t.retry) action.retry = t.retry;
   const features: IrForwardFeatures = action;
   for (const o of outcomes) o.forward?.(features);
   return () => action;

@@ -1,9 +1,8 @@
 // The Gateway API features switchyard claims in GatewayClass
 // status.supportedFeatures: those of the core here, and those of each feature
 // module in its ResolveHooks.supportedFeatures (resolve/hooks.ts).
-// The official suite v1.7.0 infers what it tests from this list (docs/conformance-suite.md); the
-// v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there. HTTPRouteRetry is
-// the v1.6.1 name of HTTPRouteRetryCodes, kept for that suite.
+// The official suite v1.7.0 infers what it tests from the claimed list (docs/conformance-suite.md); the
+// v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there.
 export const SUPPORTED_FEATURES: readonly string[] = [
   "BackendTLSPolicy",
   "BackendTLSPolicySANValidation",
@@ -26,7 +25,6 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteBackendProtocolH2C",
   "HTTPRouteBackendProtocolWebSocket",
   "HTTPRouteBackendRequestHeaderModification",
-  "HTTPRouteBackendTimeout",
   "HTTPRouteBackendURLRewrite",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",
@@ -36,15 +34,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRoutePathRewrite",
   "HTTPRoutePortRedirect",
   "HTTPRouteQueryParamMatching",
-  "HTTPRouteRequestMirror",
-  "HTTPRouteRequestMultipleMirrors",
-  "HTTPRouteRequestPercentageMirror",
-  "HTTPRouteRequestTimeout",
   "HTTPRouteResponseHeaderModification",
-  "HTTPRouteRetry",
-  // v1.7 names of retry support: on status codes, and on connection errors without codes.
-  "HTTPRouteRetryCodes",
-  "HTTPRouteRetryConnectionError",
   "HTTPRouteSchemeRedirect",
   "ListenerSet",
   "ReferenceGrant",
