@@ -9,7 +9,7 @@ import { emitL4 } from "./l4.ts";
 import { emitListener } from "./listener.ts";
 import { emitRouteConfigurations } from "./route.ts";
 import { secretResources } from "./secrets.ts";
-import { decorateClusterTls, TLS_LISTENER_HOOKS } from "./tls-hooks.ts";
+import { TLS_LISTENER_HOOKS } from "./tls-hooks.ts";
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -24,7 +24,6 @@ export function emitGateway(g: IrGateway, features: readonly EmitHooks[]): XdsRe
   }
   for (const c of g.clusters.values()) {
     const cluster = emitCluster(c);
-    decorateClusterTls(cluster, c, g);
     for (const f of features) f.cluster?.(c, cluster, g);
     out.clusters.push(cluster);
     out.endpoints.push(emitEndpoints(c));

@@ -1,12 +1,10 @@
 // How TLS plugs into the emitters (envoy/index.ts): HTTPS filter chains get
 // their DownstreamTlsContext, listeners with SNI chains get tls_inspector,
-// TLS ports (TLSRoute) get their own listener, clusters under a
-// BackendTLSPolicy their UpstreamTlsContext.
-import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
-import type { IrCluster, IrGateway } from "../ir.ts";
+// TLS ports (TLSRoute) get their own listener. (Clusters under a
+// BackendTLSPolicy: features/backend-tls/.)
 import type { ListenerHooks } from "./listener.ts";
 import { tlsInspectorFilter, tlsRouteChains, tlsRouteListener } from "./tls-passthrough.ts";
-import { downstreamTlsTransportSocket, HTTPS_ALPN, upstreamTlsTransportSocket } from "./tls.ts";
+import { downstreamTlsTransportSocket, HTTPS_ALPN } from "./tls.ts";
 
 /** TLS in listeners: chains that terminate TLS, tls_inspector, and TLS listeners. */
 export const TLS_LISTENER_HOOKS: ListenerHooks = {
@@ -27,13 +25,3 @@ export const TLS_LISTENER_HOOKS: ListenerHooks = {
   },
   other: (l) => (l.protocol === "TLS" ? tlsRouteListener(l) : undefined),
 };
-
-/**
- * UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy, with the
- * Gateway's backend client certificate (spec.tls.backend) when it has one.
- */
-export function decorateClusterTls(cluster: Cluster, c: IrCluster, g?: IrGateway): void {
-  if (!c.tls) return;
-  const alpn = c.protocol === "http2" ? ["h2"] : c.protocol === "auto" ? ["h2", "http/1.1"] : [];
-  cluster.transportSocket = upstreamTlsTransportSocket(c.tls, alpn, g?.backendClientCertificate?.name);
-}

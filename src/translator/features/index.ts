@@ -4,9 +4,10 @@
 // router. translate.ts is the only importer; docs/architecture.md says how to
 // add a feature.
 import type { Feature } from "./feature.ts";
+import { backendTls } from "./backend-tls/index.ts";
 import { cors } from "./cors/index.ts";
 import { requestMirror } from "./request-mirror/index.ts";
 import { sessionPersistence } from "./session-persistence/index.ts";
 import { timeouts } from "./timeouts/index.ts";
 
-export const FEATURES: readonly Feature[] = [requestMirror, timeouts, cors, sessionPersistence];
+export const FEATURES: readonly Feature[] = [requestMirror, timeouts, cors, backendTls, sessionPersistence];

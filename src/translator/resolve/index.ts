@@ -16,7 +16,6 @@ import { portKey } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener, type RouteParents } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
 import { ROUTE_KINDS } from "./route-kinds.ts";
-import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
 import type { CompileContext, ResolveHooks } from "./hooks.ts";
@@ -87,7 +86,6 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonl
     irGateways.push(buildGateway(g, attached, clusters));
   }
   irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  statuses.push(...applyBackendTlsPolicies(rs, irGateways, opts.controllerName));
   for (const h of hooks) if (h.gateways) statuses.push(...h.gateways(rs, irGateways, opts.controllerName));
   statuses.sort(compareStatus);
   return { gateways: irGateways, statuses };

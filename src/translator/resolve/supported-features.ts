@@ -4,8 +4,6 @@
 // The official suite v1.7.0 infers what it tests from the claimed list (docs/conformance-suite.md); the
 // v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there.
 export const SUPPORTED_FEATURES: readonly string[] = [
-  "BackendTLSPolicy",
-  "BackendTLSPolicySANValidation",
   // v1.7: caCertificateRefs to certificates.k8s.io ClusterTrustBundles (resolve/ca-refs.ts).
   "ClusterTrustBundle",
   "GRPCRoute",
