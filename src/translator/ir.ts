@@ -73,7 +73,7 @@ export interface IrFilterChain {
 export interface IrTlsTermination {
   /** SDS secret names of the server certificates. */
   certificateSecrets: string[];
-  /** SDS secret of the CA for client certificate validation. */
+  /** features/client-cert-validation/: SDS secret of the CA for client certificate validation. */
   clientValidationSecret?: string;
   /** AllowInsecureFallback: accept clients without a valid certificate. */
   clientValidationOptional?: boolean;

@@ -9,7 +9,7 @@ import { emitL4 } from "./l4.ts";
 import { emitListener } from "./listener.ts";
 import { emitRouteConfigurations } from "./route.ts";
 import { secretResources } from "./secrets.ts";
-import { TLS_LISTENER_HOOKS } from "./tls-hooks.ts";
+import { tlsListenerHooks } from "./tls-hooks.ts";
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -17,8 +17,9 @@ function byName<T extends { name: string }>(a: T, b: T): number {
 
 export function emitGateway(g: IrGateway, features: readonly EmitHooks[]): XdsResources {
   const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
+  const tls = tlsListenerHooks(features);
   for (const l of g.listeners) {
-    const listener: Listener | undefined = emitListener(l, features, TLS_LISTENER_HOOKS);
+    const listener: Listener | undefined = emitListener(l, features, tls);
     if (listener) out.listeners.push(listener);
     if (l.protocol === "HTTP" || l.protocol === "HTTPS") out.routes.push(...emitRouteConfigurations(l, features));
   }

@@ -7,10 +7,10 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { anyPack } from "@bufbuild/protobuf/wkt";
 import { ApiVersion, ConfigSourceSchema } from "../../gen/envoy/config/core/v3/config_source_pb.js";
 import { TransportSocketSchema, type TransportSocket } from "../../gen/envoy/config/core/v3/base_pb.js";
-import { CertificateValidationContext_TrustChainVerification } from "../../gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js";
 import { SdsSecretConfigSchema, type SdsSecretConfig } from "../../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
 import { type CommonTlsContextSchema, DownstreamTlsContextSchema } from "../../gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
 import type { IrTlsTermination } from "../ir.ts";
+import type { DownstreamTlsInit, EmitHooks } from "./hooks.ts";
 
 export const TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
 export const TLS_INSPECTOR_FILTER = "envoy.filters.listener.tls_inspector";
@@ -28,29 +28,14 @@ export function sdsSecretConfig(name: string): SdsSecretConfig {
 type CommonInit = MessageInitShape<typeof CommonTlsContextSchema>;
 
 /** DownstreamTlsContext for a filter chain that terminates TLS. */
-export function downstreamTlsTransportSocket(tls: IrTlsTermination): TransportSocket {
+export function downstreamTlsTransportSocket(tls: IrTlsTermination, features: readonly EmitHooks[]): TransportSocket {
   const common: CommonInit = {
     tlsCertificateSdsSecretConfigs: tls.certificateSecrets.map(sdsSecretConfig),
     alpnProtocols: tls.alpn ?? [],
   };
-  if (tls.clientValidationSecret) {
-    common.validationContextType = tls.clientValidationOptional
-      ? {
-          // AllowInsecureFallback: ask for a certificate, accept the connection
-          // whether or not one comes or verifies; the SDS context supplies the CA.
-          case: "combinedValidationContext",
-          value: {
-            defaultValidationContext: { trustChainVerification: CertificateValidationContext_TrustChainVerification.ACCEPT_UNTRUSTED },
-            validationContextSdsSecretConfig: sdsSecretConfig(tls.clientValidationSecret),
-          },
-        }
-      : { case: "validationContextSdsSecretConfig", value: sdsSecretConfig(tls.clientValidationSecret) };
-  }
-  const ctx = create(DownstreamTlsContextSchema, {
-    commonTlsContext: common,
-    // AllowValidOnly: no certificate, no connection.
-    ...(tls.clientValidationSecret && !tls.clientValidationOptional ? { requireClientCertificate: true } : {}),
-  });
+  const init: DownstreamTlsInit = { commonTlsContext: common };
+  for (const f of features) f.downstreamTls?.(tls, init);
+  const ctx = create(DownstreamTlsContextSchema, init);
   return create(TransportSocketSchema, {
     name: TLS_TRANSPORT_SOCKET,
     configType: { case: "typedConfig", value: anyPack(DownstreamTlsContextSchema, ctx) },

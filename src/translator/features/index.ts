@@ -5,9 +5,10 @@
 // add a feature.
 import type { Feature } from "./feature.ts";
 import { backendTls } from "./backend-tls/index.ts";
+import { clientCertValidation } from "./client-cert-validation/index.ts";
 import { cors } from "./cors/index.ts";
 import { requestMirror } from "./request-mirror/index.ts";
 import { sessionPersistence } from "./session-persistence/index.ts";
 import { timeouts } from "./timeouts/index.ts";
 
-export const FEATURES: readonly Feature[] = [requestMirror, timeouts, cors, backendTls, sessionPersistence];
+export const FEATURES: readonly Feature[] = [requestMirror, timeouts, cors, backendTls, clientCertValidation, sessionPersistence];

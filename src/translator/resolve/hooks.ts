@@ -7,7 +7,7 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import type { IrBackend, IrCluster, IrForwardFeatures, IrGateway, IrMatch, IrRouteFeatures } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
-import type { Verdict } from "./model.ts";
+import type { ResolvedGateway, ResolvedListener, Verdict } from "./model.ts";
 
 /** A rule's resolved backendRefs: what it forwards to. */
 export interface RuleBackends {
@@ -70,6 +70,14 @@ export interface ResolveHooks {
   filters?: Readonly<Record<string, (filter: HTTPRouteFilter) => string | undefined>>;
   /** Called for every rule the core found valid, in FEATURES order, until one refuses it. */
   rule?(ctx: RuleContext): RuleOutcome;
+  /**
+   * A listener that terminates TLS (HTTPS, TLS Terminate), once its
+   * certificates are valid (`l.tls` set): fills the feature's IrTlsTermination
+   * fields, or refuses the listener through `l.accepted` / `l.resolvedRefs`.
+   */
+  tlsListener?(rs: ResourceSet, l: ResolvedListener): void;
+  /** Further conditions of a Gateway's status. */
+  gatewayConditions?(g: ResolvedGateway): { type: string; status: boolean; reason: string; message: string }[];
   /** After every Gateway's IR is built: policies that act on it, and their status. */
   gateways?(rs: ResourceSet, gateways: readonly IrGateway[], controllerName: string): StatusUpdate[];
   /** Gateway API feature names this feature claims in GatewayClass status.supportedFeatures. */

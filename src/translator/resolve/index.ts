@@ -41,11 +41,11 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonl
   for (const gw of rs.list("Gateway")) {
     const cls = classes.get(gw.spec?.gatewayClassName);
     if (!cls) continue;
-    const g = resolveGateway(rs, gw, cls);
+    const g = resolveGateway(rs, gw, cls, hooks);
     gateways.set(g.key, g);
   }
 
-  const parents: RouteParents = { gateways, listenerSets: attachListenerSets(rs, gateways) };
+  const parents: RouteParents = { gateways, listenerSets: attachListenerSets(rs, gateways, hooks) };
   const clusters = new ClusterCache(rs);
   const conflicts = l7Conflicts(rs, parents);
   const attached = new Map<ResolvedListener, Attached[]>();
@@ -81,7 +81,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonl
 
   const irGateways: IrGateway[] = [];
   for (const g of gateways.values()) {
-    statuses.push(gatewayStatus(g));
+    statuses.push(gatewayStatus(g, hooks));
     for (const s of g.listenerSets) statuses.push(listenerSetStatus(s));
     irGateways.push(buildGateway(g, attached, clusters));
   }

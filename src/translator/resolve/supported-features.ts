@@ -10,8 +10,6 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "GRPCRouteNamedRouteRule",
   "GRPCRouteRequestHeaderModifier",
   "Gateway",
-  "GatewayFrontendClientCertificateValidation",
-  "GatewayFrontendClientCertificateValidationInsecureFallback",
   "GatewayHTTPListenerIsolation",
   // One route table per HTTPS listener on a shared port, 421 for another listener's host (https-route-tables.ts).
   "GatewayHTTPSListenerDetectMisdirectedRequests",
