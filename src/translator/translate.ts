@@ -57,6 +57,11 @@ export function emitTranslation(
   return out;
 }
 
+/** Whether EndpointSlices shape more than ClusterLoadAssignments under these inputs, through some feature. */
+export function featuresShapeEndpoints(rs: ResourceSet, features: readonly Feature[] = FEATURES): boolean {
+  return featureHooks(features).resolve.some((h) => h.endpointsShapeMore?.(rs) === true);
+}
+
 export function translate(rs: ResourceSet, opts: TranslatorOptions): TranslationResult {
   const resolved = resolveTranslation(rs, opts);
   const { gateways, mesh } = emitTranslation(resolved);

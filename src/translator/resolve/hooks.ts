@@ -80,6 +80,13 @@ export interface ResolveHooks {
   gatewayConditions?(g: ResolvedGateway): { type: string; status: boolean; reason: string; message: string }[];
   /** After every Gateway's IR is built: policies that act on it, and their status. */
   gateways?(rs: ResourceSet, gateways: readonly IrGateway[], controllerName: string): StatusUpdate[];
+  /**
+   * Whether, under these inputs, EndpointSlices shape more than
+   * ClusterLoadAssignments through this feature (endpoints merged into a
+   * cluster of its own, a cluster emptied): the controller's EndpointSlice
+   * fast path then declines and a full translation runs.
+   */
+  endpointsShapeMore?(rs: ResourceSet): boolean;
   /** Gateway API feature names this feature claims in GatewayClass status.supportedFeatures. */
   supportedFeatures?: readonly string[];
 }

@@ -10,6 +10,8 @@ export const backendTls: Feature = {
   resolve: {
     gateways: applyBackendTlsPolicies,
     supportedFeatures: ["BackendTLSPolicy", "BackendTLSPolicySANValidation"],
+    // A policy that cannot be honoured withholds its clusters' endpoints (policy.ts).
+    endpointsShapeMore: (rs) => rs.list("BackendTLSPolicy").length > 0,
   },
   emit: { cluster: decorateClusterTls },
 };

@@ -8,6 +8,9 @@ import { backendLBPolicyStatuses } from "./policy.ts";
 import { routeSession, ruleSession } from "./rule.ts";
 import { sessionSplit } from "./split.ts";
 
+const persists = (r: { spec?: { rules?: unknown } }): boolean =>
+  Array.isArray(r.spec?.rules) && r.spec.rules.some((rule: unknown) => rule !== null && typeof rule === "object" && "sessionPersistence" in rule && rule.sessionPersistence !== undefined);
+
 export const sessionPersistence: Feature = {
   name: "session-persistence",
   resolve: {
@@ -33,6 +36,8 @@ export const sessionPersistence: Feature = {
       };
     },
     gateways: backendLBPolicyStatuses,
+    // A split with persistence merges its backends' endpoints into one cluster (split.ts).
+    endpointsShapeMore: (rs) => rs.list("BackendLBPolicy").length > 0 || rs.list("HTTPRoute").some(persists) || rs.list("GRPCRoute").some(persists),
   },
   emit: {
     // Always present and disabled: routes enable it per route, so session
