@@ -15,6 +15,8 @@
 //               listeners): envoy/listener.ts ListenerHooks, envoy/tls-hooks.ts
 //             - other resources (SDS secrets, L4 listeners): envoy/index.ts emitGateway
 //   mesh      GAMMA (Service parentRefs): resolve/mesh.ts -> envoy/mesh.ts
+//   features/ one module per feature (session persistence, CORS, ...), hooked
+//             into both stages; FEATURES is the list, handed to them here only
 // resolveTranslation() and emitTranslation() are the two stages; the golden
 // tests check each on its own (test/golden/files.ts).
 import type { ResourceSet } from "../api/resource-set.ts";
