@@ -28,7 +28,7 @@ export interface IrGateway {
   clusters: Map<string, IrCluster>;
   /** SDS secrets by name (TLS). */
   secrets: Map<string, IrSecret>;
-  /** Client certificate presented to TLS backends (spec.tls.backend); added to secrets when used. */
+  /** features/backend-tls/: the client certificate presented to TLS backends (spec.tls.backend); added to secrets when used. */
   backendClientCertificate?: IrSecret;
 }
 

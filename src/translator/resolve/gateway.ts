@@ -8,7 +8,6 @@ import type { OurClass } from "./gatewayclass.ts";
 import { validHostnamePattern } from "./hostnames.ts";
 import { markConflicts, validateListener } from "./listeners.ts";
 import type { ResolveHooks } from "./hooks.ts";
-import { backendClientCertificateConditions, resolveBackendClientCertificate } from "./backend-client-cert.ts";
 import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type ResolvedListenerSet, type Verdict } from "./model.ts";
 import { isIp } from "./values.ts";
 
@@ -49,7 +48,6 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass, hook
     g.listeners.push(resolveListener(rs, g, spec, index, lname, lname, hooks));
   });
   markConflicts(g.listeners);
-  g.backendClientCertificate = resolveBackendClientCertificate(rs, g);
   // The Gateway is accepted while at least one listener is; any invalid listener is reported.
   if (g.accepted.ok && g.listeners.length > 0 && g.listeners.some((l) => !listenerValid(l))) {
     const noneAccepted = g.listeners.every((l) => !l.accepted.ok);
@@ -108,14 +106,13 @@ function checkAddresses(gw: Gateway): Verdict | undefined {
   return undefined;
 }
 
-export function gatewayStatus(g: ResolvedGateway, hooks: readonly ResolveHooks[]): StatusUpdate {
+export function gatewayStatus(rs: ResourceSet, g: ResolvedGateway, hooks: readonly ResolveHooks[]): StatusUpdate {
   const gen = generationOf(g.obj);
   const status: Extract<StatusUpdate, { kind: "Gateway" }>["status"] = {
     conditions: sortConditions([
       condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
       condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
-      ...hooks.flatMap((h) => h.gatewayConditions?.(g) ?? []).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
-      ...backendClientCertificateConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
+      ...hooks.flatMap((h) => h.gatewayConditions?.(g, rs) ?? []).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
     ]),
     // A ListenerSet's listeners are reported on the ListenerSet (resolve/listenersets.ts).
     listeners: listenerStatuses(g.listeners.filter((l) => !l.listenerSet), gen),

@@ -77,7 +77,7 @@ export interface ResolveHooks {
    */
   tlsListener?(rs: ResourceSet, l: ResolvedListener): void;
   /** Further conditions of a Gateway's status. */
-  gatewayConditions?(g: ResolvedGateway): { type: string; status: boolean; reason: string; message: string }[];
+  gatewayConditions?(g: ResolvedGateway, rs: ResourceSet): { type: string; status: boolean; reason: string; message: string }[];
   /** After every Gateway's IR is built: policies that act on it, and their status. */
   gateways?(rs: ResourceSet, gateways: readonly IrGateway[], controllerName: string): StatusUpdate[];
   /**

@@ -15,7 +15,7 @@ import { entryRoute } from "./httproute.ts";
 import { portKey } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener, type RouteParents } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
-import { ROUTE_KINDS } from "./route-kinds.ts";
+import { ROUTE_KINDS, type RouteKind } from "./route-kinds.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
 import type { CompileContext, ResolveHooks } from "./hooks.ts";
@@ -81,7 +81,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonl
 
   const irGateways: IrGateway[] = [];
   for (const g of gateways.values()) {
-    statuses.push(gatewayStatus(g, hooks));
+    statuses.push(gatewayStatus(rs, g, hooks));
     for (const s of g.listenerSets) statuses.push(listenerSetStatus(s));
     irGateways.push(buildGateway(g, attached, clusters));
   }
@@ -99,7 +99,7 @@ function compareStatus(a: StatusUpdate, b: StatusUpdate): number {
 }
 
 function routeStatus(
-  kind: StatusUpdate["kind"],
+  kind: RouteKind,
   route: { apiVersion: string; metadata: { namespace?: string; name: string; generation?: number } },
   parents: ParentAttachment[],
   compiled: CompiledRoute,
@@ -117,7 +117,7 @@ function routeStatus(
     return { parentRef: p.parentRef, controllerName, conditions: routeParentConditions(accepted, compiled, gen) };
   });
   return {
-    kind: kind as "HTTPRoute",
+    kind,
     target: { apiVersion: route.apiVersion, namespace: route.metadata.namespace ?? "default", name: route.metadata.name },
     parents: entries,
   };
@@ -171,7 +171,6 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
   }
   ir.listeners.sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
   for (const [k, v] of g.secrets) ir.secrets.set(k, v);
-  if (g.backendClientCertificate?.ok) ir.backendClientCertificate = g.backendClientCertificate.secret;
   return ir;
 }
 
