@@ -52,6 +52,12 @@ export type RuleOutcome =
       forward?(out: IrForwardFeatures): void;
     };
 
+/** The ClusterCache's view of the features: whether any decorates a cluster. */
+export function clusterDecorators(rs: ResourceSet, hooks: readonly ResolveHooks[]): (c: IrCluster) => boolean {
+  const active = hooks.filter((h) => h.decoratesCluster);
+  return (c) => active.some((h) => h.decoratesCluster?.(rs, c) === true);
+}
+
 /** What compiling a route needs besides the route. */
 export interface CompileContext {
   rs: ResourceSet;
@@ -87,6 +93,12 @@ export interface ResolveHooks {
    * fast path then declines and a full translation runs.
    */
   endpointsShapeMore?(rs: ResourceSet): boolean;
+  /**
+   * Whether this feature decorates the cluster once routes are compiled (in
+   * `gateways`): a TLS passthrough route then gets a plain variant of its own,
+   * and a session split keeps the Services' own clusters.
+   */
+  decoratesCluster?(rs: ResourceSet, c: IrCluster): boolean;
   /** Gateway API feature names this feature claims in GatewayClass status.supportedFeatures. */
   supportedFeatures?: readonly string[];
 }

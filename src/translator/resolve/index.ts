@@ -18,7 +18,7 @@ import { comparePrecedence } from "./precedence.ts";
 import { ROUTE_KINDS, type RouteKind } from "./route-kinds.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
-import type { CompileContext, ResolveHooks } from "./hooks.ts";
+import { clusterDecorators, type CompileContext, type ResolveHooks } from "./hooks.ts";
 import { splitHttpsRouteTables } from "./https-route-tables.ts";
 
 export interface ResolveResult {
@@ -46,7 +46,7 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonl
   }
 
   const parents: RouteParents = { gateways, listenerSets: attachListenerSets(rs, gateways, hooks) };
-  const clusters = new ClusterCache(rs);
+  const clusters = new ClusterCache(rs, clusterDecorators(rs, hooks));
   const conflicts = l7Conflicts(rs, parents);
   const attached = new Map<ResolvedListener, Attached[]>();
   const ctx: CompileContext = { rs, clusters, hooks };

@@ -32,7 +32,7 @@ import { ClusterCache, type BackendResult } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { compileGRPCRoute } from "./grpcroute.ts";
 import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
-import type { CompileContext, ResolveHooks } from "./hooks.ts";
+import { clusterDecorators, type CompileContext, type ResolveHooks } from "./hooks.ts";
 import { compileHTTPRoute, entryRoute } from "./httproute.ts";
 import { cleanParentRef } from "./attach.ts";
 import { isServiceParent, meshFrontendProblem, selectServicePorts, tcpPorts } from "./mesh-parents.ts";
@@ -94,7 +94,7 @@ const attachKey = (view: string | undefined, service: string, port: number): str
 export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions, hooks: readonly ResolveHooks[]): MeshResolveResult {
   if (opts.mesh === false) return { statuses: [] };
   const clusterDomain = opts.clusterDomain ?? "cluster.local";
-  const cache = new MeshClusterCache(rs);
+  const cache = new MeshClusterCache(rs, clusterDecorators(rs, hooks));
   const routes = collectRoutes({ rs, clusters: cache, hooks });
   if (routes.length === 0) return { statuses: [] };
 

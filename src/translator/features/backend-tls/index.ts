@@ -7,6 +7,7 @@ import type { Feature } from "../feature.ts";
 import { decorateClusterTls } from "./emit.ts";
 import { attachBackendClientCertificates, backendClientCertificateConditions } from "./client-cert.ts";
 import { applyBackendTlsPolicies } from "./policy.ts";
+import { policyTargets } from "./targets.ts";
 
 export const backendTls: Feature = {
   name: "backend-tls",
@@ -16,6 +17,7 @@ export const backendTls: Feature = {
       attachBackendClientCertificates(rs, gateways);
       return applyBackendTlsPolicies(rs, gateways, controllerName);
     },
+    decoratesCluster: policyTargets,
     supportedFeatures: ["BackendTLSPolicy", "BackendTLSPolicySANValidation"],
     // A policy that cannot be honoured withholds its clusters' endpoints (policy.ts).
     endpointsShapeMore: (rs) => rs.list("BackendTLSPolicy").length > 0,

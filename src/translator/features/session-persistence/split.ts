@@ -48,8 +48,8 @@ export function sessionSplit(
   const all = [...weighted.values()];
   if (all.length < 2) return undefined;
   const first = all[0];
-  // BackendTLSPolicy is applied to the Services' clusters after compiling; the merged cluster has no Service of its own.
-  if (!first || all.some((x) => x.cluster.protocol !== first.cluster.protocol || cache.tlsPolicyTargets(x.cluster))) return undefined;
+  // Features decorate the Services' clusters after compiling (BackendTLSPolicy); the merged cluster has no Service of its own.
+  if (!first || all.some((x) => x.cluster.protocol !== first.cluster.protocol || cache.decorated(x.cluster))) return undefined;
   const localities: IrLocality[] = [];
   for (const { cluster, weight } of all) {
     const endpoints = cluster.localities.flatMap((l) => l.endpoints);
