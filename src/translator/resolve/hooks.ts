@@ -16,7 +16,7 @@ export interface RuleBackends {
   invalidWeight: number;
 }
 
-/** One HTTPRoute rule (GRPCRoute rules arrive in HTTPRoute form), once the core found it valid. */
+/** One HTTPRoute rule (GRPCRoute rules arrive in HTTPRoute form), as the core resolved it. */
 export interface RuleContext {
   rule: HTTPRouteRule;
   /** The route kind, e.g. HTTPRoute or GRPCRoute. */
@@ -74,7 +74,11 @@ export interface ResolveHooks {
    * from the rule in `rule`.
    */
   filters?: Readonly<Record<string, (filter: HTTPRouteFilter) => string | undefined>>;
-  /** Called for every rule the core found valid, in FEATURES order, until one refuses it. */
+  /**
+   * Called for every rule whose matches, filters, name and backends the core
+   * accepted, in FEATURES order, until one refuses it. (The core's last check,
+   * ReplacePrefixMatch against the matches, comes after.)
+   */
   rule?(ctx: RuleContext): RuleOutcome;
   /**
    * A listener that terminates TLS (HTTPS, TLS Terminate), once its
