@@ -1,13 +1,9 @@
 // Envoy resources as proto3 canonical JSON, each with its "@type" first: the
 // form `switchyard translate`, the admin API and the golden files share.
-import { toJson, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
-import { ClusterSchema } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
-import { ClusterLoadAssignmentSchema } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import { ListenerSchema } from "../gen/envoy/config/listener/v3/listener_pb.js";
-import { RouteConfigurationSchema } from "../gen/envoy/config/route/v3/route_pb.js";
-import { SecretSchema } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import { toJson, type DescMessage, type JsonObject, type JsonValue, type Message } from "@bufbuild/protobuf";
 import { registry } from "../gen/registry.js";
-import { TYPE_URL, type ResourceType, type XdsResources } from "./xds.ts";
+import { RESOURCE_TYPE_INFO } from "./xds-types.ts";
+import type { ResourceType, XdsResources } from "./xds.ts";
 
 export type ResourcesJson = Record<ResourceType, JsonObject[]>;
 
@@ -41,12 +37,12 @@ function redactSecret(json: JsonObject): JsonObject {
  */
 export function resourcesToJson(r: XdsResources, how: { redactSecrets?: boolean } = {}): ResourcesJson {
   const opts = { registry };
-  const secret = (json: JsonObject) => (how.redactSecrets ? redactSecret(json) : json);
-  return {
-    listener: r.listeners.map((m) => withType(TYPE_URL.listener, toJson(ListenerSchema, m, opts))),
-    route: r.routes.map((m) => withType(TYPE_URL.route, toJson(RouteConfigurationSchema, m, opts))),
-    cluster: r.clusters.map((m) => withType(TYPE_URL.cluster, toJson(ClusterSchema, m, opts))),
-    endpoint: r.endpoints.map((m) => withType(TYPE_URL.endpoint, toJson(ClusterLoadAssignmentSchema, m, opts))),
-    secret: r.secrets.map((m) => secret(withType(TYPE_URL.secret, toJson(SecretSchema, m, opts)))),
+  const json = (type: ResourceType): JsonObject[] => {
+    const t = RESOURCE_TYPE_INFO[type];
+    const schema: DescMessage = t.schema;
+    const messages: readonly Message[] = r[t.field];
+    const out = messages.map((m) => withType(t.typeUrl, toJson(schema, m, opts)));
+    return type === "secret" && how.redactSecrets ? out.map(redactSecret) : out;
   };
+  return { listener: json("listener"), route: json("route"), cluster: json("cluster"), endpoint: json("endpoint"), secret: json("secret") };
 }

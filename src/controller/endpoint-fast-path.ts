@@ -17,6 +17,7 @@ import type { XdsResources } from "../api/xds.ts";
 import { ClusterLoadAssignmentSchema, type ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
 import { INVALID_BACKEND_CLUSTER } from "../translator/names.ts";
 import { serviceLoadAssignment } from "../translator/service-endpoints.ts";
+import { featuresShapeEndpoints } from "../translator/translate.ts";
 import type { InputDelta } from "./translation-delta.ts";
 
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -62,9 +63,8 @@ function affectedServices(prevRs: ResourceSet, rs: ResourceSet, delta: InputDelt
 
 /** Inputs under which endpoints decide more than ClusterLoadAssignments. */
 function endpointsShapeMore(rs: ResourceSet): boolean {
-  if (rs.list("BackendTLSPolicy").length > 0 || rs.list("BackendLBPolicy").length > 0 || rs.list("UDPRoute").length > 0) return true;
-  const sessions = (rules: unknown) => Array.isArray(rules) && rules.some((r) => r && typeof r === "object" && (r as { sessionPersistence?: unknown }).sessionPersistence !== undefined);
-  return rs.list("HTTPRoute").some((r) => sessions(r.spec?.rules)) || rs.list("GRPCRoute").some((r) => sessions(r.spec?.rules));
+  // UDP splits merge endpoints (envoy/udp.ts); the features say for themselves.
+  return rs.list("UDPRoute").length > 0 || featuresShapeEndpoints(rs);
 }
 
 /** The snapshot with the affected Services' assignments rebuilt; itself when none is in it; undefined to decline. */

@@ -10,9 +10,9 @@
 //   emitted by envoy/tls-passthrough.ts, envoy/tcp.ts and envoy/udp.ts).
 // - IrRoute is protocol-neutral enough for GRPCRoute: resolve/grpcroute.ts
 //   builds IrRoutes with header/path matches and the same actions.
-// - IrRoute.session / IrCluster.lb / IrCluster.tls are for session persistence,
-//   BackendLBPolicy and BackendTLSPolicy respectively; envoy/ emitters that
-//   do not know a field ignore it.
+// - Feature modules (src/translator/features/, docs/architecture.md) own the
+//   fields of IrRouteFeatures, IrForwardFeatures and IrCluster.tls: a new
+//   feature adds its field here, its module and its entry in FEATURES.
 // - IrGateway.secrets holds SDS secrets (envoy/secrets.ts).
 
 export type IrProtocol = "HTTP" | "HTTPS" | "TLS" | "TCP" | "UDP";
@@ -28,7 +28,7 @@ export interface IrGateway {
   clusters: Map<string, IrCluster>;
   /** SDS secrets by name (TLS). */
   secrets: Map<string, IrSecret>;
-  /** Client certificate presented to TLS backends (spec.tls.backend); added to secrets when used. */
+  /** features/backend-tls/: the client certificate presented to TLS backends (spec.tls.backend); added to secrets when used. */
   backendClientCertificate?: IrSecret;
 }
 
@@ -73,7 +73,7 @@ export interface IrFilterChain {
 export interface IrTlsTermination {
   /** SDS secret names of the server certificates. */
   certificateSecrets: string[];
-  /** SDS secret of the CA for client certificate validation. */
+  /** features/client-cert-validation/: SDS secret of the CA for client certificate validation. */
   clientValidationSecret?: string;
   /** AllowInsecureFallback: accept clients without a valid certificate. */
   clientValidationOptional?: boolean;
@@ -167,31 +167,41 @@ export interface IrBackend {
   responseHeaders?: IrHeaderOps;
 }
 
-export type IrRouteAction =
-  | {
-      kind: "forward";
-      backends: IrBackend[];
-      /** Weight going to invalid backends: answered with HTTP 500. */
-      invalidWeight: number;
-      rewrite?: { hostname?: string; path?: IrPathRewrite };
-      timeoutSeconds?: number;
-      perTryTimeoutSeconds?: number;
-      retry?: { codes: number[]; attempts: number; backoffSeconds?: number };
-      mirrors: IrMirror[];
-    }
-  | { kind: "redirect"; redirect: IrRedirect }
-  | { kind: "direct"; status: number };
+/** What feature modules add to a forwarding action. */
+export interface IrForwardFeatures {
+  /** Always present, empty without mirrors (features/request-mirror.ts). */
+  mirrors: IrMirror[];
+  /** features/timeouts.ts: the rule's timeouts and retry. */
+  timeoutSeconds?: number;
+  perTryTimeoutSeconds?: number;
+  retry?: { codes: number[]; attempts: number; backoffSeconds?: number };
+}
 
-export interface IrRoute {
+export type IrForwardAction = IrForwardFeatures & {
+  kind: "forward";
+  backends: IrBackend[];
+  /** Weight going to invalid backends: answered with HTTP 500. */
+  invalidWeight: number;
+  rewrite?: { hostname?: string; path?: IrPathRewrite };
+};
+
+export type IrRouteAction = IrForwardAction | { kind: "redirect"; redirect: IrRedirect } | { kind: "direct"; status: number };
+
+/** What feature modules add to a route, each its own optional field. */
+export interface IrRouteFeatures {
+  /** features/cors.ts */
+  cors?: IrCors;
+  /** features/session-persistence/: stateful_session per route. */
+  session?: IrSessionPersistence;
+}
+
+export interface IrRoute extends IrRouteFeatures {
   /** Envoy route name: `<kind>/<ns>/<name>/rule/<i>/match/<j>`. */
   name: string;
   match: IrMatch;
   action: IrRouteAction;
   requestHeaders?: IrHeaderOps;
   responseHeaders?: IrHeaderOps;
-  cors?: IrCors;
-  /** Session persistence (stateful_session per route); filled by its resolver. */
-  session?: IrSessionPersistence;
 }
 
 export interface IrSessionPersistence {
@@ -214,7 +224,7 @@ export interface IrCluster {
   lb?: { policy: "RoundRobin" | "RingHash" };
   /** TLS passthrough: the client's TLS goes through; BackendTLSPolicy never applies. */
   passthrough?: boolean;
-  /** BackendTLSPolicy (filled by its resolver). */
+  /** BackendTLSPolicy (features/backend-tls/). */
   tls?: { sni: string; caSecret?: string; useSystemCa?: boolean; subjectAltNames: { type: "Hostname" | "URI"; value: string }[] };
 }
 

@@ -1,26 +1,23 @@
 // One descriptor per xDS resource type: everything the cache, the streams and
 // the validator need to know about a type lives here, and every ordered list
 // of types is derived from these entries instead of being written out again.
+// Each descriptor is built on the type's entry in api/xds-types.ts (type URL,
+// schema, field, name), which api/ shares.
 import { fromBinary, toBinary, type DescMessage, type Message } from "@bufbuild/protobuf";
-import type { GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { ClusterSchema, type Cluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
-import { ClusterLoadAssignmentSchema, type ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
-import { ListenerSchema, type Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
-import { RouteConfigurationSchema, type RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
-import { SecretSchema, type Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
-import { TYPE_URL, type ResourceType, type TypeUrl, type XdsResources } from "../api/xds.ts";
+import type { Cluster } from "../gen/envoy/config/cluster/v3/cluster_pb.js";
+import type { ClusterLoadAssignment } from "../gen/envoy/config/endpoint/v3/endpoint_pb.js";
+import type { Listener } from "../gen/envoy/config/listener/v3/listener_pb.js";
+import type { RouteConfiguration } from "../gen/envoy/config/route/v3/route_pb.js";
+import type { Secret } from "../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js";
+import type { ResourceType, XdsResources } from "../api/xds.ts";
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeInfo } from "../api/xds-types.ts";
 import type { Violation } from "./validate/types.ts";
 import { listenerUniqueness, routeUniqueness } from "./validate/uniqueness.ts";
 
-export interface ResourceTypeDescriptor<M extends Message = Message> {
-  readonly type: ResourceType;
-  readonly typeUrl: TypeUrl;
+/** A type's entry of api/xds-types.ts (type, typeUrl, field, nameField, name) and how xds/ serves it. */
+export interface ResourceTypeDescriptor<M extends Message = Message> extends Omit<ResourceTypeInfo<M>, "schema"> {
   /** The message schema: wire encoding, and the validate.rules annotations the validator reads. */
   readonly schema: DescMessage;
-  /** The XdsResources field holding resources of this type. */
-  readonly field: keyof XdsResources;
-  /** The proto field that names a resource, for violations about the name. */
-  readonly nameField: "name" | "cluster_name";
   /**
    * Make-before-break stage: a stage is pushed only once every earlier one is
    * answered (ACK or NACK). Types that share a stage do not wait for each other.
@@ -41,8 +38,6 @@ export interface ResourceTypeDescriptor<M extends Message = Message> {
   readonly removalRank: number;
   /** Position in dependency order (validation): what a type may depend on comes first. */
   readonly dependencyRank: number;
-  /** The xDS name of a resource. */
-  name(m: M): string;
   encode(m: M): Uint8Array;
   decode(bytes: Uint8Array): M;
   /** Checks Envoy makes on load that no validate.rules annotation states (validate/uniqueness.ts). */
@@ -51,16 +46,18 @@ export interface ResourceTypeDescriptor<M extends Message = Message> {
 
 const none = (): Violation[] => [];
 
-function descriptor<M extends Message>(
-  d: Omit<ResourceTypeDescriptor<M>, "typeUrl" | "schema" | "encode" | "decode" | "loadChecks"> & { schema: GenMessage<M>; loadChecks?: (m: M) => Violation[] },
-): ResourceTypeDescriptor<M> {
-  const schema = d.schema;
+type ServingRules<M extends Message> = Pick<ResourceTypeDescriptor<M>, "stage" | "fullState" | "deferRemoval" | "removalRank" | "dependencyRank"> & {
+  loadChecks?: (m: M) => Violation[];
+};
+
+function descriptor<M extends Message>(base: ResourceTypeInfo<M>, rules: ServingRules<M>): ResourceTypeDescriptor<M> {
+  const schema = base.schema;
   return {
-    ...d,
-    typeUrl: TYPE_URL[d.type],
+    ...base,
+    ...rules,
     encode: (m) => toBinary(schema, m),
     decode: (bytes) => fromBinary(schema, bytes),
-    loadChecks: d.loadChecks ?? none,
+    loadChecks: rules.loadChecks ?? none,
   };
 }
 
@@ -75,71 +72,46 @@ function descriptor<M extends Message>(
  * the client subscribed to are answered, and it subscribes them for clusters
  * it already holds, so clusters still come first.
  */
-const LISTENER = descriptor<Listener>({
-  type: "listener",
-  schema: ListenerSchema,
-  field: "listeners",
-  nameField: "name",
+const LISTENER = descriptor<Listener>(LISTENER_TYPE, {
   stage: 2,
   fullState: true,
   deferRemoval: false,
   removalRank: 0,
   dependencyRank: 4,
-  name: (m) => m.name,
   loadChecks: listenerUniqueness,
 });
 
-const ROUTE = descriptor<RouteConfiguration>({
-  type: "route",
-  schema: RouteConfigurationSchema,
-  field: "routes",
-  nameField: "name",
+const ROUTE = descriptor<RouteConfiguration>(ROUTE_TYPE, {
   stage: 3,
   fullState: false,
   deferRemoval: true,
   removalRank: 1,
   dependencyRank: 3,
-  name: (m) => m.name,
   loadChecks: routeUniqueness,
 });
 
-const CLUSTER = descriptor<Cluster>({
-  type: "cluster",
-  schema: ClusterSchema,
-  field: "clusters",
-  nameField: "name",
+const CLUSTER = descriptor<Cluster>(CLUSTER_TYPE, {
   stage: 0,
   fullState: true,
   deferRemoval: true,
   removalRank: 2,
   dependencyRank: 1,
-  name: (m) => m.name,
 });
 
-const ENDPOINT = descriptor<ClusterLoadAssignment>({
-  type: "endpoint",
-  schema: ClusterLoadAssignmentSchema,
-  field: "endpoints",
-  nameField: "cluster_name",
+const ENDPOINT = descriptor<ClusterLoadAssignment>(ENDPOINT_TYPE, {
   stage: 1,
   fullState: false,
   deferRemoval: true,
   removalRank: 3,
   dependencyRank: 2,
-  name: (m) => m.clusterName,
 });
 
-const SECRET = descriptor<Secret>({
-  type: "secret",
-  schema: SecretSchema,
-  field: "secrets",
-  nameField: "name",
+const SECRET = descriptor<Secret>(SECRET_TYPE, {
   stage: 1,
   fullState: false,
   deferRemoval: true,
   removalRank: 4,
   dependencyRank: 0,
-  name: (m) => m.name,
 });
 
 /** The descriptor of each type. */

@@ -167,7 +167,7 @@ spec:
     const res = snapshot(run(GW, service(), other, httpRoute(rule), TLS_POLICY), "default/eg");
     expect(res.clusters.map((c) => c.name).sort()).toEqual(["service/default/app/9000", "service/default/other/9000"]);
     expect(clusterNamed(res, "service/default/app/9000")?.transportSocket).toBeDefined();
-    // Without the policy the rule gets its own merged cluster (session-split.ts).
+    // Without the policy the rule gets its own merged cluster (features/session-persistence/split.ts).
     const plain = snapshot(run(GW, service(), other, httpRoute(rule)), "default/eg");
     expect(plain.clusters.map((c) => c.name)).toContain("session/httproute/default/web/rule/0");
   });

@@ -13,7 +13,7 @@ import {
   STATEFUL_SESSION_FILTER,
   sessionPerFilterConfig,
   statefulSessionHttpFilter,
-} from "../../src/translator/envoy/session.ts";
+} from "../../src/translator/features/session-persistence/emit.ts";
 import {
   cookiePathFor,
   defaultSessionName,
@@ -21,7 +21,7 @@ import {
   resolveSessionPersistence,
   sessionForRoute,
   type SessionOrigin,
-} from "../../src/translator/resolve/session-persistence.ts";
+} from "../../src/translator/features/session-persistence/config.ts";
 import { parseDurationMs as parseGatewayDuration } from "../../src/translator/resolve/values.ts";
 
 const rule = (ruleIndex: number, ruleName?: string): SessionOrigin => ({

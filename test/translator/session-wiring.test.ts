@@ -9,7 +9,7 @@ import { FilterConfigSchema } from "../../src/gen/envoy/config/route/v3/route_co
 import { ListenerSchema } from "../../src/gen/envoy/config/listener/v3/listener_pb.js";
 import { StatefulSessionPerRouteSchema } from "../../src/gen/envoy/extensions/filters/http/stateful_session/v3/stateful_session_pb.js";
 import { CookieBasedSessionStateSchema } from "../../src/gen/envoy/extensions/http/stateful_session/cookie/v3/cookie_pb.js";
-import { STATEFUL_SESSION_FILTER } from "../../src/translator/envoy/session.ts";
+import { STATEFUL_SESSION_FILTER } from "../../src/translator/features/session-persistence/emit.ts";
 import { classAndGateway, translateGw } from "./helpers.ts";
 
 const BASE = `${classAndGateway("  - {name: http, port: 80, protocol: HTTP}")}---

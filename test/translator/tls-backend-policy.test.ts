@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Cluster } from "../../src/gen/envoy/config/cluster/v3/cluster_pb.js";
 import { SubjectAltNameMatcher_SanType } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/common_pb.js";
 import { UpstreamTlsContextSchema } from "../../src/gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js";
-import { SYSTEM_CA_BUNDLE, UNMATCHABLE_SAN } from "../../src/translator/envoy/tls.ts";
+import { SYSTEM_CA_BUNDLE, UNMATCHABLE_SAN } from "../../src/translator/features/backend-tls/emit.ts";
 import { caConfigMapYaml, PEM, tlsSecretYaml } from "../fixtures/certs/fixtures.ts";
 import { cond, gateway, httpRoute, run, snapshot, statusOf } from "./tls-helpers.ts";
 

@@ -17,7 +17,7 @@ export function emitCluster(c: IrCluster): Cluster {
     connectTimeout: duration(10),
     lbPolicy: c.lb?.policy === "RingHash" ? Cluster_LbPolicy.RING_HASH : Cluster_LbPolicy.ROUND_ROBIN,
   });
-  // Explicit locality weights (session-split.ts): pick localities by weight.
+  // Explicit locality weights (features/session-persistence/split.ts): pick localities by weight.
   if (c.localities.some((l) => l.weight !== undefined)) {
     cluster.commonLbConfig = create(Cluster_CommonLbConfigSchema, { localityConfigSpecifier: { case: "localityWeightedLbConfig", value: {} } });
   }

@@ -16,6 +16,11 @@ export function duration(seconds: number): Duration {
   return { $typeName: "google.protobuf.Duration", seconds: BigInt(whole), nanos: Math.round((seconds - whole) * 1e9) };
 }
 
+/** A literal for a RE2 pattern. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+}
+
 export function pack<D extends DescMessage>(schema: D, init: MessageInitShape<D>): Any {
   return anyPack(schema, create(schema, init));
 }

@@ -4,21 +4,18 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { FilterChainSchema } from "../../gen/envoy/config/listener/v3/listener_components_pb.js";
 import { ListenerSchema, type Listener } from "../../gen/envoy/config/listener/v3/listener_pb.js";
-import { CorsSchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
 import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/router_pb.js";
-import { HttpConnectionManagerSchema, type HttpFilterSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
+import { HttpConnectionManagerSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import type { IrFilterChain, IrListener } from "../ir.ts";
 import { adsConfigSource, pack } from "./common.ts";
 import { statPrefix } from "../names.ts";
+import type { EmitHooks, HttpFilterInit } from "./hooks.ts";
 import { needsListenerPortStripped } from "./redirect-port.ts";
-import { CORS_FILTER, usesCors } from "./route.ts";
-import { statefulSessionHttpFilter } from "./session.ts";
 
 export const HCM_FILTER = "envoy.filters.network.http_connection_manager";
 export const ROUTER_FILTER = "envoy.filters.http.router";
 
 type ChainInit = MessageInitShape<typeof FilterChainSchema>;
-type HttpFilterInit = MessageInitShape<typeof HttpFilterSchema>;
 
 /**
  * Hooks for other emitters: the TLS emitter (tls-hooks.ts) decorates HTTPS/TLS
@@ -48,13 +45,10 @@ function connectionManager(l: IrListener, filters: HttpFilterInit[], routeConfig
   });
 }
 
-export function emitListener(l: IrListener, hooks: ListenerHooks = {}): Listener | undefined {
+export function emitListener(l: IrListener, features: readonly EmitHooks[], hooks: ListenerHooks = {}): Listener | undefined {
   if (l.protocol !== "HTTP" && l.protocol !== "HTTPS") return hooks.other?.(l);
   const filters: HttpFilterInit[] = [];
-  if (usesCors(l)) filters.push({ name: CORS_FILTER, configType: { case: "typedConfig", value: pack(CorsSchema, {}) } });
-  // Always present and disabled: routes enable it per route, so session
-  // persistence changes only touch RDS and never drain the listener.
-  filters.push(statefulSessionHttpFilter());
+  for (const f of features) if (f.httpFilters) filters.push(...f.httpFilters(l));
   filters.push({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: pack(RouterSchema, {}) } });
   // One connection manager per route table: several HTTPS listeners on a port each have their own.
   const hcms = new Map<string, ReturnType<typeof pack>>();

@@ -25,8 +25,9 @@ import { RouterSchema } from "../../gen/envoy/extensions/filters/http/router/v3/
 import { HttpConnectionManagerSchema } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import type { IrListener, IrMatch, IrMesh, IrRoute, IrRouteAction } from "../ir.ts";
 import { emitCluster } from "./cluster.ts";
-import { adsConfigSource, pack } from "./common.ts";
+import { adsConfigSource, escapeRegex, pack } from "./common.ts";
 import { emitEndpoints } from "./endpoint.ts";
+import type { EmitHooks } from "./hooks.ts";
 import { HCM_FILTER, ROUTER_FILTER } from "./listener.ts";
 import { TrafficDirection } from "../../gen/envoy/config/core/v3/base_pb.js";
 import { INVALID_BACKEND_CLUSTER, statPrefix } from "../names.ts";
@@ -65,10 +66,6 @@ export function emitSidecarListener(s: { name: string; ip: string; port: number 
   });
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-}
-
 function meshMatch(m: IrMatch): IrMatch {
   if (m.path.type !== "PathPrefix" || m.path.value === "/") return m;
   return { ...m, path: { type: "RegularExpression", value: `^${escapeRegex(m.path.value)}(/.*)?$` } };
@@ -98,7 +95,7 @@ function optionalFilterConfigs(rc: RouteConfiguration): RouteConfiguration {
   return rc;
 }
 
-export function emitMesh(ir: IrMesh): XdsResources {
+export function emitMesh(ir: IrMesh, features: readonly EmitHooks[]): XdsResources {
   const out: XdsResources = { listeners: [], routes: [], clusters: [], endpoints: [], secrets: [] };
   const hcms = new Map<string, Any>();
   for (const l of ir.listeners) {
@@ -120,7 +117,7 @@ export function emitMesh(ir: IrMesh): XdsResources {
       virtualHosts: [{ name: rc.name, domains: ["*"], routes: rc.routes.map(meshRoute) }],
       l4Routes: [],
     };
-    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade, { prefixAsRegex: true })));
+    out.routes.push(optionalFilterConfigs(emitRouteConfiguration(facade, features, { prefixAsRegex: true })));
   }
   const irClusters = [...ir.clusters.values()];
   if (ir.routeConfigs.some((rc) => rc.routes.some(usesInvalidBackend))) {

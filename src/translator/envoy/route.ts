@@ -1,6 +1,6 @@
 // IR virtual hosts -> a RouteConfiguration: matches, forwarding (weighted,
 // with the invalid-backend share), redirects, direct responses, header
-// modifiers, rewrites, mirrors, timeouts, retries and CORS.
+// modifiers and rewrites; the feature modules spell the rest (envoy/hooks.ts).
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import {
   RedirectAction_RedirectResponseCode,
@@ -9,19 +9,14 @@ import {
   RouteActionSchema,
   type RouteAction,
   type RouteMatchSchema,
-  type RouteSchema,
 } from "../../gen/envoy/config/route/v3/route_components_pb.js";
 import { RouteConfigurationSchema, type RouteConfiguration } from "../../gen/envoy/config/route/v3/route_pb.js";
-import { CorsPolicySchema } from "../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js";
-import { FractionalPercent_DenominatorType } from "../../gen/envoy/type/v3/percent_pb.js";
 import type { StringMatcherSchema } from "../../gen/envoy/type/matcher/v3/string_pb.js";
-import type { IrCors, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
-import { duration, headersToAdd, pack } from "./common.ts";
+import type { IrForwardAction, IrListener, IrMatch, IrPathRewrite, IrRoute, IrRouteAction, IrStringMatch, IrVirtualHost } from "../ir.ts";
+import { escapeRegex, headersToAdd } from "./common.ts";
 import { INVALID_BACKEND_CLUSTER } from "../names.ts";
+import type { EmitHooks, RouteActionInit, RouteInit } from "./hooks.ts";
 import { omitsPort } from "./redirect-port.ts";
-import { sessionPerFilterConfig } from "./session.ts";
-
-export const CORS_FILTER = "envoy.filters.http.cors";
 
 /**
  * How a table spells what depends on its path matches. `prefixAsRegex`: PathPrefix matches are
@@ -33,47 +28,39 @@ export interface RouteSpelling {
   prefixAsRegex?: boolean;
 }
 
-export function emitRouteConfiguration(l: IrListener, spelling: RouteSpelling = {}): RouteConfiguration {
-  return emitRouteTable(l.routeConfigName, l.virtualHosts, spelling);
+export function emitRouteConfiguration(l: IrListener, features: readonly EmitHooks[], spelling: RouteSpelling = {}): RouteConfiguration {
+  return emitRouteTable(l.routeConfigName, l.virtualHosts, features, spelling);
 }
 
 /** The RouteConfigurations of an HTTP(S) listener: its shared table, or one per filter chain. */
-export function emitRouteConfigurations(l: IrListener): RouteConfiguration[] {
+export function emitRouteConfigurations(l: IrListener, features: readonly EmitHooks[]): RouteConfiguration[] {
   const tables = l.filterChains.flatMap((c) => (c.routeTable ? [c.routeTable] : []));
-  if (tables.length === 0) return [emitRouteConfiguration(l)];
-  return tables.map((t) => emitRouteTable(t.name, t.virtualHosts));
+  if (tables.length === 0) return [emitRouteConfiguration(l, features)];
+  return tables.map((t) => emitRouteTable(t.name, t.virtualHosts, features));
 }
 
-export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[], spelling: RouteSpelling = {}): RouteConfiguration {
+export function emitRouteTable(name: string, virtualHosts: readonly IrVirtualHost[], features: readonly EmitHooks[], spelling: RouteSpelling = {}): RouteConfiguration {
   // The matches of one rule share their IR action; they share its Envoy RouteAction too (never mutated).
   const actions = new Map<IrRouteAction, RouteAction>();
   return create(RouteConfigurationSchema, {
     name,
     // Gateway API hostnames never carry a port; match Host with or without one.
     ignorePortInHostMatching: true,
-    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, actions, spelling)) })),
+    virtualHosts: virtualHosts.map((vh) => ({ name: vh.name, domains: vh.domains, routes: vh.routes.map((r) => emitRoute(r, features, actions, spelling)) })),
   });
 }
 
-/** Whether any route of the listener needs the CORS filter in its connection manager. */
-export function usesCors(l: IrListener): boolean {
-  return l.virtualHosts.some((vh) => vh.routes.some((r) => r.cors));
-}
-
-type RouteInit = MessageInitShape<typeof RouteSchema>;
-
-export function emitRoute(r: IrRoute, actions?: Map<IrRouteAction, RouteAction>, spelling: RouteSpelling = {}): RouteInit {
+export function emitRoute(r: IrRoute, features: readonly EmitHooks[], actions?: Map<IrRouteAction, RouteAction>, spelling: RouteSpelling = {}): RouteInit {
   const route: RouteInit = {
     name: r.name,
     match: emitMatch(r.match),
-    action: emitAction(r.action, actions, spelling),
+    action: emitAction(r.action, features, actions, spelling),
     requestHeadersToAdd: headersToAdd(r.requestHeaders),
     requestHeadersToRemove: r.requestHeaders?.remove ?? [],
     responseHeadersToAdd: headersToAdd(r.responseHeaders),
     responseHeadersToRemove: r.responseHeaders?.remove ?? [],
   };
-  if (r.cors) route.typedPerFilterConfig = { [CORS_FILTER]: emitCors(r.cors) };
-  if (r.session) route.typedPerFilterConfig = { ...route.typedPerFilterConfig, ...sessionPerFilterConfig(r.session) };
+  for (const f of features) f.route?.(r, route);
   return route;
 }
 
@@ -122,10 +109,6 @@ const REDIRECT_CODES: Record<number, RedirectAction_RedirectResponseCode> = {
   308: RedirectAction_RedirectResponseCode.PERMANENT_REDIRECT,
 };
 
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
-}
-
 /** A literal for a regex_rewrite substitution, where a backslash starts a group reference. */
 function literalSubstitution(s: string): string {
   return s.replace(/\\/g, "\\\\");
@@ -145,7 +128,7 @@ function prefixRegex(p: Extract<IrPathRewrite, { type: "ReplacePrefixMatch" }>, 
   return undefined;
 }
 
-function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> | undefined, spelling: RouteSpelling): RouteInit["action"] {
+function emitAction(a: IrRouteAction, features: readonly EmitHooks[], actions: Map<IrRouteAction, RouteAction> | undefined, spelling: RouteSpelling): RouteInit["action"] {
   const asRegex = spelling.prefixAsRegex === true;
   switch (a.kind) {
     case "direct":
@@ -168,7 +151,7 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
     case "forward": {
       let value = actions?.get(a);
       if (!value) {
-        value = create(RouteActionSchema, forward(a, asRegex));
+        value = create(RouteActionSchema, forward(a, features, asRegex));
         actions?.set(a, value);
       }
       return { case: "route", value };
@@ -176,8 +159,8 @@ function emitAction(a: IrRouteAction, actions: Map<IrRouteAction, RouteAction> |
   }
 }
 
-function forward(a: Extract<IrRouteAction, { kind: "forward" }>, prefixAsRegex: boolean): MessageInitShape<typeof RouteActionSchema> {
-  const v: MessageInitShape<typeof RouteActionSchema> = {};
+function forward(a: IrForwardAction, features: readonly EmitHooks[], prefixAsRegex: boolean): RouteActionInit {
+  const v: RouteActionInit = {};
   const only = a.backends[0];
   if (a.backends.length === 1 && a.invalidWeight === 0 && only && !only.requestHeaders && !only.responseHeaders) {
     v.clusterSpecifier = { case: "cluster", value: only.cluster };
@@ -206,40 +189,6 @@ function forward(a: Extract<IrRouteAction, { kind: "forward" }>, prefixAsRegex: 
     if (re) v.regexRewrite = re;
     else v.prefixRewrite = p.value.replace(/\/+$/, "");
   }
-  if (a.timeoutSeconds !== undefined) v.timeout = duration(a.timeoutSeconds);
-  if (a.retry) {
-    const on = ["connect-failure", "refused-stream", "reset"];
-    if (a.retry.codes.length > 0) on.push("retriable-status-codes");
-    v.retryPolicy = { retryOn: on.join(","), numRetries: a.retry.attempts, retriableStatusCodes: a.retry.codes };
-    if (a.perTryTimeoutSeconds !== undefined && a.perTryTimeoutSeconds > 0) v.retryPolicy.perTryTimeout = duration(a.perTryTimeoutSeconds);
-    if (a.retry.backoffSeconds !== undefined) v.retryPolicy.retryBackOff = { baseInterval: duration(a.retry.backoffSeconds) };
-  }
-  v.requestMirrorPolicies = a.mirrors.map((m) =>
-    m.perMillion >= 1_000_000
-      ? { cluster: m.cluster }
-      : { cluster: m.cluster, runtimeFraction: { defaultValue: { numerator: m.perMillion, denominator: FractionalPercent_DenominatorType.MILLION } } },
-  );
+  for (const f of features) f.forward?.(a, v);
   return v;
-}
-
-function originMatcher(origin: string): MessageInitShape<typeof StringMatcherSchema> {
-  if (origin === "*") return { matchPattern: { case: "safeRegex", value: { regex: ".*" } } };
-  if (origin.includes("*")) {
-    return { matchPattern: { case: "safeRegex", value: { regex: origin.split("*").map(escapeRegex).join("[^/]*") } } };
-  }
-  return { matchPattern: { case: "exact", value: origin } };
-}
-
-function emitCors(c: IrCors) {
-  return pack(CorsPolicySchema, {
-    allowOriginStringMatch: c.allowOrigins.map(originMatcher),
-    allowMethods: c.allowMethods.join(","),
-    allowHeaders: c.allowHeaders.join(","),
-    exposeHeaders: c.exposeHeaders.join(","),
-    maxAge: c.maxAge !== undefined ? String(c.maxAge) : "",
-    allowCredentials: c.allowCredentials,
-    // A preflight from an origin that is not allowed is answered here, without CORS headers: the
-    // backend never sees it (HTTPRouteCORS checks this). Envoy forwards it by default.
-    forwardNotMatchingPreflights: false,
-  });
 }

@@ -1,17 +1,16 @@
 // How TLS plugs into the emitters (envoy/index.ts): HTTPS filter chains get
 // their DownstreamTlsContext, listeners with SNI chains get tls_inspector,
-// TLS ports (TLSRoute) get their own listener, clusters under a
-// BackendTLSPolicy their UpstreamTlsContext.
-import type { Cluster } from "../../gen/envoy/config/cluster/v3/cluster_pb.js";
-import type { IrCluster, IrGateway } from "../ir.ts";
+// TLS ports (TLSRoute) get their own listener. (Clusters under a
+// BackendTLSPolicy: features/backend-tls/.)
+import type { EmitHooks } from "./hooks.ts";
 import type { ListenerHooks } from "./listener.ts";
 import { tlsInspectorFilter, tlsRouteChains, tlsRouteListener } from "./tls-passthrough.ts";
-import { downstreamTlsTransportSocket, HTTPS_ALPN, upstreamTlsTransportSocket } from "./tls.ts";
+import { downstreamTlsTransportSocket, HTTPS_ALPN } from "./tls.ts";
 
 /** TLS in listeners: chains that terminate TLS, tls_inspector, and TLS listeners. */
-export const TLS_LISTENER_HOOKS: ListenerHooks = {
+export const tlsListenerHooks = (features: readonly EmitHooks[]): ListenerHooks => ({
   decorateChain(chain, ir, l) {
-    if (ir.tls) chain.transportSocket = downstreamTlsTransportSocket({ ...ir.tls, alpn: ir.tls.alpn ?? (l.protocol === "HTTPS" ? HTTPS_ALPN : []) });
+    if (ir.tls) chain.transportSocket = downstreamTlsTransportSocket({ ...ir.tls, alpn: ir.tls.alpn ?? (l.protocol === "HTTPS" ? HTTPS_ALPN : []) }, features);
   },
   decorateListener(listener, l) {
     if (l.protocol === "HTTPS") {
@@ -20,20 +19,10 @@ export const TLS_LISTENER_HOOKS: ListenerHooks = {
       listener.filterChains = (listener.filterChains ?? []).filter((c) => !plain.has(c.name ?? ""));
       // TLS listeners on the same port: their TLSRoutes' chains, minus the SNI names HTTPS chains match.
       const https = l.filterChains.filter((c) => !c.l4 && c.tls);
-      listener.filterChains.push(...tlsRouteChains(l, { names: https.flatMap((c) => c.serverNames), any: https.some((c) => c.serverNames.length === 0) }));
+      listener.filterChains.push(...tlsRouteChains(l, features, { names: https.flatMap((c) => c.serverNames), any: https.some((c) => c.serverNames.length === 0) }));
     }
     // SNI (server_names) matching needs the ClientHello read first.
     if (l.filterChains.some((c) => c.tls)) listener.listenerFilters = [tlsInspectorFilter()];
   },
-  other: (l) => (l.protocol === "TLS" ? tlsRouteListener(l) : undefined),
-};
-
-/**
- * UpstreamTlsContext on a cluster whose Service has a BackendTLSPolicy, with the
- * Gateway's backend client certificate (spec.tls.backend) when it has one.
- */
-export function decorateClusterTls(cluster: Cluster, c: IrCluster, g?: IrGateway): void {
-  if (!c.tls) return;
-  const alpn = c.protocol === "http2" ? ["h2"] : c.protocol === "auto" ? ["h2", "http/1.1"] : [];
-  cluster.transportSocket = upstreamTlsTransportSocket(c.tls, alpn, g?.backendClientCertificate?.name);
-}
+  other: (l) => (l.protocol === "TLS" ? tlsRouteListener(l, features) : undefined),
+});

@@ -11,6 +11,7 @@ import { TcpProxySchema } from "../../gen/envoy/extensions/filters/network/tcp_p
 import type { IrL4Route, IrListener } from "../ir.ts";
 import { statPrefix } from "../names.ts";
 import { TCP_PROXY_FILTER, tcpProxyFor } from "./tcp.ts";
+import type { EmitHooks } from "./hooks.ts";
 import { downstreamTlsTransportSocket, TLS_INSPECTOR_FILTER } from "./tls.ts";
 
 export function tlsInspectorFilter(): ListenerFilter {
@@ -25,7 +26,7 @@ export function tlsInspectorFilter(): ListenerFilter {
  * route only: the oldest, then by namespace/name (IrL4Route.order). A route
  * whose names are all taken gets no chain; at most one route serves "any SNI".
  */
-function chainsFor(unordered: readonly IrL4Route[], stat: string, reserved: { names: readonly string[]; any: boolean } = { names: [], any: false }): FilterChain[] {
+function chainsFor(unordered: readonly IrL4Route[], stat: string, features: readonly EmitHooks[], reserved: { names: readonly string[]; any: boolean } = { names: [], any: false }): FilterChain[] {
   const routes = [...unordered].sort((a, b) => ((a.order ?? "") < (b.order ?? "") ? -1 : (a.order ?? "") > (b.order ?? "") ? 1 : 0));
   const taken = new Set<string>(reserved.names);
   let anyTaken = reserved.any;
@@ -50,7 +51,7 @@ function chainsFor(unordered: readonly IrL4Route[], stat: string, reserved: { na
       filters: [{ name: TCP_PROXY_FILTER, configType: { case: "typedConfig", value: anyPack(TcpProxySchema, tcpProxyFor(r, stat)) } }],
     });
     if (names.length > 0) chain.filterChainMatch = create(FilterChainMatchSchema, { serverNames: names });
-    if (r.tls) chain.transportSocket = downstreamTlsTransportSocket(r.tls);
+    if (r.tls) chain.transportSocket = downstreamTlsTransportSocket(r.tls, features);
     chains.push(chain);
   }
   return chains;
@@ -60,14 +61,14 @@ function chainsFor(unordered: readonly IrL4Route[], stat: string, reserved: { na
  * The TLSRoute chains of TLS listeners that share an HTTPS port; `reserved` are the SNI matches
  * the HTTPS chains already hold (Envoy refuses two chains with the same match).
  */
-export function tlsRouteChains(l: IrListener, reserved: { names: readonly string[]; any: boolean }): FilterChain[] {
-  return chainsFor(l.l4Routes, statPrefix(l.name), reserved);
+export function tlsRouteChains(l: IrListener, features: readonly EmitHooks[], reserved: { names: readonly string[]; any: boolean }): FilterChain[] {
+  return chainsFor(l.l4Routes, statPrefix(l.name), features, reserved);
 }
 
 /** The Envoy listener for a TLS Gateway port; undefined when no route is attached. */
-export function tlsRouteListener(l: IrListener, bindAddress = "0.0.0.0"): Listener | undefined {
+export function tlsRouteListener(l: IrListener, features: readonly EmitHooks[], bindAddress = "0.0.0.0"): Listener | undefined {
   const stat = statPrefix(l.name);
-  const filterChains = chainsFor(l.l4Routes, stat);
+  const filterChains = chainsFor(l.l4Routes, stat, features);
   if (filterChains.length === 0) return undefined;
   return create(ListenerSchema, {
     name: l.name,

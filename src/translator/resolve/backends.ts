@@ -14,16 +14,19 @@ export type BackendResult = { ok: true; cluster: IrCluster } | { ok: false; reas
 /**
  * Shared across one translation so each cluster is built once. A cluster is a
  * Service port *with the settings Envoy keeps on a Cluster* (docs/translator.md,
- * "Backend clusters"): the upstream HTTP protocol and whether BackendTLSPolicy
- * may wrap it. Routes that need the same settings share one cluster; a route
+ * "Backend clusters"): the upstream HTTP protocol and whether a feature may
+ * decorate it (BackendTLSPolicy wraps it in TLS). Routes that need the same settings share one cluster; a route
  * that needs other settings gets a variant of its own (names.ts), so that one
  * route's needs never change what another route's traffic looks like.
  */
 export class ClusterCache {
   private readonly rs: ResourceSet;
   private readonly clusters = new Map<string, IrCluster>();
-  constructor(rs: ResourceSet) {
+  private readonly decorates: (c: IrCluster) => boolean;
+  /** `decorates`: the features' ResolveHooks.decoratesCluster (resolve/hooks.ts). */
+  constructor(rs: ResourceSet, decorates: (c: IrCluster) => boolean = () => false) {
     this.rs = rs;
+    this.decorates = decorates;
   }
 
   /** Resolves a backendRef of `routeKind` in `routeNs`. */
@@ -61,12 +64,12 @@ export class ClusterCache {
 
   /**
    * The cluster a TLS passthrough listener forwards to instead of `c`: the
-   * client's TLS goes through untouched, so BackendTLSPolicy must never wrap
-   * it. When a policy targets the Service port, that is a variant of its own
-   * (HTTP routes to the port keep their upstream TLS); otherwise `c` itself.
+   * client's TLS goes through untouched, so no feature may decorate it (a
+   * BackendTLSPolicy must never wrap it). When one would, that is a variant of
+   * its own (HTTP routes to the port keep their upstream TLS); otherwise `c` itself.
    */
   passthrough(c: IrCluster): IrCluster {
-    if (!c.service || !this.tlsPolicyTargets(c)) return c;
+    if (!c.service || !this.decorated(c)) return c;
     const { namespace, name, port } = c.service;
     const sp = this.rs.get("Service", `${namespace}/${name}`)?.spec?.ports?.find((p) => p && p.port === port);
     if (!sp) return c;
@@ -75,18 +78,9 @@ export class ClusterCache {
     return v;
   }
 
-  /** Whether a BackendTLSPolicy (winning or not) targets the cluster's Service port. */
-  tlsPolicyTargets(c: IrCluster): boolean {
-    if (!c.service) return false;
-    const { namespace, name, port } = c.service;
-    const portName = this.rs.get("Service", `${namespace}/${name}`)?.spec?.ports?.find((p) => p && p.port === port)?.name;
-    return this.rs.list("BackendTLSPolicy").some(
-      (p) =>
-        (p.metadata.namespace ?? "default") === namespace &&
-        (Array.isArray(p.spec?.targetRefs) ? p.spec.targetRefs : []).some(
-          (t) => t && (t.group ?? "") === "" && t.kind === "Service" && t.name === name && (!t.sectionName || t.sectionName === portName),
-        ),
-    );
+  /** Whether a feature decorates the cluster after routes are compiled (BackendTLSPolicy wraps it in TLS). */
+  decorated(c: IrCluster): boolean {
+    return this.decorates(c);
   }
 
   private cluster(ns: string, name: string, sp: ServicePort, protocol: IrUpstreamProtocol, variant: ClusterVariant | undefined): IrCluster {

@@ -1,7 +1,7 @@
 // What compiling a route gives, whatever its kind: route entries for HTTP-like
 // kinds, L4 routes for TLS/TCP/UDP, and the facts its status is built from.
 // A leaf, so that conditions.ts, the compilers and index.ts can share it.
-import type { IrCluster, IrCors, IrHeaderOps, IrL4Route, IrMatch, IrRouteAction, IrSessionPersistence } from "../ir.ts";
+import type { IrCluster, IrHeaderOps, IrL4Route, IrMatch, IrRouteAction, IrRouteFeatures } from "../ir.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
 import type { Precedence } from "./precedence.ts";
 
@@ -14,9 +14,8 @@ export interface RouteEntry {
   action: (l: ResolvedListener) => IrRouteAction;
   requestHeaders?: IrHeaderOps;
   responseHeaders?: IrHeaderOps;
-  cors?: IrCors;
-  /** Session persistence (rule-level or BackendLBPolicy), see rule-session.ts. */
-  session?: IrSessionPersistence;
+  /** What the feature modules added (resolve/hooks.ts), copied onto every IrRoute of the entry. */
+  features: IrRouteFeatures;
   clusters: IrCluster[];
 }
 

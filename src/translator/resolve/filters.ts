@@ -1,7 +1,7 @@
 // HTTPRoute filters -> IR pieces. A filter that cannot be honoured makes its
 // rule invalid (UnsupportedValue) rather than being skipped silently.
-import type { HTTPCORSFilter, HTTPPathModifier, HTTPRouteFilter, HeaderModifier } from "../../api/gateway-api.ts";
-import type { IrCors, IrHeaderOps, IrPathRewrite } from "../ir.ts";
+import type { HTTPPathModifier, HTTPRouteFilter, HeaderModifier } from "../../api/gateway-api.ts";
+import type { IrHeaderOps, IrPathRewrite } from "../ir.ts";
 import { validHeaderName, validHeaderValue, validHostname, validPath } from "./values.ts";
 
 export interface RawRedirect {
@@ -17,8 +17,6 @@ export interface RuleFilters {
   responseHeaders?: IrHeaderOps;
   redirect?: RawRedirect;
   rewrite?: { hostname?: string; path?: HTTPPathModifier };
-  mirrors: NonNullable<HTTPRouteFilter["requestMirror"]>[];
-  cors?: IrCors;
 }
 
 export type FilterResult = { ok: true; filters: RuleFilters } | { ok: false; message: string };
@@ -52,24 +50,17 @@ function pathModifier(p: HTTPPathModifier | undefined): string | undefined {
   return `path modifier type ${String(p.type)} is not supported`;
 }
 
-function cors(c: HTTPCORSFilter | undefined): IrCors {
-  const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : []);
-  const out: IrCors = {
-    allowOrigins: strs(c?.allowOrigins),
-    allowCredentials: c?.allowCredentials === true,
-    allowMethods: strs(c?.allowMethods),
-    allowHeaders: strs(c?.allowHeaders),
-    exposeHeaders: strs(c?.exposeHeaders),
-  };
-  if (typeof c?.maxAge === "number" && c.maxAge >= 0) out.maxAge = Math.floor(c.maxAge);
-  return out;
-}
-
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
-/** Route-level filters. `backendLevel` restricts them to what a backendRef may carry. */
-export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel: boolean): FilterResult {
-  const f: RuleFilters = { mirrors: [] };
+/** A feature's check of a filter type it implements (resolve/hooks.ts); a message refuses the filter. */
+export type FilterCheck = (filter: HTTPRouteFilter) => string | undefined;
+
+/**
+ * Route-level filters. `backendLevel` restricts them to what a backendRef may
+ * carry; `claimed` are the filter types feature modules implement.
+ */
+export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel: boolean, claimed: ReadonlyMap<string, FilterCheck> = new Map()): FilterResult {
+  const f: RuleFilters = {};
   for (const filter of Array.isArray(list) ? list : []) {
     const type = String(filter?.type ?? "");
     // URLRewrite on a backendRef is taken here; the rule accepts it only for a lone backendRef (httproute.ts).
@@ -113,17 +104,14 @@ export function resolveFilters(list: HTTPRouteFilter[] | undefined, backendLevel
         if (u.path) f.rewrite.path = u.path;
         break;
       }
-      case "RequestMirror":
-        if (!filter.requestMirror?.backendRef) return { ok: false, message: "requestMirror needs a backendRef" };
-        f.mirrors.push(filter.requestMirror);
-        break;
-      case "CORS":
-        f.cors ??= cors(filter.cors);
-        break;
       case "ExtensionRef":
         return { ok: false, message: `ExtensionRef filter ${filter.extensionRef?.kind ?? ""}/${filter.extensionRef?.name ?? ""} is not supported` };
-      default:
-        return { ok: false, message: `filter type ${type} is not supported` };
+      default: {
+        const check = claimed.get(type);
+        if (!check) return { ok: false, message: `filter type ${type} is not supported` };
+        const bad = check(filter);
+        if (bad !== undefined) return { ok: false, message: bad };
+      }
     }
   }
   if (f.redirect && f.rewrite) return { ok: false, message: "RequestRedirect and URLRewrite cannot be used together" };

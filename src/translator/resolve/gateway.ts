@@ -7,15 +7,14 @@ import { condition, ListenerReason, sortConditions } from "./conditions.ts";
 import type { OurClass } from "./gatewayclass.ts";
 import { validHostnamePattern } from "./hostnames.ts";
 import { markConflicts, validateListener } from "./listeners.ts";
-import { frontendValidationGatewayConditions } from "./frontend-validation.ts";
-import { backendClientCertificateConditions, resolveBackendClientCertificate } from "./backend-client-cert.ts";
+import type { ResolveHooks } from "./hooks.ts";
 import { generationOf, listenerReady, listenerValid, type ResolvedGateway, type ResolvedListener, type ResolvedListenerSet, type Verdict } from "./model.ts";
 import { isIp } from "./values.ts";
 
 const OK_LISTENER: Verdict = { ok: true, reason: ListenerReason.Accepted, message: "Listener is accepted" };
 const OK_REFS: Verdict = { ok: true, reason: ListenerReason.ResolvedRefs, message: "References are resolved" };
 
-export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): ResolvedGateway {
+export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass, hooks: readonly ResolveHooks[]): ResolvedGateway {
   const namespace = gw.metadata.namespace ?? "default";
   const g: ResolvedGateway = {
     obj: gw,
@@ -46,10 +45,9 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
     const lname = String(spec.name ?? `listener-${index}`);
     if (names.has(lname)) return;
     names.add(lname);
-    g.listeners.push(resolveListener(rs, g, spec, index, lname, lname));
+    g.listeners.push(resolveListener(rs, g, spec, index, lname, lname, hooks));
   });
   markConflicts(g.listeners);
-  g.backendClientCertificate = resolveBackendClientCertificate(rs, g);
   // The Gateway is accepted while at least one listener is; any invalid listener is reported.
   if (g.accepted.ok && g.listeners.length > 0 && g.listeners.some((l) => !listenerValid(l))) {
     const noneAccepted = g.listeners.every((l) => !l.accepted.ok);
@@ -60,7 +58,16 @@ export function resolveGateway(rs: ResourceSet, gw: Gateway, cls: OurClass): Res
 }
 
 /** A validated listener of the Gateway's spec or of a ListenerSet (conflicts are marked later, on the whole port). */
-export function resolveListener(rs: ResourceSet, g: ResolvedGateway, spec: Listener, index: number, name: string, resourceName: string, listenerSet?: ResolvedListenerSet): ResolvedListener {
+export function resolveListener(
+  rs: ResourceSet,
+  g: ResolvedGateway,
+  spec: Listener,
+  index: number,
+  name: string,
+  resourceName: string,
+  hooks: readonly ResolveHooks[],
+  listenerSet?: ResolvedListenerSet,
+): ResolvedListener {
   const l: ResolvedListener = {
     gateway: g,
     spec,
@@ -77,7 +84,7 @@ export function resolveListener(rs: ResourceSet, g: ResolvedGateway, spec: Liste
     attachedRoutes: 0,
   };
   if (listenerSet) l.listenerSet = listenerSet;
-  validateListener(rs, l);
+  validateListener(rs, l, hooks);
   if (l.hostname !== undefined && !validHostnamePattern(l.hostname) && l.accepted.ok) {
     l.accepted = { ok: false, reason: "UnsupportedValue", message: `hostname ${l.hostname} is not a valid hostname` };
   }
@@ -99,14 +106,13 @@ function checkAddresses(gw: Gateway): Verdict | undefined {
   return undefined;
 }
 
-export function gatewayStatus(g: ResolvedGateway): StatusUpdate {
+export function gatewayStatus(rs: ResourceSet, g: ResolvedGateway, hooks: readonly ResolveHooks[]): StatusUpdate {
   const gen = generationOf(g.obj);
   const status: Extract<StatusUpdate, { kind: "Gateway" }>["status"] = {
     conditions: sortConditions([
       condition("Accepted", g.accepted.ok, g.accepted.reason, g.accepted.message, gen),
       condition("Programmed", g.programmed.ok, g.programmed.reason, g.programmed.message, gen),
-      ...frontendValidationGatewayConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
-      ...backendClientCertificateConditions(g).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
+      ...hooks.flatMap((h) => h.gatewayConditions?.(g, rs) ?? []).map((c) => condition(c.type, c.status, c.reason, c.message, gen)),
     ]),
     // A ListenerSet's listeners are reported on the ListenerSet (resolve/listenersets.ts).
     listeners: listenerStatuses(g.listeners.filter((l) => !l.listenerSet), gen),

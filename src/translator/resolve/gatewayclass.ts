@@ -4,7 +4,8 @@ import { gatewayClassParameters } from "../../api/proxy-parameters.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import { condition } from "./conditions.ts";
-import { SUPPORTED_FEATURES } from "./features.ts";
+import type { ResolveHooks } from "./hooks.ts";
+import { SUPPORTED_FEATURES } from "./supported-features.ts";
 import { generationOf, type Verdict } from "./model.ts";
 
 export interface OurClass {
@@ -12,7 +13,12 @@ export interface OurClass {
   accepted: Verdict;
 }
 
-export function resolveGatewayClasses(rs: ResourceSet, controllerName: string): { classes: Map<string, OurClass>; statuses: StatusUpdate[] } {
+export function resolveGatewayClasses(
+  rs: ResourceSet,
+  controllerName: string,
+  hooks: readonly ResolveHooks[],
+): { classes: Map<string, OurClass>; statuses: StatusUpdate[] } {
+  const supported = [...new Set([...SUPPORTED_FEATURES, ...hooks.flatMap((h) => h.supportedFeatures ?? [])])].sort();
   const classes = new Map<string, OurClass>();
   const statuses: StatusUpdate[] = [];
   for (const gc of rs.list("GatewayClass")) {
@@ -28,7 +34,7 @@ export function resolveGatewayClasses(rs: ResourceSet, controllerName: string): 
           condition("Accepted", accepted.ok, accepted.reason, accepted.message, gen),
           condition("SupportedVersion", true, "SupportedVersion", "Gateway API v1.7 is supported", gen),
         ],
-        supportedFeatures: [...SUPPORTED_FEATURES].sort().map((name) => ({ name })),
+        supportedFeatures: supported.map((name) => ({ name })),
       },
     });
   }

@@ -7,11 +7,10 @@
 // HTTPRoute compiler unchanged. What differs is handled here: the match
 // syntax, the filter subset, GRPCRoute precedence, and HTTP/2 to backends.
 import type { GRPCRoute, GRPCRouteRule, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
 import type { IrMatch } from "../ir.ts";
-import type { ClusterCache } from "./backends.ts";
 import { grpcMatch } from "./grpc-match.ts";
 import type { CompiledRoute } from "./compiled-route.ts";
+import type { CompileContext } from "./hooks.ts";
 import { compileHTTPRoute } from "./httproute.ts";
 import type { Precedence } from "./precedence.ts";
 
@@ -83,7 +82,7 @@ export function grpcPrecedence(
   };
 }
 
-export function compileGRPCRoute(route: GRPCRoute, clusters: ClusterCache, rs?: ResourceSet): CompiledRoute {
+export function compileGRPCRoute(route: GRPCRoute, ctx: CompileContext): CompiledRoute {
   const ns = route.metadata.namespace ?? "default";
   const key = `${ns}/${route.metadata.name}`;
   const created = route.metadata.creationTimestamp ?? "";
@@ -125,7 +124,7 @@ export function compileGRPCRoute(route: GRPCRoute, clusters: ClusterCache, rs?: 
     metadata: route.metadata,
     spec: { rules: httpRules },
   };
-  const compiled = compileHTTPRoute(synthetic, clusters, "GRPCRoute", rs);
+  const compiled = compileHTTPRoute(synthetic, ctx, "GRPCRoute");
 
   // Entries come out in rule order, one per match; re-key their precedence and
   // drop the placeholder entries of rules that are invalid as gRPC.

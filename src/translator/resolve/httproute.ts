@@ -1,19 +1,17 @@
 // HTTPRoute -> route entries (one per rule match) with their actions,
 // clusters, precedence, and the route-level status facts (ResolvedRefs,
 // PartiallyInvalid, Accepted=UnsupportedValue when no rule is usable).
-import type { HTTPBackendRef, HTTPPathModifier, HTTPRoute, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
+import type { HTTPBackendRef, HTTPPathModifier, HTTPRoute, HTTPRouteFilter, HTTPRouteMatch, HTTPRouteRule } from "../../api/gateway-api.ts";
 import { routeName } from "../names.ts";
-import type { IrBackend, IrCluster, IrMatch, IrMirror, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
+import type { IrBackend, IrCluster, IrForwardAction, IrForwardFeatures, IrMatch, IrRedirect, IrRoute, IrRouteAction, IrStringMatch } from "../ir.ts";
 import type { ClusterCache } from "./backends.ts";
 import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
-import { routeSession, ruleSession, type RuleSession } from "./rule-session.ts";
-import { sessionSplit } from "./session-split.ts";
 import { RouteReason } from "./conditions.ts";
+import type { CompileContext, RuleBackends, RuleOutcome } from "./hooks.ts";
 import { pathRewrite, resolveFilters, type RawRedirect, type RuleFilters } from "./filters.ts";
 import type { ResolvedListener, Verdict } from "./model.ts";
 import { precedenceOf } from "./precedence.ts";
-import { HTTP_METHODS, parseDuration, quoteRegex, regexProblem, validHeaderName, validHeaderValue, validPath } from "./values.ts";
+import { HTTP_METHODS, quoteRegex, regexProblem, validHeaderName, validHeaderValue, validPath } from "./values.ts";
 
 /** The IR route of an entry served on listener `l`; registers the clusters it uses. */
 export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map<string, IrCluster>): IrRoute {
@@ -21,14 +19,14 @@ export function entryRoute(entry: RouteEntry, l: ResolvedListener, clusters: Map
   const r: IrRoute = { name: entry.name, match: entry.match, action: entry.action(l) };
   if (entry.requestHeaders) r.requestHeaders = entry.requestHeaders;
   if (entry.responseHeaders) r.responseHeaders = entry.responseHeaders;
-  if (entry.cors) r.cors = entry.cors;
-  if (entry.session) r.session = entry.session;
-  return r;
+  return Object.assign(r, entry.features);
 }
 
 const REFS_OK: Verdict = { ok: true, reason: RouteReason.ResolvedRefs, message: "All references are resolved" };
 
-export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind = "HTTPRoute", rs?: ResourceSet): CompiledRoute {
+export function compileHTTPRoute(route: HTTPRoute, ctx: CompileContext, kind = "HTTPRoute"): CompiledRoute {
+  const { clusters, hooks } = ctx;
+  const claimed = claimedFilters(hooks);
   const ns = route.metadata.namespace ?? "default";
   const key = `${ns}/${route.metadata.name}`;
   const created = route.metadata.creationTimestamp ?? "";
@@ -50,7 +48,7 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
       }
       irMatches.push(r);
     }
-    let fr = resolveFilters(rule?.filters, false);
+    let fr = resolveFilters(rule?.filters, false, claimed);
     if (!problem && !fr.ok) problem = fr.message;
     // Rule names MUST be unique within a route (the CRD's CEL rule; objects from older CRDs or
     // other sources may still repeat one): a repeated name makes that rule invalid, and its Envoy
@@ -67,36 +65,38 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
       if (fr.filters.rewrite || fr.filters.redirect) problem = "URLRewrite on a backendRef cannot be combined with a rule-level URLRewrite or RequestRedirect";
       else fr = { ok: true, filters: { ...fr.filters, rewrite: backends.rewrite } };
     }
-    const mirrors: IrMirror[] = [];
-    const used: IrCluster[] = [];
-    if (!problem && fr.ok) {
-      for (const m of fr.filters.mirrors) {
-        const res = clusters.resolve(m.backendRef, kind, ns);
-        if (!res.ok) {
-          refProblems.push({ ok: false, reason: res.reason, message: res.message });
-          continue;
+    // The features, in FEATURES order, until one refuses the rule.
+    const outcomes: Extract<RuleOutcome, { ok: true }>[] = [];
+    if (!problem && fr.ok && backends && typeof backends !== "string") {
+      for (const h of hooks) {
+        if (!h.rule) continue;
+        const current: RuleBackends = backends;
+        const o = h.rule({
+          rule,
+          kind,
+          namespace: ns,
+          routeName: route.metadata.name,
+          ruleIndex: ri,
+          ruleId,
+          rs: ctx.rs,
+          clusters,
+          backends: current,
+          redirect: fr.filters.redirect !== undefined,
+          refProblem: (v) => refProblems.push(v),
+        });
+        if (!o.ok) {
+          problem = o.message;
+          break;
         }
-        used.push(res.cluster);
-        mirrors.push({ cluster: res.cluster.name, perMillion: mirrorPerMillion(m) });
+        if (o.backends) backends = o.backends;
+        outcomes.push(o);
       }
     }
-    const timeouts = problem ? undefined : ruleTimeouts(rule);
-    if (!problem && typeof timeouts === "string") problem = timeouts;
-    if (!problem && fr.ok && fr.filters.rewrite?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
+    // Checked after the features so that their problems keep the precedence they had in the core.
+    if (!problem && fr.ok && (fr.filters.rewrite ?? fr.filters.redirect)?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
       problem = "ReplacePrefixMatch needs a PathPrefix match";
     }
-    if (!problem && fr.ok && fr.filters.redirect?.path?.type === "ReplacePrefixMatch" && irMatches.some((m) => m.path.type !== "PathPrefix")) {
-      problem = "ReplacePrefixMatch needs a PathPrefix match";
-    }
-    let session: RuleSession | undefined;
-    if (!problem && backends && typeof backends !== "string") {
-      const ruleIdentity = { routeKind: kind, namespace: ns, name: route.metadata.name, ruleIndex: ri, ...(typeof ruleId === "string" ? { ruleName: ruleId } : {}) };
-      session = ruleSession(rule?.sessionPersistence, ruleIdentity, backends.clusters, rs);
-      if (!session.ok) problem = session.message;
-      // Persistence across a weighted split needs one cluster for the rule (session-split.ts).
-      else if (session.resolved) backends = sessionSplit(rule?.backendRefs, clusters, kind, ns, route.metadata.name, ruleId, backends) ?? backends;
-    }
-    if (problem || !fr.ok || !backends || typeof backends === "string" || !timeouts || typeof timeouts === "string") {
+    if (problem || !fr.ok || !backends || typeof backends === "string") {
       invalidRules.push(`rule ${ruleId}: ${problem ?? "invalid"}`);
       irMatches.forEach((match, mi) =>
         entries.push({
@@ -105,11 +105,14 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
           match,
           action: () => ({ kind: "direct", status: 500 }),
           clusters: [],
+          features: {},
         }),
       );
       return;
     }
     const filters = fr.filters;
+    const used: IrCluster[] = [];
+    for (const o of outcomes) used.push(...(o.clusters ?? []));
     for (const b of backends.clusters) used.push(b);
     irMatches.forEach((match, mi) => {
       const prefix = match.path.type === "PathPrefix" ? match.path.value : undefined;
@@ -117,14 +120,13 @@ export function compileHTTPRoute(route: HTTPRoute, clusters: ClusterCache, kind 
         name: routeName(kind, ns, route.metadata.name, ruleId, mi),
         precedence: precedenceOf(match, created, key, ri, mi),
         match,
-        action: makeAction(filters, backends, mirrors, timeouts, prefix),
+        action: makeAction(filters, backends, prefix, outcomes),
         clusters: filters.redirect ? [] : used,
+        features: {},
       };
       if (filters.requestHeaders) entry.requestHeaders = filters.requestHeaders;
       if (filters.responseHeaders) entry.responseHeaders = filters.responseHeaders;
-      if (filters.cors) entry.cors = filters.cors;
-      const s = session && !filters.redirect ? routeSession(session, match.path) : undefined;
-      if (s) entry.session = s;
+      for (const o of outcomes) o.route?.(entry.features, match);
       entries.push(entry);
     });
   });
@@ -173,53 +175,17 @@ function resolveBackends(refs: HTTPBackendRef[] | undefined, cache: ClusterCache
   return out;
 }
 
-interface Timeouts {
-  request?: number;
-  backendRequest?: number;
-  retry?: { codes: number[]; attempts: number; backoffSeconds?: number };
+/** Every filter type some feature implements, with its check. */
+function claimedFilters(hooks: CompileContext["hooks"]): ReadonlyMap<string, (f: HTTPRouteFilter) => string | undefined> {
+  return new Map(hooks.flatMap((h) => Object.entries(h.filters ?? {})));
 }
 
-function ruleTimeouts(rule: HTTPRouteRule): Timeouts | string {
-  const t: Timeouts = {};
-  if (rule.timeouts?.request !== undefined) {
-    const v = parseDuration(rule.timeouts.request);
-    if (v === undefined) return `timeouts.request ${String(rule.timeouts.request)} is not a valid duration`;
-    t.request = v;
-  }
-  if (rule.timeouts?.backendRequest !== undefined) {
-    const v = parseDuration(rule.timeouts.backendRequest);
-    if (v === undefined) return `timeouts.backendRequest ${String(rule.timeouts.backendRequest)} is not a valid duration`;
-    if (t.request !== undefined && t.request !== 0 && v > t.request) return "timeouts.backendRequest must not exceed timeouts.request";
-    t.backendRequest = v;
-  }
-  if (rule.retry) {
-    const codes = Array.isArray(rule.retry.codes) ? rule.retry.codes.filter((c) => Number.isInteger(c) && c >= 400 && c <= 599) : [];
-    const attempts = typeof rule.retry.attempts === "number" && Number.isInteger(rule.retry.attempts) && rule.retry.attempts >= 0 ? rule.retry.attempts : 1;
-    const retry: Timeouts["retry"] = { codes: [...new Set(codes)].sort((a, b) => a - b), attempts };
-    if (rule.retry.backoff !== undefined) {
-      const b = parseDuration(rule.retry.backoff);
-      if (b === undefined) return `retry.backoff ${String(rule.retry.backoff)} is not a valid duration`;
-      if (b > 0) retry.backoffSeconds = b;
-    }
-    if (attempts > 0) t.retry = retry;
-  }
-  return t;
-}
-
-function mirrorPerMillion(m: { percent?: number; fraction?: { numerator: number; denominator?: number } }): number {
-  if (typeof m.percent === "number") return clampMillion(Math.round(m.percent * 10_000));
-  if (m.fraction && typeof m.fraction.numerator === "number") {
-    const den = typeof m.fraction.denominator === "number" && m.fraction.denominator > 0 ? m.fraction.denominator : 100;
-    return clampMillion(Math.round((m.fraction.numerator * 1_000_000) / den));
-  }
-  return 1_000_000;
-}
-
-function clampMillion(n: number): number {
-  return Number.isFinite(n) ? Math.min(1_000_000, Math.max(0, n)) : 1_000_000;
-}
-
-function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeouts, prefix: string | undefined): (l: ResolvedListener) => IrRouteAction {
+function makeAction(
+  f: RuleFilters,
+  b: RuleBackends,
+  prefix: string | undefined,
+  outcomes: readonly Extract<RuleOutcome, { ok: true }>[],
+): (l: ResolvedListener) => IrRouteAction {
   if (f.redirect) {
     const raw = f.redirect;
     return (l) => ({ kind: "redirect", redirect: finalizeRedirect(raw, l, prefix) });
@@ -228,7 +194,8 @@ function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeout
   if (total === 0) {
     return () => ({ kind: "direct", status: 500 });
   }
-  const action: IrRouteAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors };
+  // `mirrors` is always present, so it keeps its place among the action's fields (the IR goldens).
+  const action: IrForwardAction = { kind: "forward", backends: b.backends, invalidWeight: b.invalidWeight, mirrors: [] };
   if (f.rewrite) {
     const rw: { hostname?: string; path?: ReturnType<typeof pathRewrite> & object } = {};
     if (f.rewrite.hostname) rw.hostname = f.rewrite.hostname;
@@ -236,10 +203,8 @@ function makeAction(f: RuleFilters, b: Backends, mirrors: IrMirror[], t: Timeout
     if (p) rw.path = p;
     action.rewrite = rw;
   }
-  const timeout = t.request ?? t.backendRequest;
-  if (timeout !== undefined) action.timeoutSeconds = timeout;
-  if (t.backendRequest !== undefined && t.retry) action.perTryTimeoutSeconds = t.backendRequest;
-  if (t.retry) action.retry = t.retry;
+  const features: IrForwardFeatures = action;
+  for (const o of outcomes) o.forward?.(features);
   return () => action;
 }
 

@@ -15,11 +15,10 @@ import { entryRoute } from "./httproute.ts";
 import { portKey } from "./listeners.ts";
 import { generationOf, listenerReady, type ResolvedGateway, type ResolvedListener, type RouteParents } from "./model.ts";
 import { comparePrecedence } from "./precedence.ts";
-import { ROUTE_KINDS } from "./route-kinds.ts";
-import { applyBackendTlsPolicies } from "./backend-tls-policy.ts";
+import { ROUTE_KINDS, type RouteKind } from "./route-kinds.ts";
 import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
-import { backendLBPolicyStatuses } from "./backend-lb-policy.ts";
+import { clusterDecorators, type CompileContext, type ResolveHooks } from "./hooks.ts";
 import { splitHttpsRouteTables } from "./https-route-tables.ts";
 
 export interface ResolveResult {
@@ -33,30 +32,31 @@ interface Attached {
   hostnames: string[];
 }
 
-export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult {
+export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonly ResolveHooks[]): ResolveResult {
   const statuses: StatusUpdate[] = [];
-  const { classes, statuses: classStatuses } = resolveGatewayClasses(rs, opts.controllerName);
+  const { classes, statuses: classStatuses } = resolveGatewayClasses(rs, opts.controllerName, hooks);
   statuses.push(...classStatuses);
 
   const gateways = new Map<string, ResolvedGateway>();
   for (const gw of rs.list("Gateway")) {
     const cls = classes.get(gw.spec?.gatewayClassName);
     if (!cls) continue;
-    const g = resolveGateway(rs, gw, cls);
+    const g = resolveGateway(rs, gw, cls, hooks);
     gateways.set(g.key, g);
   }
 
-  const parents: RouteParents = { gateways, listenerSets: attachListenerSets(rs, gateways) };
-  const clusters = new ClusterCache(rs);
+  const parents: RouteParents = { gateways, listenerSets: attachListenerSets(rs, gateways, hooks) };
+  const clusters = new ClusterCache(rs, clusterDecorators(rs, hooks));
   const conflicts = l7Conflicts(rs, parents);
   const attached = new Map<ResolvedListener, Attached[]>();
+  const ctx: CompileContext = { rs, clusters, hooks };
   for (const handler of ROUTE_KINDS) {
-    for (const route of handler.list(rs)) {
+    for (const { route, compile } of handler.routes(rs)) {
       const routeParents = conflicts.parents.get(route) ?? attachRoute(rs, parents, route, handler.kind, handler.usesHostnames);
       applyL7Conflicts(conflicts, handler.kind, route, routeParents);
       if (routeParents.length === 0) continue;
       const routeKey = `${route.metadata.namespace ?? "default"}/${route.metadata.name}`;
-      const compiled = safeCompile(() => handler.compile(route, { rs, clusters }));
+      const compiled = safeCompile(() => compile(ctx));
       const seen = new Set<ResolvedListener>();
       for (const p of routeParents) {
         for (const a of p.attachments) {
@@ -81,13 +81,12 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions): ResolveResult
 
   const irGateways: IrGateway[] = [];
   for (const g of gateways.values()) {
-    statuses.push(gatewayStatus(g));
+    statuses.push(gatewayStatus(rs, g, hooks));
     for (const s of g.listenerSets) statuses.push(listenerSetStatus(s));
     irGateways.push(buildGateway(g, attached, clusters));
   }
   irGateways.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  statuses.push(...applyBackendTlsPolicies(rs, irGateways, opts.controllerName));
-  statuses.push(...backendLBPolicyStatuses(rs, irGateways, opts.controllerName));
+  for (const h of hooks) if (h.gateways) statuses.push(...h.gateways(rs, irGateways, opts.controllerName));
   statuses.sort(compareStatus);
   return { gateways: irGateways, statuses };
 }
@@ -100,7 +99,7 @@ function compareStatus(a: StatusUpdate, b: StatusUpdate): number {
 }
 
 function routeStatus(
-  kind: StatusUpdate["kind"],
+  kind: RouteKind,
   route: { apiVersion: string; metadata: { namespace?: string; name: string; generation?: number } },
   parents: ParentAttachment[],
   compiled: CompiledRoute,
@@ -118,7 +117,7 @@ function routeStatus(
     return { parentRef: p.parentRef, controllerName, conditions: routeParentConditions(accepted, compiled, gen) };
   });
   return {
-    kind: kind as "HTTPRoute",
+    kind,
     target: { apiVersion: route.apiVersion, namespace: route.metadata.namespace ?? "default", name: route.metadata.name },
     parents: entries,
   };
@@ -172,7 +171,6 @@ function buildGateway(g: ResolvedGateway, attached: ReadonlyMap<ResolvedListener
   }
   ir.listeners.sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : 1));
   for (const [k, v] of g.secrets) ir.secrets.set(k, v);
-  if (g.backendClientCertificate?.ok) ir.backendClientCertificate = g.backendClientCertificate.secret;
   return ir;
 }
 

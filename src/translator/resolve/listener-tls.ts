@@ -8,10 +8,10 @@ import { ListenerReason } from "./conditions.ts";
 import { listenerNamespace, type ResolvedListener } from "./model.ts";
 import { refAllowed } from "./refs.ts";
 import type { IrSecret } from "../ir.ts";
-import { applyFrontendValidation } from "./frontend-validation.ts";
+import type { ResolveHooks } from "./hooks.ts";
 import { tlsSecretPair } from "./tls-pem.ts";
 
-export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void {
+export function validateTlsListener(rs: ResourceSet, l: ResolvedListener, hooks: readonly ResolveHooks[]): void {
   const tls = l.spec.tls;
   const mode = tls?.mode ?? "Terminate";
   if (l.protocol === "TLS" && mode === "Passthrough") return;
@@ -54,7 +54,7 @@ export function validateTlsListener(rs: ResourceSet, l: ResolvedListener): void 
     secrets.push(sname);
   }
   l.tls = { certificateSecrets: secrets };
-  applyFrontendValidation(rs, l);
+  for (const h of hooks) h.tlsListener?.(rs, l);
   // Only a listener that will serve puts its certificates in its Gateway's snapshot.
   if (l.accepted.ok && l.resolvedRefs.ok) for (const p of pairs) l.gateway.secrets.set(p.name, p);
 }

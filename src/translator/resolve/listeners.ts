@@ -4,6 +4,7 @@ import { GATEWAY_GROUP, type RouteGroupKind } from "../../api/gateway-api.ts";
 import type { ResourceSet } from "../../api/resource-set.ts";
 import { ListenerReason } from "./conditions.ts";
 import { validateTlsListener } from "./listener-tls.ts";
+import type { ResolveHooks } from "./hooks.ts";
 import type { ResolvedListener } from "./model.ts";
 
 export interface ProtocolRule {
@@ -13,7 +14,7 @@ export interface ProtocolRule {
   family: "http" | "sni" | "tcp" | "udp";
   /** Listeners of this protocol are told apart on one port by hostname. */
   byHostname: boolean;
-  validate?: (rs: ResourceSet, l: ResolvedListener) => void;
+  validate?: (rs: ResourceSet, l: ResolvedListener, hooks: readonly ResolveHooks[]) => void;
 }
 
 export const LISTENER_PROTOCOLS: Record<string, ProtocolRule> = {
@@ -25,7 +26,7 @@ export const LISTENER_PROTOCOLS: Record<string, ProtocolRule> = {
 };
 
 /** Fills supportedKinds, accepted and resolvedRefs of a fresh listener. */
-export function validateListener(rs: ResourceSet, l: ResolvedListener): void {
+export function validateListener(rs: ResourceSet, l: ResolvedListener, hooks: readonly ResolveHooks[]): void {
   const rule = Object.hasOwn(LISTENER_PROTOCOLS, l.protocol) ? LISTENER_PROTOCOLS[l.protocol] : undefined;
   if (!rule) {
     l.accepted = { ok: false, reason: ListenerReason.UnsupportedProtocol, message: `protocol ${String(l.protocol)} is not supported` };
@@ -40,7 +41,7 @@ export function validateListener(rs: ResourceSet, l: ResolvedListener): void {
   if (invalid.length > 0) {
     l.resolvedRefs = { ok: false, reason: ListenerReason.InvalidRouteKinds, message: `route kinds not supported on ${l.protocol}: ${invalid.join(", ")}` };
   }
-  rule.validate?.(rs, l);
+  rule.validate?.(rs, l, hooks);
 }
 
 function supportedKinds(requested: RouteGroupKind[] | undefined, allowed: readonly string[]): { kinds: RouteGroupKind[]; invalid: string[] } {

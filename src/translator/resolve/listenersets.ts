@@ -10,6 +10,7 @@ import type { ResourceSet } from "../../api/resource-set.ts";
 import type { StatusUpdate } from "../../api/translation.ts";
 import { condition, sortConditions } from "./conditions.ts";
 import { listenerStatuses, resolveListener } from "./gateway.ts";
+import type { ResolveHooks } from "./hooks.ts";
 import { markConflicts } from "./listeners.ts";
 import { generationOf, listenerValid, type ResolvedGateway, type ResolvedListenerSet, type Verdict } from "./model.ts";
 import { selectorMatches } from "./namespaces.ts";
@@ -27,7 +28,7 @@ export const ListenerSetReason = {
  * appends the listeners of the attached ones to their Gateway's listeners.
  * Returns them by `namespace/name`, for routes whose parentRef is a ListenerSet.
  */
-export function attachListenerSets(rs: ResourceSet, gateways: ReadonlyMap<string, ResolvedGateway>): Map<string, ResolvedListenerSet> {
+export function attachListenerSets(rs: ResourceSet, gateways: ReadonlyMap<string, ResolvedGateway>, hooks: readonly ResolveHooks[]): Map<string, ResolvedListenerSet> {
   const out = new Map<string, ResolvedListenerSet>();
   const candidates: { set: ResolvedListenerSet; order: string }[] = [];
   for (const obj of rs.list("ListenerSet")) {
@@ -70,7 +71,7 @@ export function attachListenerSets(rs: ResourceSet, gateways: ReadonlyMap<string
       const name = String(spec.name ?? `listener-${index}`);
       if (names.has(name)) return;
       names.add(name);
-      const l = resolveListener(rs, g, spec, index, name, `listenerset/${set.namespace}/${set.name}/${name}`, set);
+      const l = resolveListener(rs, g, spec, index, name, `listenerset/${set.namespace}/${set.name}/${name}`, hooks, set);
       set.listeners.push(l);
       g.listeners.push(l);
     });

@@ -35,6 +35,7 @@ import { ClusterCache, type BackendResult } from "./backends.ts";
 import { condition, routeParentConditions, RouteReason } from "./conditions.ts";
 import { compileGRPCRoute } from "./grpcroute.ts";
 import type { CompiledRoute, RouteEntry } from "./compiled-route.ts";
+import { clusterDecorators, type CompileContext, type ResolveHooks } from "./hooks.ts";
 import { compileHTTPRoute, entryRoute } from "./httproute.ts";
 import { cleanParentRef } from "./attach.ts";
 import { isServiceParent, meshFrontendProblem, selectServicePorts, tcpPorts } from "./mesh-parents.ts";
@@ -93,11 +94,11 @@ interface RouteFacts {
 
 const attachKey = (view: string | undefined, service: string, port: number): string => `${view ?? ""}|${service}|${port}`;
 
-export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions): MeshResolveResult {
+export function resolveMesh(rs: ResourceSet, opts: TranslatorOptions, hooks: readonly ResolveHooks[]): MeshResolveResult {
   if (opts.mesh === false) return { statuses: [] };
   const clusterDomain = opts.clusterDomain ?? "cluster.local";
-  const cache = new MeshClusterCache(rs);
-  const routes = collectRoutes(rs, cache);
+  const cache = new MeshClusterCache(rs, clusterDecorators(rs, hooks));
+  const routes = collectRoutes({ rs, clusters: cache, hooks });
   // Sidecars carry all of a client's Service traffic, so they need the Service ports without routes too.
   if (routes.length === 0 && !opts.meshSidecars) return { statuses: [] };
 
@@ -170,15 +171,21 @@ function serviceClusterIP(svc: { spec?: { clusterIP?: unknown } }): string | und
   return typeof ip === "string" && /^[0-9a-fA-F:.]+$/.test(ip) ? ip : undefined;
 }
 
-function collectRoutes(rs: ResourceSet, cache: ClusterCache): RouteFacts[] {
+/** A kind's routes, each with its compile bound to it. */
+function listRoutes(kind: MeshRouteKind, ctx: CompileContext): { route: HTTPRoute | GRPCRoute; compile: () => CompiledRoute }[] {
+  if (kind === "GRPCRoute") return ctx.rs.list("GRPCRoute").map((route) => ({ route, compile: () => compileGRPCRoute(route, ctx) }));
+  return ctx.rs.list("HTTPRoute").map((route) => ({ route, compile: () => compileHTTPRoute(route, ctx, "HTTPRoute") }));
+}
+
+function collectRoutes(ctx: CompileContext): RouteFacts[] {
+  const { rs } = ctx;
   const out: RouteFacts[] = [];
   for (const kind of MESH_ROUTE_KINDS) {
-    const list: readonly (HTTPRoute | GRPCRoute)[] = kind === "GRPCRoute" ? rs.list("GRPCRoute") : rs.list("HTTPRoute");
-    for (const route of list) {
+    for (const { route, compile } of listRoutes(kind, ctx)) {
       const refs = (Array.isArray(route.spec?.parentRefs) ? route.spec.parentRefs : []).filter(isServiceParent);
       if (refs.length === 0) continue;
       const routeNs = route.metadata.namespace ?? "default";
-      const compiled = safeCompile(() => (kind === "GRPCRoute" ? compileGRPCRoute(route as GRPCRoute, cache, rs) : compileHTTPRoute(route as HTTPRoute, cache, "HTTPRoute", rs)));
+      const compiled = safeCompile(compile);
       const seen = new Set<string>();
       const parents: ParentFacts[] = refs.map((ref) => {
         const parentRef = cleanParentRef(ref);

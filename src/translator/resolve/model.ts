@@ -48,8 +48,6 @@ export interface ResolvedGateway {
   secrets: Map<string, IrSecret>;
   /** ListenerSets whose parentRef is this Gateway, in listener precedence order (resolve/listenersets.ts). */
   listenerSets: ResolvedListenerSet[];
-  /** spec.tls.backend.clientCertificateRef, resolved (resolve/backend-client-cert.ts). */
-  backendClientCertificate?: BackendClientCertificate;
 }
 
 export interface ResolvedListenerSet {
@@ -76,9 +74,6 @@ export interface RouteParents {
 export function listenerNamespace(l: ResolvedListener): string {
   return l.listenerSet?.namespace ?? l.gateway.namespace;
 }
-
-/** The Gateway's backend client certificate: its SDS secret, or why it cannot be used. */
-export type BackendClientCertificate = { ok: true; secret: IrSecret } | (Verdict & { ok: false });
 
 /**
  * A listener carries traffic only when accepted, unconflicted and with its

@@ -1,11 +1,11 @@
 // Session persistence for one HTTPRoute/GRPCRoute rule: the rule's own
 // sessionPersistence, or else a BackendLBPolicy on one of its backends.
 import { createHash } from "node:crypto";
-import type { SessionPersistence } from "../../api/gateway-api.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
-import type { IrCluster, IrPathMatch, IrSessionPersistence } from "../ir.ts";
-import { backendLBPolicies } from "./backend-lb-policy.ts";
-import { resolveSessionPersistence, sessionForRoute, type SessionOrigin, type SessionResolution } from "./session-persistence.ts";
+import type { SessionPersistence } from "../../../api/gateway-api.ts";
+import type { ResourceSet } from "../../../api/resource-set.ts";
+import type { IrCluster, IrPathMatch, IrSessionPersistence } from "../../ir.ts";
+import { backendLBPolicies } from "./policy.ts";
+import { resolveSessionPersistence, sessionForRoute, type SessionOrigin, type SessionResolution } from "./config.ts";
 
 export type RuleSession =
   | { ok: true; resolved?: Extract<SessionResolution, { ok: true }> }

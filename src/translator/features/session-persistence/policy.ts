@@ -10,13 +10,13 @@
 // - A targeted Service with spec.sessionAffinity=ClientIP: the policy is
 //   rejected for it (Accepted=False, Invalid) as GEP-1619 requires.
 // - Route-rule sessionPersistence overrides the policy (route wins).
-import type { StatusUpdate } from "../../api/translation.ts";
-import type { BackendLBPolicy, PolicyAncestorStatus } from "../../api/gateway-api.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
-import type { IrGateway } from "../ir.ts";
-import { condition } from "./conditions.ts";
-import { generationOf } from "./model.ts";
-import { resolveSessionPersistence, type SessionResolution } from "./session-persistence.ts";
+import type { StatusUpdate } from "../../../api/translation.ts";
+import type { BackendLBPolicy, PolicyAncestorStatus } from "../../../api/gateway-api.ts";
+import type { ResourceSet } from "../../../api/resource-set.ts";
+import type { IrGateway } from "../../ir.ts";
+import { condition } from "../../resolve/conditions.ts";
+import { generationOf } from "../../resolve/model.ts";
+import { resolveSessionPersistence, type SessionResolution } from "./config.ts";
 
 export const PolicyReason = {
   Accepted: "Accepted",

@@ -1,19 +1,15 @@
 // The Gateway API features switchyard claims in GatewayClass
-// status.supportedFeatures. Resolvers for further features add their names here.
-// The official suite v1.7.0 infers what it tests from this list (docs/conformance-suite.md); the
-// v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there. HTTPRouteRetry is
-// the v1.6.1 name of HTTPRouteRetryCodes, kept for that suite.
+// status.supportedFeatures: those of the core here, and those of each feature
+// module in its ResolveHooks.supportedFeatures (resolve/hooks.ts).
+// The official suite v1.7.0 infers what it tests from the claimed list (docs/conformance-suite.md); the
+// v1.7.0 names (HTTPRoute30xRedirectStatusCode, HTTPRouteRetryCodes, ...) pass there.
 export const SUPPORTED_FEATURES: readonly string[] = [
-  "BackendTLSPolicy",
-  "BackendTLSPolicySANValidation",
   // v1.7: caCertificateRefs to certificates.k8s.io ClusterTrustBundles (resolve/ca-refs.ts).
   "ClusterTrustBundle",
   "GRPCRoute",
   "GRPCRouteNamedRouteRule",
   "GRPCRouteRequestHeaderModifier",
   "Gateway",
-  "GatewayFrontendClientCertificateValidation",
-  "GatewayFrontendClientCertificateValidationInsecureFallback",
   "GatewayHTTPListenerIsolation",
   // One route table per HTTPS listener on a shared port, 421 for another listener's host (https-route-tables.ts).
   "GatewayHTTPSListenerDetectMisdirectedRequests",
@@ -25,9 +21,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRouteBackendProtocolH2C",
   "HTTPRouteBackendProtocolWebSocket",
   "HTTPRouteBackendRequestHeaderModification",
-  "HTTPRouteBackendTimeout",
   "HTTPRouteBackendURLRewrite",
-  "HTTPRouteCORS",
   "HTTPRouteHostRewrite",
   "HTTPRouteMethodMatching",
   "HTTPRouteNamedRouteRule",
@@ -36,15 +30,7 @@ export const SUPPORTED_FEATURES: readonly string[] = [
   "HTTPRoutePathRewrite",
   "HTTPRoutePortRedirect",
   "HTTPRouteQueryParamMatching",
-  "HTTPRouteRequestMirror",
-  "HTTPRouteRequestMultipleMirrors",
-  "HTTPRouteRequestPercentageMirror",
-  "HTTPRouteRequestTimeout",
   "HTTPRouteResponseHeaderModification",
-  "HTTPRouteRetry",
-  // v1.7 names of retry support: on status codes, and on connection errors without codes.
-  "HTTPRouteRetryCodes",
-  "HTTPRouteRetryConnectionError",
   "HTTPRouteSchemeRedirect",
   "ListenerSet",
   "ReferenceGrant",

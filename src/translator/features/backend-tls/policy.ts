@@ -10,13 +10,13 @@
 // Accepted=False/Conflicted. A policy that cannot be honoured (invalid CA,
 // unsupported wellKnownCACertificates...) still takes the Service: its
 // connections fail (5xx), they never go out in plaintext.
-import { GATEWAY_GROUP, type BackendTLSPolicy, type SubjectAltName } from "../../api/gateway-api.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
-import type { StatusUpdate } from "../../api/translation.ts";
-import type { IrCluster, IrGateway } from "../ir.ts";
-import { resolveCaRefs } from "./ca-refs.ts";
-import { condition, sortConditions } from "./conditions.ts";
-import { generationOf } from "./model.ts";
+import { GATEWAY_GROUP, type BackendTLSPolicy, type SubjectAltName } from "../../../api/gateway-api.ts";
+import type { ResourceSet } from "../../../api/resource-set.ts";
+import type { StatusUpdate } from "../../../api/translation.ts";
+import type { IrCluster, IrGateway } from "../../ir.ts";
+import { resolveCaRefs } from "../../resolve/ca-refs.ts";
+import { condition, sortConditions } from "../../resolve/conditions.ts";
+import { generationOf } from "../../resolve/model.ts";
 
 export const PolicyReason = {
   Accepted: "Accepted",

@@ -7,18 +7,18 @@
 // listener drain.
 import { create } from "@bufbuild/protobuf";
 import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
-import { TypedExtensionConfigSchema, type TypedExtensionConfig } from "../../gen/envoy/config/core/v3/extension_pb.js";
-import { FilterConfigSchema } from "../../gen/envoy/config/route/v3/route_components_pb.js";
-import { HttpFilterSchema, type HttpFilter } from "../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
+import { TypedExtensionConfigSchema, type TypedExtensionConfig } from "../../../gen/envoy/config/core/v3/extension_pb.js";
+import { FilterConfigSchema } from "../../../gen/envoy/config/route/v3/route_components_pb.js";
+import { HttpFilterSchema, type HttpFilter } from "../../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js";
 import {
   StatefulSessionPerRouteSchema,
   StatefulSessionSchema,
   type StatefulSessionPerRoute,
-} from "../../gen/envoy/extensions/filters/http/stateful_session/v3/stateful_session_pb.js";
-import { CookieBasedSessionStateSchema } from "../../gen/envoy/extensions/http/stateful_session/cookie/v3/cookie_pb.js";
-import { HeaderBasedSessionStateSchema } from "../../gen/envoy/extensions/http/stateful_session/header/v3/header_pb.js";
-import type { IrSessionPersistence } from "../ir.ts";
-import { duration } from "./common.ts";
+} from "../../../gen/envoy/extensions/filters/http/stateful_session/v3/stateful_session_pb.js";
+import { CookieBasedSessionStateSchema } from "../../../gen/envoy/extensions/http/stateful_session/cookie/v3/cookie_pb.js";
+import { HeaderBasedSessionStateSchema } from "../../../gen/envoy/extensions/http/stateful_session/header/v3/header_pb.js";
+import type { IrSessionPersistence } from "../../ir.ts";
+import { duration } from "../../envoy/common.ts";
 
 /** The HCM filter name; also the key of the per-route config. */
 export const STATEFUL_SESSION_FILTER = "envoy.filters.http.stateful_session";

@@ -5,11 +5,11 @@
 // A listener-level setting wins over perPort, which wins over default. The
 // gateway-level shape applies to HTTPS listeners, as the spec says; the
 // listener-level one to any listener that terminates TLS.
-import { GATEWAY_GROUP, type FrontendTLSValidation, type Gateway } from "../../api/gateway-api.ts";
-import type { ResourceSet } from "../../api/resource-set.ts";
-import { resolveCaRefs } from "./ca-refs.ts";
-import { ListenerReason } from "./conditions.ts";
-import type { ResolvedGateway, ResolvedListener } from "./model.ts";
+import { GATEWAY_GROUP, type FrontendTLSValidation, type Gateway } from "../../../api/gateway-api.ts";
+import type { ResourceSet } from "../../../api/resource-set.ts";
+import { resolveCaRefs } from "../../resolve/ca-refs.ts";
+import { ListenerReason } from "../../resolve/conditions.ts";
+import type { ResolvedGateway, ResolvedListener } from "../../resolve/model.ts";
 
 export const ALLOW_VALID_ONLY = "AllowValidOnly";
 export const ALLOW_INSECURE_FALLBACK = "AllowInsecureFallback";

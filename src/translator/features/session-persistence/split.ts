@@ -9,15 +9,10 @@
 // one locality per backend weighted by the backend weight (locality-weighted
 // load balancing keeps the split for new sessions), and weight-0 backends in
 // priority 1, where only a session's override host (or failover) reaches them.
-import type { HTTPBackendRef } from "../../api/gateway-api.ts";
-import type { IrBackend, IrCluster, IrLocality } from "../ir.ts";
-import type { ClusterCache } from "./backends.ts";
-
-export interface SplitBackends {
-  backends: IrBackend[];
-  clusters: IrCluster[];
-  invalidWeight: number;
-}
+import type { HTTPBackendRef } from "../../../api/gateway-api.ts";
+import type { IrCluster, IrLocality } from "../../ir.ts";
+import type { ClusterCache } from "../../resolve/backends.ts";
+import type { RuleBackends } from "../../resolve/hooks.ts";
 
 /** `session/<kind>/<ns>/<name>/rule/<rule>`: the per-rule cluster. */
 export function sessionClusterName(kind: string, ns: string, name: string, rule: string | number): string {
@@ -37,8 +32,8 @@ export function sessionSplit(
   ns: string,
   routeName: string,
   rule: string | number,
-  b: SplitBackends,
-): SplitBackends | undefined {
+  b: RuleBackends,
+): RuleBackends | undefined {
   const weighted = new Map<string, { cluster: IrCluster; weight: number }>();
   for (const ref of Array.isArray(refs) ? refs : []) {
     if (!ref || typeof ref !== "object") continue;
@@ -53,8 +48,8 @@ export function sessionSplit(
   const all = [...weighted.values()];
   if (all.length < 2) return undefined;
   const first = all[0];
-  // BackendTLSPolicy is applied to the Services' clusters after compiling; the merged cluster has no Service of its own.
-  if (!first || all.some((x) => x.cluster.protocol !== first.cluster.protocol || cache.tlsPolicyTargets(x.cluster))) return undefined;
+  // Features decorate the Services' clusters after compiling (BackendTLSPolicy); the merged cluster has no Service of its own.
+  if (!first || all.some((x) => x.cluster.protocol !== first.cluster.protocol || cache.decorated(x.cluster))) return undefined;
   const localities: IrLocality[] = [];
   for (const { cluster, weight } of all) {
     const endpoints = cluster.localities.flatMap((l) => l.endpoints);
