@@ -1,5 +1,6 @@
-// The official Gateway API conformance suite v1.7.0, GATEWAY-HTTP profile, core features only, against
-// switchyard in the local cluster (e2e/local-cluster/: real etcd, kube-apiserver, kube-controller-manager,
+// The official Gateway API conformance suite v1.7.0 in CI: the GATEWAY-HTTP profile, core features only,
+// and the MESH-HTTP profile (through switchyard-configured Envoy sidecars), against switchyard in the
+// local cluster (e2e/local-cluster/: real etcd, kube-apiserver, kube-controller-manager,
 // the node agent running echo-basic and the provisioned Envoys). Every core test must pass but the known
 // failures below; a failure names the tests, and a known failure that passes fails too (so the list stays
 // true: remove it). Needs root and the peers (.ci/run builds them): skipped without them on a developer machine,
@@ -35,7 +36,7 @@ interface Report {
   profiles: { name: string; core: { result: string; statistics: { Passed: number; Failed: number; Skipped: number } } }[];
 }
 
-describeLocalCluster("Gateway API conformance v1.7.0, GATEWAY-HTTP core, local cluster", (peers) => {
+describeLocalCluster("Gateway API conformance v1.7.0, GATEWAY-HTTP core and MESH-HTTP, local cluster", (peers) => {
   const dir = mkdtempSync(join(tmpdir(), "switchyard-conformance-"));
   const lines: string[] = [];
   let cluster: LocalCluster | undefined;
@@ -78,5 +79,35 @@ describeLocalCluster("Gateway API conformance v1.7.0, GATEWAY-HTTP core, local c
       expect(http?.core.statistics.Passed).toBeGreaterThan(20);
     },
     30 * 60_000,
+  );
+
+  // Mesh traffic goes through the sidecars the node agent injects (docs/mesh.md); the mesh tests' echo app
+  // comes from e2e/peers/build-mesh-echo.sh, which .ci/run builds.
+  it(
+    "passes every MESH-HTTP test, core and extended, through the sidecars",
+    async (ctx) => {
+      if (!peers.meshEcho) {
+        if (process.env.CI) throw new Error("the mesh tests' echo app is missing (e2e/peers/build-mesh-echo.sh)");
+        ctx.skip();
+      }
+      const mesh = await runSuite({
+        conformanceTest: peers.conformanceTest,
+        kubeconfig: cluster!.kubeconfigPath,
+        out: join(dir, "mesh"),
+        profiles: ["MESH-HTTP"],
+        version: "ci",
+        timeoutMinutes: 15,
+      });
+      const failed = mesh.tests.filter((t) => t.result === "fail").map((t) => t.name);
+      const passed = mesh.tests.filter((t) => t.result === "pass").length;
+      console.log(`MESH-HTTP: ${passed} passed, ${failed.length} failed, ${mesh.tests.length - passed - failed.length} skipped in ${mesh.seconds} s`);
+      const log = readFileSync(mesh.logPath, "utf8");
+      expect(failed, `failed mesh conformance tests:\n${failed.map((t) => `${t}:\n    ${failureDetails(log, t).join("\n    ")}`).join("\n")}`).toEqual([]);
+      const report = parse(readFileSync(mesh.reportPath, "utf8")) as Report;
+      const profile = report.profiles.find((p) => p.name === "MESH-HTTP");
+      expect(profile?.core.result).toBe("success");
+      expect(profile?.core.statistics.Passed).toBeGreaterThanOrEqual(5);
+    },
+    20 * 60_000,
   );
 });
