@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { isKind } from "../../api/resource-set.ts";
+import { cloneJson } from "../../util/clone-json.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 import { checkRules } from "./crd-rules.ts";
 
@@ -72,6 +73,8 @@ export class SchemaValidator {
 
   /** CRD files already read: they are parsed on first use, since parsing all of them costs more than most inputs. */
   private readonly loadedFiles = new Set<string>();
+  /** `group/kind` pairs whose files were looked for: every object asks. */
+  private readonly loadedKinds = new Set<string>();
 
   constructor(opts: SchemaValidatorOptions = {}) {
     this.dirs = opts.crdDirs ?? shippedCrdDirs();
@@ -80,6 +83,9 @@ export class SchemaValidator {
 
   /** Reads the CRDs of `group`'s `kind` from every release (files are named `<group>_<plural>.yaml`). */
   private loadKind(group: string, kind: string): void {
+    const id = `${group}/${kind}`;
+    if (this.loadedKinds.has(id)) return;
+    this.loadedKinds.add(id);
     for (const dir of this.dirs) this.loadFile(join(dir, `${group}_${plural(kind)}.yaml`));
   }
 
@@ -141,7 +147,7 @@ export class SchemaValidator {
     for (const { schema, raw } of candidates) {
       const validate = schema();
       // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
-      const copy = candidates.length > 1 ? structuredClone(obj) : obj;
+      const copy = candidates.length > 1 ? cloneJson(obj) : obj;
       const valid = validate(copy);
       // CEL rules and list-map keys see the defaulted object, as on the server; only once the schema holds
       // (a rule may read fields the schema requires).
