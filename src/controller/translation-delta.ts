@@ -16,6 +16,7 @@ import { emptyResources, type XdsResources } from "../api/xds.ts";
 import { contentHash, type PreparedEncoding } from "../xds/resource.ts";
 import { DESCRIPTORS, RESOURCE_TYPES } from "../xds/resource-types.ts";
 import { ownViolations } from "../xds/validate/index.ts";
+import { headerFields, lazyMessage } from "./lazy-message.ts";
 
 export interface InputDelta {
   upserts: K8sObject[];
@@ -33,7 +34,12 @@ export interface ResourceEntry {
   hash: string;
   message?: Message;
   prepared?: PreparedEncoding;
+  /** Instead of `message`, for a large one: its top-level scalar fields; the receiver decodes the rest from `prepared.bytes` when read (lazy-message.ts). */
+  header?: Record<string, unknown>;
 }
+
+/** Encoded resources at least this large go over as bytes alone. */
+export const LAZY_BYTES = 256 * 1024;
 
 export type ResourcesDelta = Record<keyof XdsResources, ResourceEntry[]>;
 
@@ -129,7 +135,8 @@ export class ResultEncoder {
           else {
             bytes ??= d.encode(message);
             const violations = ownViolations(type, message);
-            entry = { name, hash, message, prepared: { bytes, version: hash, violations } };
+            const prepared = { bytes, version: hash, violations };
+            entry = bytes.length >= LAZY_BYTES ? { name, hash, header: headerFields(d.schema, message), prepared } : { name, hash, message, prepared };
           }
           now.add(id);
           return entry;
@@ -175,8 +182,9 @@ export class ResultDecoder {
         const list = out[field] as Message[];
         for (const e of delta[field]) {
           const id = identity(type, e.name, e.hash);
-          const message = e.message ?? now.get(id) ?? before?.get(id);
-          if (e.message && e.prepared) this.prepared.set(e.message, e.prepared);
+          const sent = e.message ?? (e.header && e.prepared ? lazyMessage(d.schema, e.prepared.bytes, e.header) : undefined);
+          const message = sent ?? now.get(id) ?? before?.get(id);
+          if (sent && e.prepared) this.prepared.set(sent, e.prepared);
           if (!message) throw new Error(`translation worker named ${type} ${JSON.stringify(e.name)} without sending it`);
           now.set(id, message);
           list.push(message);
