@@ -54,29 +54,53 @@ export interface ResultDelta {
 /** Main thread: what changed in the inputs since the last call. */
 export class InputTracker {
   private sent = new Map<Kind, Map<string, K8sObject>>();
+  /** The same objects as `sent`, by identity: a kind whose objects are all the ones sent, as many as before, is unchanged. */
+  private sentObjects = new Map<Kind, Set<K8sObject>>();
 
   delta(rs: ResourceSet): InputDelta {
     const upserts: K8sObject[] = [];
     const deletes: [Kind, string][] = [];
     const now = new Map<Kind, Map<string, K8sObject>>();
+    const nowObjects = new Map<Kind, Set<K8sObject>>();
     for (const kind of KINDS) {
       const before = this.sent.get(kind);
-      const m = new Map<string, K8sObject>();
-      for (const obj of rs.list(kind) as readonly K8sObject[]) {
+      const held = this.sentObjects.get(kind);
+      const list = rs.list(kind) as readonly K8sObject[];
+      // By identity first (sources keep unchanged objects as they are): keys are made only for what changed.
+      const fresh = held ? list.filter((o) => !held.has(o)) : list;
+      if (before && held && fresh.length === 0 && list.length === held.size) {
+        now.set(kind, before);
+        nowObjects.set(kind, held);
+        continue;
+      }
+      const current = new Set(list);
+      const m = new Map(before);
+      const freshKeys = new Set<string>();
+      for (const obj of fresh) {
         const key = objectKey(obj);
         m.set(key, obj);
-        if (before?.get(key) !== obj) upserts.push(obj);
+        freshKeys.add(key);
+        upserts.push(obj);
       }
-      for (const key of before?.keys() ?? []) if (!m.has(key)) deletes.push([kind, key]);
+      for (const obj of held ?? []) {
+        if (current.has(obj)) continue;
+        const key = objectKey(obj);
+        if (freshKeys.has(key)) continue; // replaced
+        m.delete(key);
+        deletes.push([kind, key]);
+      }
       now.set(kind, m);
+      nowObjects.set(kind, current);
     }
     this.sent = now;
+    this.sentObjects = nowObjects;
     return { upserts, deletes };
   }
 
   /** Forget what was sent: the next delta carries everything (after the worker restarted). */
   reset(): void {
     this.sent = new Map();
+    this.sentObjects = new Map();
   }
 }
 
