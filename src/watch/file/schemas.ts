@@ -20,6 +20,7 @@ import { isKind } from "../../api/resource-set.ts";
 import { cloneJson } from "../../util/clone-json.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 import { checkRules } from "./crd-rules.ts";
+import { compileCached } from "./validator-cache.ts";
 
 /** Newer releases first: tried in this order. v1.7.0's experimental channel is a superset of its standard one. */
 const RELEASES = [
@@ -59,10 +60,13 @@ const OUR_GROUPS = new Set(["gateway.networking.k8s.io", "gateway.networking.x-k
 
 type Json = Record<string, unknown>;
 
+// allErrors: a user fixing a manifest wants every mistake of an object at once.
+const AJV_OPTIONS = { strict: false, allErrors: true, useDefaults: true, validateFormats: false } as const;
+
 /** Loads every CRD schema once; `validate` then checks objects by apiVersion + kind. */
 export class SchemaValidator {
-  // allErrors: a user fixing a manifest wants every mistake of an object at once.
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
+  // code.source: compiled validators can be written out and kept (validator-cache.ts).
+  private readonly ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
   /** Per `group/version/kind`: the schema of each release that serves it, newest first. */
   private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
@@ -193,7 +197,7 @@ export class SchemaValidator {
         props.status = { type: "object" };
         schema.properties = props;
         schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
-        return (fn = this.ajv.compile(schema));
+        return (fn = compileCached(this.ajv, schema, JSON.stringify(AJV_OPTIONS)));
       };
       return { schema, raw: crds?.[i] };
     });
