@@ -16,6 +16,7 @@ import { emptyResources, type XdsResources } from "../api/xds.ts";
 import { contentHash, type PreparedEncoding } from "../xds/resource.ts";
 import { DESCRIPTORS, RESOURCE_TYPES } from "../xds/resource-types.ts";
 import { ownViolations } from "../xds/validate/index.ts";
+import { headerFields, lazyMessage } from "./lazy-message.ts";
 
 export interface InputDelta {
   upserts: K8sObject[];
@@ -33,7 +34,12 @@ export interface ResourceEntry {
   hash: string;
   message?: Message;
   prepared?: PreparedEncoding;
+  /** Instead of `message`, for a large one: its top-level scalar fields; the receiver decodes the rest from `prepared.bytes` when read (lazy-message.ts). */
+  header?: Record<string, unknown>;
 }
+
+/** Encoded resources at least this large go over as bytes alone. */
+export const LAZY_BYTES = 256 * 1024;
 
 export type ResourcesDelta = Record<keyof XdsResources, ResourceEntry[]>;
 
@@ -48,29 +54,53 @@ export interface ResultDelta {
 /** Main thread: what changed in the inputs since the last call. */
 export class InputTracker {
   private sent = new Map<Kind, Map<string, K8sObject>>();
+  /** The same objects as `sent`, by identity: a kind whose objects are all the ones sent, as many as before, is unchanged. */
+  private sentObjects = new Map<Kind, Set<K8sObject>>();
 
   delta(rs: ResourceSet): InputDelta {
     const upserts: K8sObject[] = [];
     const deletes: [Kind, string][] = [];
     const now = new Map<Kind, Map<string, K8sObject>>();
+    const nowObjects = new Map<Kind, Set<K8sObject>>();
     for (const kind of KINDS) {
       const before = this.sent.get(kind);
-      const m = new Map<string, K8sObject>();
-      for (const obj of rs.list(kind) as readonly K8sObject[]) {
+      const held = this.sentObjects.get(kind);
+      const list = rs.list(kind) as readonly K8sObject[];
+      // By identity first (sources keep unchanged objects as they are): keys are made only for what changed.
+      const fresh = held ? list.filter((o) => !held.has(o)) : list;
+      if (before && held && fresh.length === 0 && list.length === held.size) {
+        now.set(kind, before);
+        nowObjects.set(kind, held);
+        continue;
+      }
+      const current = new Set(list);
+      const m = new Map(before);
+      const freshKeys = new Set<string>();
+      for (const obj of fresh) {
         const key = objectKey(obj);
         m.set(key, obj);
-        if (before?.get(key) !== obj) upserts.push(obj);
+        freshKeys.add(key);
+        upserts.push(obj);
       }
-      for (const key of before?.keys() ?? []) if (!m.has(key)) deletes.push([kind, key]);
+      for (const obj of held ?? []) {
+        if (current.has(obj)) continue;
+        const key = objectKey(obj);
+        if (freshKeys.has(key)) continue; // replaced
+        m.delete(key);
+        deletes.push([kind, key]);
+      }
       now.set(kind, m);
+      nowObjects.set(kind, current);
     }
     this.sent = now;
+    this.sentObjects = nowObjects;
     return { upserts, deletes };
   }
 
   /** Forget what was sent: the next delta carries everything (after the worker restarted). */
   reset(): void {
     this.sent = new Map();
+    this.sentObjects = new Map();
   }
 }
 
@@ -129,7 +159,8 @@ export class ResultEncoder {
           else {
             bytes ??= d.encode(message);
             const violations = ownViolations(type, message);
-            entry = { name, hash, message, prepared: { bytes, version: hash, violations } };
+            const prepared = { bytes, version: hash, violations };
+            entry = bytes.length >= LAZY_BYTES ? { name, hash, header: headerFields(d.schema, message), prepared } : { name, hash, message, prepared };
           }
           now.add(id);
           return entry;
@@ -175,8 +206,9 @@ export class ResultDecoder {
         const list = out[field] as Message[];
         for (const e of delta[field]) {
           const id = identity(type, e.name, e.hash);
-          const message = e.message ?? now.get(id) ?? before?.get(id);
-          if (e.message && e.prepared) this.prepared.set(e.message, e.prepared);
+          const sent = e.message ?? (e.header && e.prepared ? lazyMessage(d.schema, e.prepared.bytes, e.header) : undefined);
+          const message = sent ?? now.get(id) ?? before?.get(id);
+          if (sent && e.prepared) this.prepared.set(sent, e.prepared);
           if (!message) throw new Error(`translation worker named ${type} ${JSON.stringify(e.name)} without sending it`);
           now.set(id, message);
           list.push(message);

@@ -53,6 +53,8 @@ export class Reporter {
   /** Per object: the text of its problems last time, to log only transitions. */
   #invalid = new Map<string, string>();
   #firstStatus = true;
+  /** Each status update's problems, found once. */
+  readonly #problems = new WeakMap<StatusUpdate, Problem[]>();
 
   constructor(logger: Logger) {
     this.#log = logger.child({ component: "report" });
@@ -91,7 +93,12 @@ export class Reporter {
   /** After each status publish: objects that turned invalid or valid again. */
   statuses(updates: readonly StatusUpdate[]): void {
     const byObject = new Map<string, Problem[]>();
-    for (const p of statusProblems(updates)) byObject.set(p.object, [...(byObject.get(p.object) ?? []), p]);
+    for (const u of updates) {
+      // An update is never changed once made, and the translation worker hands back the same object for an unchanged one.
+      let problems = this.#problems.get(u);
+      if (!problems) this.#problems.set(u, (problems = statusProblems([u])));
+      for (const p of problems) byObject.set(p.object, [...(byObject.get(p.object) ?? []), p]);
+    }
     const next = new Map<string, string>();
     for (const [object, problems] of byObject) {
       const text = problems.map((p) => `${p.where ? `${p.where}: ` : ""}${p.type}=${isBad({ type: p.type, status: "True" }) ? "True" : "False"} ${p.reason}: ${p.message}`).join("; ");

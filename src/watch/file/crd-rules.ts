@@ -15,6 +15,7 @@ import { isIP as netIsIP } from "node:net";
 import { celEnv, celFunc, celMethod, CelScalar, isCelError, listType, mapType, parse, plan, type CelEnv } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
 import { canonicalJson } from "../../util/canonical-json.ts";
+import { compileFast } from "./cel-fast.ts";
 
 type Json = Record<string, unknown>;
 
@@ -101,6 +102,24 @@ export function planAllRules(schema: Json): number {
   return n;
 }
 
+/** Every rule of a schema with the node it sits at; for the tests. */
+export function schemaRules(schema: Json): { rule: string; node: Json }[] {
+  const out: { rule: string; node: Json }[] = [];
+  walkSchema(schema, (node) => {
+    for (const r of validations(node)) out.push({ rule: r.rule, node });
+  });
+  return out;
+}
+
+/** Whether @bufbuild/cel evaluates `rule` to true on `value` under `node` (a rule error is false); for the tests. */
+export function celAccepts(rule: string, node: Json, value: unknown): boolean {
+  try {
+    return compileRule(rule)({ self: toCel(node, value, new WeakMap()), format: FORMAT_VAR }) === true;
+  } catch {
+    return false;
+  }
+}
+
 function walkSchema(schema: Json, visit: (node: Json) => void): void {
   visit(schema);
   for (const key of ["properties", "patternProperties"]) {
@@ -113,9 +132,24 @@ function walkSchema(schema: Json, visit: (node: Json) => void): void {
   }
 }
 
-function validations(node: Json): { rule: string; message?: string }[] {
-  const v = node["x-kubernetes-validations"];
-  return Array.isArray(v) ? (v as { rule: string; message?: string }[]).filter((r) => typeof r.rule === "string" && !/\boldSelf\b/.test(r.rule)) : [];
+interface Validation {
+  rule: string;
+  message?: string;
+  /** The rule evaluated on the JSON value directly, where it can be (cel-fast.ts); null where it cannot. */
+  fast?: ReturnType<typeof compileFast> | null;
+}
+
+/** Each schema node's rules, found once: the same nodes are checked for every object. */
+const nodeRules = new WeakMap<Json, Validation[]>();
+
+function validations(node: Json): Validation[] {
+  let rules = nodeRules.get(node);
+  if (!rules) {
+    const v = node["x-kubernetes-validations"];
+    rules = Array.isArray(v) ? (v as Validation[]).filter((r) => typeof r.rule === "string" && !/\boldSelf\b/.test(r.rule)).map((r) => ({ rule: r.rule, message: r.message })) : [];
+    nodeRules.set(node, rules);
+  }
+  return rules;
 }
 
 /** Checks one object (defaults already applied) against a CRD version's schema; every error. */
@@ -128,30 +162,43 @@ export function checkRules(schema: Json, obj: unknown): RuleError[] {
 /** Each value's CEL form, made once per check (rules at nested nodes see the same subtrees). */
 type CelCache = WeakMap<object, unknown>;
 
+/** `path` is the value's place, a stack the walk pushes to and pops from; errors take a copy. */
 function check(schema: Json, value: unknown, path: (string | number)[], errors: RuleError[], cache: CelCache): void {
   if (value === undefined || value === null) return;
   if (Array.isArray(value)) {
     listUniqueness(schema, value, path, errors);
     const items = schema.items as Json | undefined;
-    if (items) value.forEach((item, i) => check(items, item, [...path, i], errors, cache));
+    if (items) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        check(items, value[i], path, errors, cache);
+        path.pop();
+      }
+    }
   } else if (typeof value === "object") {
     const props = (schema.properties ?? {}) as Record<string, Json>;
     const extra = typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Json) : undefined;
-    for (const [k, v] of Object.entries(value as Json)) {
-      const child = props[k] ?? extra;
-      if (child) check(child, v, [...path, k], errors, cache);
+    for (const k of Object.keys(value)) {
+      const child = (Object.hasOwn(props, k) ? props[k] : undefined) ?? extra;
+      if (!child) continue;
+      path.push(k);
+      check(child, (value as Json)[k], path, errors, cache);
+      path.pop();
     }
   }
   for (const r of validations(schema)) {
-    let result: unknown;
-    try {
-      result = compileRule(r.rule)({ self: toCel(schema, value, cache), format: FORMAT_VAR });
-    } catch (err) {
-      result = err instanceof Error ? { message: err.message } : err;
+    if (r.fast === undefined) r.fast = compileFast(r.rule) ?? null;
+    let result: unknown = r.fast?.(value);
+    if (result === undefined) {
+      try {
+        result = compileRule(r.rule)({ self: toCel(schema, value, cache), format: FORMAT_VAR });
+      } catch (err) {
+        result = err instanceof Error ? { message: err.message } : err;
+      }
     }
     if (result === true) continue;
     const message = isCelError(result) || (result && typeof result === "object" && "message" in result) ? `rule evaluation error: ${(result as { message: string }).message}` : (r.message ?? `failed rule: ${r.rule}`);
-    errors.push({ path, message });
+    errors.push({ path: [...path], message });
   }
 }
 

@@ -16,8 +16,10 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { isKind } from "../../api/resource-set.ts";
 import { cachedCrdSchemas } from "./crd-schema-cache.ts";
+import { cloneJson } from "../../util/clone-json.ts";
 import { CORE_SCHEMAS, OBJECT_META_SCHEMA } from "./core-schemas.ts";
 import { checkRules } from "./crd-rules.ts";
+import { compileCached } from "./validator-cache.ts";
 
 /** Newer releases first: tried in this order. v1.7.0's experimental channel is a superset of its standard one. */
 const RELEASES = [
@@ -57,10 +59,13 @@ const OUR_GROUPS = new Set(["gateway.networking.k8s.io", "gateway.networking.x-k
 
 type Json = Record<string, unknown>;
 
+// allErrors: a user fixing a manifest wants every mistake of an object at once.
+const AJV_OPTIONS = { strict: false, allErrors: true, useDefaults: true, validateFormats: false } as const;
+
 /** Loads every CRD schema once; `validate` then checks objects by apiVersion + kind. */
 export class SchemaValidator {
-  // allErrors: a user fixing a manifest wants every mistake of an object at once.
-  private readonly ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, validateFormats: false });
+  // code.source: compiled validators can be written out and kept (validator-cache.ts).
+  private readonly ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
   /** Per `group/version/kind`: the schema of each release that serves it, newest first. */
   private readonly raw = new Map<string, Json[]>();
   /** Core kinds: only partly described, so unknown fields there are not errors. */
@@ -71,6 +76,8 @@ export class SchemaValidator {
 
   /** CRD files already read: they are parsed on first use, since parsing all of them costs more than most inputs. */
   private readonly loadedFiles = new Set<string>();
+  /** `group/kind` pairs whose files were looked for: every object asks. */
+  private readonly loadedKinds = new Set<string>();
 
   constructor(opts: SchemaValidatorOptions = {}) {
     this.dirs = opts.crdDirs ?? shippedCrdDirs();
@@ -79,6 +86,9 @@ export class SchemaValidator {
 
   /** Reads the CRDs of `group`'s `kind` from every release (files are named `<group>_<plural>.yaml`). */
   private loadKind(group: string, kind: string): void {
+    const id = `${group}/${kind}`;
+    if (this.loadedKinds.has(id)) return;
+    this.loadedKinds.add(id);
     for (const dir of this.dirs) this.loadFile(join(dir, `${group}_${plural(kind)}.yaml`));
   }
 
@@ -139,7 +149,7 @@ export class SchemaValidator {
     for (const { schema, raw } of candidates) {
       const validate = schema();
       // Defaults are filled into a copy, so a release that refuses the object leaves no trace in it.
-      const copy = candidates.length > 1 ? structuredClone(obj) : obj;
+      const copy = candidates.length > 1 ? cloneJson(obj) : obj;
       const valid = validate(copy);
       // CEL rules and list-map keys see the defaulted object, as on the server; only once the schema holds
       // (a rule may read fields the schema requires).
@@ -185,7 +195,7 @@ export class SchemaValidator {
         props.status = { type: "object" };
         schema.properties = props;
         schema.required = [...new Set([...((schema.required as string[]) ?? []), "metadata"])];
-        return (fn = this.ajv.compile(schema));
+        return (fn = compileCached(this.ajv, schema, JSON.stringify(AJV_OPTIONS)));
       };
       return { schema, raw: crds?.[i] };
     });

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { relative, resolve, sep } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { buildResourceSet, EMPTY_RESOURCE_SET, objectKey, type ResourceSet } from "../../api/resource-set.ts";
 import type { K8sObject } from "../../api/meta.ts";
 import type { Logger } from "../../observability/log.ts";
@@ -199,7 +200,7 @@ export class FileSource implements Source {
       const loaded = await loadYamlSliced(file, read.text, this.validator);
       state.errors = loaded.errors;
       state.warnings = loaded.warnings;
-      if (loaded.errors.length === 0) state.good = loaded.objects;
+      if (loaded.errors.length === 0) state.good = keepUnchanged(state.good, loaded.objects);
       else state.good ??= loaded.objects; // never loaded cleanly: its valid objects count
     }
     this.files.set(path, state);
@@ -232,6 +233,22 @@ export class FileSource implements Source {
     logger.debug({ objects: this.resources.size, files: this.files.size }, "config directory loaded");
     for (const l of [...this.listeners]) l();
   }
+}
+
+/**
+ * The new version of a file's objects, with each object whose content did not
+ * change replaced by the object already held: the controller sends only objects
+ * that are not the same as before to the translation worker, and an edit of one
+ * EndpointSlice in a file that also holds the Gateway is then an EndpointSlice-only
+ * change (the fast path), not a change of every object in the file.
+ */
+function keepUnchanged(before: LocatedObject[] | undefined, after: LocatedObject[]): LocatedObject[] {
+  if (!before?.length) return after;
+  const held = new Map(before.map((o) => [`${o.object.kind} ${objectKey(o.object)}`, o.object]));
+  return after.map((o) => {
+    const old = held.get(`${o.object.kind} ${objectKey(o.object)}`);
+    return old && isDeepStrictEqual(old, o.object) ? { object: old, line: o.line } : o;
+  });
 }
 
 /** Paths as the user wrote them: relative to the working directory when below it. */

@@ -199,6 +199,18 @@ describe("file source", () => {
     expect(s.current().get("Gateway", "default/eg")).toBe(gateway);
   });
 
+  it("keeps the objects an edit did not change, so only the changed one is new", async () => {
+    writeFileSync(join(dir, "two.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n");
+    const s = start();
+    await s.start();
+    const [a, b] = [s.current().get("Namespace", "a"), s.current().get("Namespace", "b")];
+    writeFileSync(join(dir, "two.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: b\n  labels:\n    x: y\n");
+    await s.reload();
+    expect(s.current().get("Namespace", "a")).toBe(a);
+    expect(s.current().get("Namespace", "b")).not.toBe(b);
+    expect(s.current().get("Namespace", "b")?.metadata.labels).toEqual({ x: "y" });
+  });
+
   it("reports a file it cannot open as that file's error, and reads the rest", async () => {
     symlinkSync("loop.yaml", join(dir, "loop.yaml")); // opening it fails with ELOOP
     const s = start();
