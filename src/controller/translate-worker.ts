@@ -15,8 +15,12 @@ export interface TranslateRequest {
   options: TranslatorOptions;
 }
 
-/** "full": translate() ran; "endpoints": only EndpointSlices changed and only their assignments were rebuilt. */
-export type TranslationMode = "full" | "endpoints";
+/**
+ * "full": translate() ran; "endpoints": only EndpointSlices changed and only their assignments were
+ * rebuilt; "unchanged": no input changed (a source woke for something it keeps out of the inputs, such
+ * as a status-only update), so the last result stands.
+ */
+export type TranslationMode = "full" | "endpoints" | "unchanged";
 
 export type TranslateReply = { id: number; result: ResultDelta; mode: TranslationMode } | { id: number; error: string };
 
@@ -30,10 +34,12 @@ parentPort?.on("message", (req: TranslateRequest) => {
     inputs.apply(req.inputs);
     const rs = inputs.resourceSet();
     const options = JSON.stringify(req.options);
-    const fast = last && last.options === options ? endpointsOnly(last.rs, last.result, rs, req.inputs) : undefined;
-    const result = fast ?? translate(rs, req.options);
+    const same = last !== undefined && last.options === options;
+    const unchanged = same && req.inputs.upserts.length === 0 && req.inputs.deletes.length === 0;
+    const fast = same && !unchanged ? endpointsOnly(last!.rs, last!.result, rs, req.inputs) : undefined;
+    const result = unchanged ? last!.result : (fast ?? translate(rs, req.options));
     last = { rs, result, options };
-    reply = { id: req.id, result: encoder.encode(result), mode: fast ? "endpoints" : "full" };
+    reply = { id: req.id, result: encoder.encode(result), mode: unchanged ? "unchanged" : fast ? "endpoints" : "full" };
   } catch (err) {
     last = undefined;
     reply = { id: req.id, error: (err as Error).stack ?? String(err) };

@@ -17,6 +17,7 @@ import { errorMessage, KubeClient } from "./kube-http.ts";
 import { sourceMetrics, type SourceMetrics } from "./metrics.ts";
 import { GATEWAY_GROUP } from "../../api/gateway-api.ts";
 import { apiVersionOf } from "./resources.ts";
+import { StatusOnlyReuse } from "./status-only.ts";
 
 export interface KubernetesSourceOptions {
   kubeConfig: KubeConfig;
@@ -65,6 +66,7 @@ class KubeSource implements KubernetesSource {
   private rediscoverTimer: NodeJS.Timeout | undefined;
   private readonly listeners: (() => void)[] = [];
   private snapshot: ResourceSet = EMPTY_RESOURCE_SET;
+  private readonly reuse = new StatusOnlyReuse();
   private dirty = true;
   private notifyScheduled = false;
   private isSynced = false;
@@ -286,12 +288,13 @@ class KubeSource implements KubernetesSource {
       for (const inf of informers) {
         for (const o of inf.list()) {
           if (resource.kind === "Namespace" && this.namespaces.size > 0 && !this.namespaces.has(o.metadata?.name ?? "")) continue;
-          objects.push(withType(o, resource.kind, apiVersion));
+          objects.push(this.reuse.take(resource.kind, o as K8sObject, withType(o, resource.kind, apiVersion)));
           n++;
         }
       }
       this.metrics.objects.set({ kind: resource.kind }, n);
     }
+    this.reuse.done();
     this.snapshot = buildResourceSet(objects);
     this.dirty = false;
   }

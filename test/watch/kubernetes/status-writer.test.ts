@@ -255,6 +255,27 @@ describe("status writer", () => {
     await w.whenIdle();
     expect(statusPuts()).toHaveLength(2);
   });
+  it("an unchanged status is not written again, but is rewritten once someone else changes the object", async () => {
+    fixture = await new ApiServerFixture().start();
+    seedRoute();
+    const w = await makeWriter({ lookup: (_kind, key) => fixture.get(GW, "HTTPRoute", key.split("/")[1]!, "default") as K8sObject | undefined });
+    w.publish([routeUpdate()]);
+    await w.whenIdle();
+    expect(statusPuts()).toHaveLength(1);
+    // The cache shows our status: republishing it (every translation does) writes nothing, however often.
+    for (let i = 0; i < 3; i++) {
+      w.publish([routeUpdate()]);
+      await w.whenIdle();
+    }
+    expect(statusPuts()).toHaveLength(1);
+    // Another writer replaces the status: the object's resourceVersion moves, so the writer looks again.
+    seedRoute("r", { parents: [otherEntry] });
+    w.publish([routeUpdate()]);
+    await w.whenIdle();
+    expect(statusPuts()).toHaveLength(2);
+    const parents = (fixture.get(GW, "HTTPRoute", "r", "default")?.status as { parents: { controllerName: string }[] }).parents;
+    expect(parents.map((p) => p.controllerName).sort()).toEqual([OTHER, US].sort());
+  });
   it("a write that fails (403) is retried with backoff and logged at warn once, not on every attempt", async () => {
     fixture = await new ApiServerFixture().start();
     seedRoute();
