@@ -10,7 +10,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import { fork } from "node:child_process";
 import { NodeSchema } from "../src/gen/envoy/config/core/v3/base_pb.js";
-import { DeltaDiscoveryRequestSchema, DiscoveryRequestSchema, DiscoveryResponseSchema } from "../src/gen/envoy/service/discovery/v3/discovery_pb.js";
+import { DeltaDiscoveryRequestSchema, DeltaDiscoveryResponseSchema, DiscoveryRequestSchema, DiscoveryResponseSchema } from "../src/gen/envoy/service/discovery/v3/discovery_pb.js";
 import { TYPE_URL, emptyResources, type XdsResources } from "../src/api/xds.ts";
 import { SnapshotCache } from "../src/xds/cache.ts";
 import { startXdsServer } from "../src/xds/server.ts";
@@ -59,6 +59,17 @@ async function baselineMain(): Promise<void> {
         // Answer each first request once, with an empty response.
         if (req.responseNonce === "") {
           call.write(Buffer.from(toBinary(DiscoveryResponseSchema, create(DiscoveryResponseSchema, { typeUrl: req.typeUrl, nonce: "1" }))));
+        }
+      });
+      call.on("end", () => call.end());
+    },
+    // The same for Delta streams (XDS_BENCH_PROTOCOL=delta): one empty response to each subscription.
+    deltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+      calls.add(call);
+      call.on("data", (b: Buffer) => {
+        const req = fromBinary(DeltaDiscoveryRequestSchema, b);
+        if (req.responseNonce === "") {
+          call.write(Buffer.from(toBinary(DeltaDiscoveryResponseSchema, create(DeltaDiscoveryResponseSchema, { typeUrl: req.typeUrl, nonce: "1" }))));
         }
       });
       call.on("end", () => call.end());

@@ -34,10 +34,10 @@ parentPort?.on("message", (req: TranslateRequest) => {
     inputs.apply(req.inputs);
     const rs = inputs.resourceSet();
     const options = JSON.stringify(req.options);
-    const same = last !== undefined && last.options === options;
-    const unchanged = same && req.inputs.upserts.length === 0 && req.inputs.deletes.length === 0;
-    const fast = same && !unchanged ? endpointsOnly(last!.rs, last!.result, rs, req.inputs) : undefined;
-    const result = unchanged ? last!.result : (fast ?? translate(rs, req.options));
+    const prev = last !== undefined && last.options === options ? last : undefined;
+    const unchanged = prev !== undefined && req.inputs.upserts.length === 0 && req.inputs.deletes.length === 0;
+    const fast = prev && !unchanged ? endpointsOnly(prev.rs, prev.result, rs, req.inputs) : undefined;
+    const result = prev && unchanged ? prev.result : (fast ?? translate(rs, req.options));
     last = { rs, result, options };
     reply = { id: req.id, result: encoder.encode(result), mode: unchanged ? "unchanged" : fast ? "endpoints" : "full" };
   } catch (err) {
