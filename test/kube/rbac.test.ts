@@ -173,11 +173,14 @@ describeKube("real kube-apiserver: deploy/base RBAC", (bin) => {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "switchyard-controller" },
       subjects: [{ kind: "ServiceAccount", name: "throttled", namespace: NS }],
     });
+    // One share: a few seats of its own, so bursts are refused and a quiet write always gets through. With
+    // zero shares the level's seats came only from dynamic borrowing, which on a loaded machine could stay
+    // at none for longer than the test waits.
     await post(`${FC}/prioritylevelconfigurations`, {
       apiVersion: "flowcontrol.apiserver.k8s.io/v1",
       kind: "PriorityLevelConfiguration",
       metadata: { name: "starved" },
-      spec: { type: "Limited", limited: { nominalConcurrencyShares: 0, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: "Reject" } } },
+      spec: { type: "Limited", limited: { nominalConcurrencyShares: 1, lendablePercent: 0, borrowingLimitPercent: 0, limitResponse: { type: "Reject" } } },
     });
     await post(`${FC}/flowschemas`, {
       apiVersion: "flowcontrol.apiserver.k8s.io/v1",
