@@ -173,9 +173,9 @@ describeKube("real kube-apiserver: deploy/base RBAC", (bin) => {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "switchyard-controller" },
       subjects: [{ kind: "ServiceAccount", name: "throttled", namespace: NS }],
     });
-    // One share: a few seats of its own, so bursts are refused and a quiet write always gets through. With
-    // zero shares the level's seats came only from dynamic borrowing, which on a loaded machine could stay
-    // at none for longer than the test waits.
+    // One share: a few seats of its own, so bursts are refused and a quiet write gets through. With zero
+    // shares the level's seats depended on what it could borrow, and a loaded CI run once waited in vain
+    // for the quiet write.
     await post(`${FC}/prioritylevelconfigurations`, {
       apiVersion: "flowcontrol.apiserver.k8s.io/v1",
       kind: "PriorityLevelConfiguration",
