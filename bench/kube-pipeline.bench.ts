@@ -12,12 +12,11 @@
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { K8sObject } from "../src/api/meta.ts";
-import { TYPE_URL } from "../src/api/xds.ts";
 import { collectionPath, objectPath } from "../src/watch/kubernetes/resources.ts";
 import { kubePeersBin } from "../test/kube/peers.ts";
 import { RealApiServer } from "../test/kube/real-apiserver.ts";
 import { AdsClients } from "./ads-clients.ts";
-import { measure, row, startServe, stopServe, Timeout, within, type Sample } from "./pipeline-measure.ts";
+import { measureChanges, startServe, stopServe, Timeout, within } from "./pipeline-measure.ts";
 import { benchObjects } from "./translate-fixture.ts";
 
 const routes = Number(process.env.KUBE_BENCH_ROUTES ?? 2000);
@@ -112,22 +111,7 @@ async function main(): Promise<void> {
       eps[0]!.addresses = [`10.0.9.${(++edit % 250) + 1}`];
       patch(slice, { endpoints: eps });
     };
-    console.log(`${"measure".padEnd(44)}   n   median     max  lag ms  healthz  CPU ms   (medians; ms)`);
-    const run = async (label: string, typeUrl: string, change: () => void) => {
-      const samples: Sample[] = [];
-      try {
-        for (let i = 0; i < edits; i++) samples.push(await measure(child!, admin, clients!, typeUrl, change));
-      } finally {
-        console.log(row(label, samples));
-      }
-    };
-    await run("one-route edit -> ACKed by 1 stream", TYPE_URL.route, routeEdit);
-    await run("EndpointSlice edit -> ACKed by 1 stream", TYPE_URL.endpoint, sliceEdit);
-    const tGrow = performance.now();
-    await within(clients.grow(streams), `${streams} streams' initial sync`, 3);
-    console.log(`initial sync of ${streams} streams: ${(performance.now() - tGrow).toFixed(0)} ms`);
-    await run(`one-route edit -> ACKed by ${streams} streams`, TYPE_URL.route, routeEdit);
-    await run(`EndpointSlice edit -> ACKed by ${streams} streams`, TYPE_URL.endpoint, sliceEdit);
+    await measureChanges(child!, admin, clients, { edits, streams, routeEdit, sliceEdit });
   } catch (err) {
     console.log(`gave up: ${(err as Error).message}`);
     if (!(err instanceof Timeout)) process.exitCode = 1;

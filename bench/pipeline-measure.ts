@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { AdsClients } from "./ads-clients.ts";
+import { TYPE_URL } from "../src/api/xds.ts";
 import { median } from "./stats.ts";
 
 const timeoutMs = Number(process.env.PIPELINE_TIMEOUT_S ?? 180) * 1000;
@@ -107,4 +108,33 @@ export function startServe(mainTs: string, args: string[]): { child: ChildProces
 export async function stopServe(child: ChildProcess): Promise<void> {
   child.kill("SIGTERM");
   await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on("exit", resolve)));
+}
+
+/**
+ * The pipeline benchmarks' sequence: `edits` one-route edits and EndpointSlice edits, each ACKed by the
+ * one stream the clients have, then the same with `streams` streams. Prints a row per measure.
+ */
+export async function measureChanges(
+  child: ChildProcess,
+  admin: string,
+  clients: AdsClients,
+  o: { edits: number; streams: number; routeEdit: () => void; sliceEdit: () => void },
+): Promise<void> {
+  console.log(`${"measure".padEnd(44)}   n   median     max  lag ms  healthz  CPU ms   (medians; ms)`);
+  const run = async (label: string, typeUrl: string, change: () => void) => {
+    const samples: Sample[] = [];
+    try {
+      for (let i = 0; i < o.edits; i++) samples.push(await measure(child, admin, clients, typeUrl, change));
+    } finally {
+      console.log(row(label, samples));
+    }
+  };
+  await run("one-route edit -> ACKed by 1 stream", TYPE_URL.route, o.routeEdit);
+  await run("EndpointSlice edit -> ACKed by 1 stream", TYPE_URL.endpoint, o.sliceEdit);
+  const tGrow = performance.now();
+  // Generous: every stream receives the whole snapshot (at 10,000 routes, 0.5 MB each).
+  await within(clients.grow(o.streams), `${o.streams} streams' initial sync`, 3);
+  console.log(`initial sync of ${o.streams} streams: ${(performance.now() - tGrow).toFixed(0)} ms`);
+  await run(`one-route edit -> ACKed by ${o.streams} streams`, TYPE_URL.route, o.routeEdit);
+  await run(`EndpointSlice edit -> ACKed by ${o.streams} streams`, TYPE_URL.endpoint, o.sliceEdit);
 }

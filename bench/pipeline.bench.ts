@@ -16,10 +16,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { TYPE_URL } from "../src/api/xds.ts";
 import { AdsClients } from "./ads-clients.ts";
 import { writeBenchManifests } from "./manifests.ts";
-import { measure, row, startServe, stopServe, Timeout, within, type Sample } from "./pipeline-measure.ts";
+import { measureChanges, startServe, stopServe, Timeout, within } from "./pipeline-measure.ts";
 
 const routes = Number(process.env.PIPELINE_ROUTES ?? 10_000);
 const files = Number(process.env.PIPELINE_FILES ?? 100);
@@ -55,25 +54,7 @@ async function main(): Promise<void> {
     let edit = 0;
     const routeEdit = () => writeFileSync(routeFile!, routeText.replace("value: /app-0\n", `value: /app-0-edit-${++edit}\n`));
     const sliceEdit = () => writeFileSync(baseFile, baseText.replace("- 10.0.0.1\n", `- 10.0.9.${(++edit % 250) + 1}\n`));
-    const results: [string, Sample[]][] = [];
-    console.log(`${"measure".padEnd(44)}   n   median     max  lag ms  healthz  CPU ms   (medians; ms)`);
-    const run = async (label: string, typeUrl: string, change: () => void) => {
-      const samples: Sample[] = [];
-      results.push([label, samples]);
-      try {
-        for (let i = 0; i < edits; i++) samples.push(await measure(child, admin, clients!, typeUrl, change));
-      } finally {
-        console.log(row(label, samples));
-      }
-    };
-    await run("one-route edit -> ACKed by 1 stream", TYPE_URL.route, routeEdit);
-    await run("EndpointSlice edit -> ACKed by 1 stream", TYPE_URL.endpoint, sliceEdit);
-    const tGrow = performance.now();
-    // Generous: every stream receives the whole snapshot (at 10,000 routes, 0.5 MB each).
-    await within(clients.grow(streams), `${streams} streams' initial sync`, 3);
-    console.log(`initial sync of ${streams} streams: ${(performance.now() - tGrow).toFixed(0)} ms`);
-    await run(`one-route edit -> ACKed by ${streams} streams`, TYPE_URL.route, routeEdit);
-    await run(`EndpointSlice edit -> ACKed by ${streams} streams`, TYPE_URL.endpoint, sliceEdit);
+    await measureChanges(child, admin, clients, { edits, streams, routeEdit, sliceEdit });
 
   } catch (err) {
     // A timeout, or a stream the loaded machine dropped: report what was measured.
