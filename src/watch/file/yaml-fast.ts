@@ -27,9 +27,12 @@ export interface FastDocument {
 /** Why a document is not for this reader: the yaml library reads it. */
 class GiveUp extends Error {}
 
-/** Whether the text may be read document by document here at all (no directives, CR line ends, BOM or `...`). */
+/**
+ * Whether the text may be read document by document here at all (no directives, CR line ends, BOM or
+ * `...`, and none of U+0085, U+2028, U+2029, which YAML or the reader's regular expressions may take for line ends).
+ */
 export function fastReadable(text: string): boolean {
-  return !text.includes("\r") && !text.startsWith("\ufeff") && !/^(?:%|\.\.\.)/m.test(text);
+  return !/[\r\u0085\u2028\u2029]/.test(text) && !text.startsWith("\ufeff") && !/^(?:%|\.\.\.)/m.test(text);
 }
 
 /**

@@ -37,6 +37,13 @@ const value = fc.letrec((tie) => ({
 })).node;
 
 describe("fastDocuments", () => {
+  it("leaves a text with a Unicode line or paragraph separator to the library (found by the property below)", () => {
+    const text = stringify([["\u2028"]], { indentSeq: false, lineWidth: 0 });
+    expect(fastReadable(text)).toBe(false);
+    expect(fastReadable(stringify({ a: "x\u2029y" }))).toBe(false);
+    expect(fastReadable(stringify({ a: "plain" }))).toBe(true);
+  });
+
   it("reads any stream the yaml library writes as the library reads it, or leaves it to the library", () => {
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 3 }), fc.boolean(), (docs, indentSeq) => {
