@@ -89,7 +89,9 @@ export function row(label: string, samples: Sample[]): string {
 
 /** `switchyard serve ARGS` as its own process on free ports; `ports` resolves once it logs that it is serving. */
 export function startServe(mainTs: string, args: string[]): { child: ChildProcess; ports: Promise<{ xdsPort: number; adminPort: number }> } {
-  const child = spawn(process.execPath, [mainTs, "serve", ...args, "--xds-port", "0", "--admin-port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  // PIPELINE_SERVER_FLAGS: Node flags for the server process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const flags = (process.env.PIPELINE_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...flags, mainTs, "serve", ...args, "--xds-port", "0", "--admin-port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   const ports = new Promise<{ xdsPort: number; adminPort: number }>((resolve, reject) => {
     // Every line is read, so the child never blocks on a full pipe.
     createInterface({ input: child.stdout! }).on("line", (line) => {

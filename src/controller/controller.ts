@@ -2,12 +2,26 @@
 // the xDS cache and status to the sinks. Nothing is published before the
 // source has synced once, so proxies never see a half-read world.
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import type { ResourceSet } from "../api/resource-set.ts";
+import type { Kind, ResourceSet } from "../api/resource-set.ts";
 import type { StatusUpdate, TranslationResult, TranslatorOptions } from "../api/translation.ts";
 import { MESH_SNAPSHOT_KEY, meshSidecarSnapshotKey, type XdsResources } from "../api/xds.ts";
 import { hasSidecarListeners, sidecarView } from "../translator/envoy/mesh-sidecar.ts";
 import type { Logger } from "../observability/log.ts";
-import type { Source, StatusSink } from "../watch/source.ts";
+import type { Source, SourceChange, StatusSink } from "../watch/source.ts";
+
+/**
+ * Kinds whose changes alone are translated at once instead of after the debounce: only
+ * ClusterLoadAssignments depend on them, which the translation worker rebuilds without translating
+ * any route (endpoint-fast-path.ts), so batching them saves little and delays every endpoint update.
+ */
+const IMMEDIATE_KINDS: ReadonlySet<Kind> = new Set<Kind>(["EndpointSlice"]);
+
+function immediate(change: SourceChange): boolean {
+  const kinds = change.kinds;
+  if (!kinds || kinds.size === 0) return false;
+  for (const k of kinds) if (!IMMEDIATE_KINDS.has(k)) return false;
+  return true;
+}
 
 /** The part of the xDS snapshot cache the controller writes to. */
 export interface SnapshotPublisher {
@@ -27,7 +41,7 @@ export interface ControllerOptions {
   translatorOptions: TranslatorOptions;
   logger: Logger;
   registry: Registry;
-  /** Quiet time after a change before translating. */
+  /** Quiet time after a change before translating (not for EndpointSlice-only changes: IMMEDIATE_KINDS). */
   debounceMs?: number;
   /** Upper bound on how long steady churn may delay a translation. */
   maxDelayMs?: number;
@@ -63,7 +77,7 @@ export class Controller {
       }),
       gateways: new Gauge({ name: "switchyard_gateways", help: "Gateways with a published snapshot", registers }),
     };
-    opts.source.onChange(() => this.changed());
+    opts.source.onChange((change) => this.changed(change));
   }
 
   /** True after the first translation of fully synced inputs was published. */
@@ -91,8 +105,13 @@ export class Controller {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private changed(): void {
+  private changed(change: SourceChange): void {
     if (this.stopped || !this.opts.source.synced) return;
+    // At once only when nothing is waiting for the debounce: a pending change keeps its batch.
+    if (this.firstPendingAt === undefined && immediate(change)) {
+      this.timer ??= setTimeout(() => this.run(), 0);
+      return;
+    }
     const now = Date.now();
     this.firstPendingAt ??= now;
     const debounce = this.opts.debounceMs ?? 75;

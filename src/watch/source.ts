@@ -1,5 +1,5 @@
 // What a source of inputs (file or kubernetes) gives the controller.
-import type { ResourceSet } from "../api/resource-set.ts";
+import type { Kind, ResourceSet } from "../api/resource-set.ts";
 import type { StatusUpdate } from "../api/translation.ts";
 
 export interface Source {
@@ -9,9 +9,18 @@ export interface Source {
   /** The latest complete view of the inputs. */
   current(): ResourceSet;
   /** Called after current() changed; keep it cheap, the controller debounces. */
-  onChange(listener: () => void): void;
+  onChange(listener: (change: SourceChange) => void): void;
   /** True once start() has resolved: every input has been seen once. */
   readonly synced: boolean;
+}
+
+/** What a change notification knows about the change. */
+export interface SourceChange {
+  /**
+   * The kinds of the objects that changed since the last notification; undefined when the source
+   * cannot say (a full re-read). The controller translates an EndpointSlice-only change at once.
+   */
+  kinds?: ReadonlySet<Kind>;
 }
 
 /** Where computed status goes. The kubernetes source writes it back; the file source keeps it for the admin API. */

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { Message } from "@bufbuild/protobuf";
 import type { ResourceType } from "../api/xds.ts";
 import { DESCRIPTORS } from "./resource-types.ts";
-import { concat, lengthDelimited, stringField } from "./wire.ts";
+import { fieldHeader, lengthDelimitedOf, stringField } from "./wire.ts";
 import type { Violation } from "./validate/types.ts";
 
 export function contentHash(bytes: Uint8Array): string {
@@ -30,16 +30,15 @@ export class EncodedResource {
     this.message = message;
     this.name = name;
     this.version = version;
-    this.any = concat([stringField(1, DESCRIPTORS[type].typeUrl), lengthDelimited(2, value)]);
-    this.sotwField = lengthDelimited(2, this.any);
+    // The Any is the tail of the SotW field: one copy of a resource's bytes, not two (they can be megabytes).
+    const anyParts = [stringField(1, DESCRIPTORS[type].typeUrl), fieldHeader(2, value.length), value];
+    this.sotwField = lengthDelimitedOf(2, anyParts);
+    this.any = this.sotwField.subarray(this.sotwField.length - anyParts.reduce((n, c) => n + c.length, 0));
   }
 
   /** `resources` (field 2) entry of a DeltaDiscoveryResponse: Resource{name, version, resource}. */
   get deltaField(): Uint8Array {
-    this.#deltaField ??= lengthDelimited(
-      2,
-      concat([stringField(3, this.name), stringField(1, this.version), lengthDelimited(2, this.any)]),
-    );
+    this.#deltaField ??= lengthDelimitedOf(2, [stringField(3, this.name), stringField(1, this.version), fieldHeader(2, this.any.length), this.any]);
     return this.#deltaField;
   }
 }

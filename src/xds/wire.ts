@@ -32,6 +32,21 @@ export function lengthDelimited(field: number, payload: Uint8Array): Uint8Array 
   return out;
 }
 
+/** The tag and length of a length-delimited field whose payload is `length` bytes. */
+export function fieldHeader(field: number, length: number): Uint8Array {
+  const tag = (field << 3) | 2;
+  const out = new Uint8Array(varintSize(tag) + varintSize(length));
+  writeVarint(out, writeVarint(out, 0, tag), length);
+  return out;
+}
+
+/** One length-delimited field whose payload is `chunks` joined, in one allocation. */
+export function lengthDelimitedOf(field: number, chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  return concat([fieldHeader(field, length), ...chunks]);
+}
+
 export function stringField(field: number, value: string): Uint8Array {
   // proto3: an empty string is the default and is not written.
   if (value === "") return new Uint8Array(0);

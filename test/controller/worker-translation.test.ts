@@ -11,13 +11,13 @@ import { buildResourceSet, type ResourceSet } from "../../src/api/resource-set.t
 import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
 import { startControlPlane, type ControlPlane } from "../../src/controller/run.ts";
 import { silentLogger } from "../../src/observability/log.ts";
-import type { Source } from "../../src/watch/source.ts";
+import type { Source, SourceChange } from "../../src/watch/source.ts";
 
 /** A source whose inputs the test replaces; `current()` is what the controller reads right before translating. */
 class StepSource implements Source {
   synced = true;
   private rs: ResourceSet;
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((c: SourceChange) => void)[] = [];
   private onRead?: () => void;
   constructor(rs: ResourceSet) {
     this.rs = rs;
@@ -28,14 +28,14 @@ class StepSource implements Source {
     this.onRead?.();
     return this.rs;
   }
-  onChange(l: () => void): void {
+  onChange(l: (c: SourceChange) => void): void {
     this.listeners.push(l);
   }
   /** Replaces the inputs; resolves when the controller reads them (its translation starts). */
   replace(rs: ResourceSet): Promise<void> {
     this.rs = rs;
     const read = new Promise<void>((resolve) => (this.onRead = resolve));
-    for (const l of this.listeners) l();
+    for (const l of this.listeners) l({});
     return read;
   }
 }

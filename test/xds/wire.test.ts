@@ -1,6 +1,6 @@
 // The hand-assembled responses decode to exactly what protobuf-es would make.
 import { create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { anyPack } from "@bufbuild/protobuf/wkt";
+import { AnySchema, anyPack } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { ClusterSchema } from "../../src/gen/envoy/config/cluster/v3/cluster_pb.js";
 import {
@@ -32,6 +32,13 @@ describe("pre-encoded responses", () => {
       }),
     );
     expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
+  });
+
+  it("Any: the resource's own Any bytes are protobuf-es's, and the SotW field ends with them", () => {
+    for (const [i, r] of encoded.entries()) {
+      expect(Buffer.from(r.any).equals(Buffer.from(toBinary(AnySchema, anyPack(ClusterSchema, clusters[i]!))))).toBe(true);
+      expect(Buffer.from(r.sotwField.subarray(r.sotwField.length - r.any.length)).equals(Buffer.from(r.any))).toBe(true);
+    }
   });
 
   it("Delta: decodes to the same message", () => {

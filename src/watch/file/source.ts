@@ -7,10 +7,10 @@ import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { relative, resolve, sep } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { buildResourceSet, EMPTY_RESOURCE_SET, objectKey, type ResourceSet } from "../../api/resource-set.ts";
+import { buildResourceSet, EMPTY_RESOURCE_SET, objectKey, type Kind, type ResourceSet } from "../../api/resource-set.ts";
 import type { K8sObject } from "../../api/meta.ts";
 import type { Logger } from "../../observability/log.ts";
-import type { Source } from "../source.ts";
+import type { Source, SourceChange } from "../source.ts";
 import { formatFileError, loadYamlSliced, type FileError, type LocatedObject } from "./load.ts";
 import { checkConfigDir, listManifests } from "./paths.ts";
 import { DEFAULT_MAX_FILE_BYTES, readManifest, type Fingerprint } from "./read.ts";
@@ -45,7 +45,9 @@ export class FileSource implements Source {
   private readonly validator = new SchemaValidator();
   /** Keyed by absolute path. */
   private readonly files = new Map<string, FileState>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(change: SourceChange) => void>();
+  /** Kinds of the objects that came, went or changed since the last notification. */
+  private changedKinds = new Set<Kind>();
   private resources: ResourceSet = EMPTY_RESOURCE_SET;
   private watcher?: DirWatcher;
   private timer?: NodeJS.Timeout;
@@ -85,7 +87,7 @@ export class FileSource implements Source {
   }
 
   /** Returns a function that removes the listener. */
-  onChange(listener: () => void): () => void {
+  onChange(listener: (change: SourceChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -128,7 +130,11 @@ export class FileSource implements Source {
     }
     this.dirError = undefined;
     const present = new Set(paths);
-    for (const path of this.files.keys()) if (!present.has(path)) this.files.delete(path);
+    for (const [path, state] of this.files) {
+      if (present.has(path)) continue;
+      this.noteChanged(state.good, undefined);
+      this.files.delete(path);
+    }
     for (const path of paths) await this.readOne(path, true);
     this.publish();
   }
@@ -164,7 +170,7 @@ export class FileSource implements Source {
     this.dirError = { file: dir, message: `cannot read the config directory (${(err as Error).message}); serving its last contents` };
     logger.error({ err, dir }, formatFileError(this.dirError));
     // The objects are unchanged but the errors are not; listeners may show them.
-    if (first) for (const l of [...this.listeners]) l();
+    if (first) for (const l of [...this.listeners]) l({});
   }
 
   /** Reads one file into its state; `skipUnchanged` trusts the fingerprint (full scans). Returns whether its state changed. */
@@ -184,8 +190,12 @@ export class FileSource implements Source {
       logger.error({ err, file }, formatFileError(state.errors[0]!));
       return true;
     }
-    if (read.kind === "gone") return this.files.delete(path);
+    if (read.kind === "gone") {
+      this.noteChanged(state.good, undefined);
+      return this.files.delete(path);
+    }
     if (read.kind === "unchanged") return false;
+    const before = state.good;
     const hadErrors = state.errors.length > 0;
     state.fingerprint = read.fingerprint;
     if (read.kind === "too-large") {
@@ -204,6 +214,7 @@ export class FileSource implements Source {
       else state.good ??= loaded.objects; // never loaded cleanly: its valid objects count
     }
     this.files.set(path, state);
+    this.noteChanged(before, state.good);
     for (const e of state.errors) logger.error({ file: e.file, line: e.line, object: e.object, field: e.field }, formatFileError(e));
     for (const w of state.warnings) logger.warn({ file: w.file, line: w.line, object: w.object }, formatFileError(w));
     if (hadErrors && state.errors.length === 0) logger.info({ file }, "file is valid again");
@@ -231,7 +242,18 @@ export class FileSource implements Source {
     }
     this.resources = buildResourceSet([...objects.values()].map((o) => o.obj));
     logger.debug({ objects: this.resources.size, files: this.files.size }, "config directory loaded");
-    for (const l of [...this.listeners]) l();
+    const change: SourceChange = { kinds: this.changedKinds };
+    this.changedKinds = new Set();
+    for (const l of [...this.listeners]) l(change);
+  }
+
+  /** Records the kinds of the objects that differ between two versions of a file (by identity: keepUnchanged keeps the rest). */
+  private noteChanged(before: LocatedObject[] | undefined, after: LocatedObject[] | undefined): void {
+    if (before === after) return;
+    const kept = new Set(after?.map((o) => o.object));
+    for (const o of before ?? []) if (!kept.has(o.object)) this.changedKinds.add(o.object.kind as Kind);
+    const held = new Set(before?.map((o) => o.object));
+    for (const o of after ?? []) if (!held.has(o.object)) this.changedKinds.add(o.object.kind as Kind);
   }
 }
 

@@ -9,7 +9,7 @@ import type { Registry } from "prom-client";
 import type { K8sObject } from "../../api/meta.ts";
 import { buildResourceSet, EMPTY_RESOURCE_SET, type Kind, type ResourceSet } from "../../api/resource-set.ts";
 import type { Logger } from "../../observability/log.ts";
-import type { Source } from "../source.ts";
+import type { Source, SourceChange } from "../source.ts";
 import { Backoff } from "../../util/backoff.ts";
 import { discoverResources, type DiscoveryResult, type WatchedResource } from "./discovery.ts";
 import { DEFAULT_INFORMER_TIMING, ResourceInformer, type InformerTiming } from "./informer.ts";
@@ -64,7 +64,9 @@ class KubeSource implements KubernetesSource {
   private discovery: DiscoveryResult | undefined;
   private readonly loggedMissing = new Set<Kind>();
   private rediscoverTimer: NodeJS.Timeout | undefined;
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((change: SourceChange) => void)[] = [];
+  /** Kinds with informer events since the last notification. */
+  private changedKinds = new Set<Kind>();
   private snapshot: ResourceSet = EMPTY_RESOURCE_SET;
   private readonly reuse = new StatusOnlyReuse();
   private dirty = true;
@@ -110,7 +112,7 @@ class KubeSource implements KubernetesSource {
     return this.snapshot;
   }
 
-  onChange(listener: () => void): void {
+  onChange(listener: (change: SourceChange) => void): void {
     this.listeners.push(listener);
   }
 
@@ -187,7 +189,7 @@ class KubeSource implements KubernetesSource {
       this.log.warn({ kind }, "Gateway API CRD removed; no longer watching it");
       this.groups.delete(kind);
       void Promise.all(group.informers.map((i) => i.stop()));
-      this.markDirty();
+      this.markDirty(kind);
     }
     for (const [kind, resource] of wanted) {
       this.loggedMissing.delete(kind); // installed now: log again if it goes away
@@ -210,7 +212,7 @@ class KubeSource implements KubernetesSource {
           const old = this.groups.get(kind);
           this.groups.set(kind, group);
           if (old) void Promise.all(old.informers.map((i) => i.stop()));
-          this.markDirty();
+          this.markDirty(kind);
         },
         () => undefined, // stopped before it synced
       );
@@ -232,7 +234,7 @@ class KubeSource implements KubernetesSource {
         timing: this.timing,
         logger: this.log,
         metrics: this.metrics,
-        onChange: this.markDirty,
+        onChange: () => this.markDirty(resource.kind),
       });
     if (!resource.namespaced || this.namespaces.size === 0) return [make()];
     return [...this.namespaces].sort().map((ns) => make(ns));
@@ -261,8 +263,9 @@ class KubeSource implements KubernetesSource {
   }
 
   // An informer event handler: only flags the change and schedules one notification.
-  private readonly markDirty = (): void => {
+  private readonly markDirty = (kind: Kind): void => {
     this.dirty = true;
+    this.changedKinds.add(kind);
     if (!this.isSynced || this.notifyScheduled || this.stopped) return;
     this.notifyScheduled = true;
     setImmediate(this.notify);
@@ -271,9 +274,11 @@ class KubeSource implements KubernetesSource {
   private readonly notify = (): void => {
     this.notifyScheduled = false;
     if (this.stopped) return;
+    const change: SourceChange = { kinds: this.changedKinds };
+    this.changedKinds = new Set();
     for (const l of this.listeners) {
       try {
-        l();
+        l(change);
       } catch (err) {
         this.log.error({ err: errorMessage(err) }, "onChange listener threw");
       }

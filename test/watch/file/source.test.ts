@@ -27,7 +27,7 @@ function start(watch = false, maxFileBytes?: number) {
 
 /** Resolves on the source's next change notification. */
 function nextChange(s: FileSource): Promise<void> {
-  return new Promise((resolve) => s.onChange(resolve));
+  return new Promise((resolve) => s.onChange(() => resolve()));
 }
 
 describe("file source", () => {
@@ -209,6 +209,23 @@ describe("file source", () => {
     expect(s.current().get("Namespace", "a")).toBe(a);
     expect(s.current().get("Namespace", "b")).not.toBe(b);
     expect(s.current().get("Namespace", "b")?.metadata.labels).toEqual({ x: "y" });
+  });
+
+  it("tells its listeners the kinds that changed: an EndpointSlice edit in a file of other objects is EndpointSlices alone", async () => {
+    const slice = (ip: string) => `apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s1\n  namespace: default\n  labels:\n    kubernetes.io/service-name: svc\naddressType: IPv4\nendpoints:\n  - addresses:\n      - ${ip}\n`;
+    const ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n";
+    writeFileSync(join(dir, "mixed.yaml"), ns + slice("10.0.0.1"));
+    const s = start();
+    await s.start();
+    const kinds: string[][] = [];
+    s.onChange((c) => kinds.push([...(c.kinds ?? ["unknown"])].sort()));
+    writeFileSync(join(dir, "mixed.yaml"), ns + slice("10.0.0.2"));
+    await s.reload();
+    writeFileSync(join(dir, "mixed.yaml"), ns.replace("name: a", "name: b") + slice("10.0.0.2"));
+    await s.reload();
+    rmSync(join(dir, "mixed.yaml"));
+    await s.reload();
+    expect(kinds).toEqual([["EndpointSlice"], ["Namespace"], ["EndpointSlice", "Namespace"]]);
   });
 
   it("reports a file it cannot open as that file's error, and reads the rest", async () => {

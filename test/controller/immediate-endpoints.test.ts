@@ -1,0 +1,96 @@
+// The controller translates an EndpointSlice-only change at once and every
+// other change after the debounce. With a debounce far longer than the test's
+// fake clock advances, a translation that happens can only be the immediate one.
+import { Registry } from "prom-client";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { EMPTY_RESOURCE_SET, type Kind, type ResourceSet } from "../../src/api/resource-set.ts";
+import { DEFAULT_CONTROLLER_NAME, type TranslationResult } from "../../src/api/translation.ts";
+import { Controller } from "../../src/controller/controller.ts";
+import { silentLogger } from "../../src/observability/log.ts";
+import type { Source, SourceChange } from "../../src/watch/source.ts";
+
+class FakeSource implements Source {
+  synced = true;
+  private readonly listeners: ((c: SourceChange) => void)[] = [];
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  current(): ResourceSet {
+    return EMPTY_RESOURCE_SET;
+  }
+  onChange(l: (c: SourceChange) => void): void {
+    this.listeners.push(l);
+  }
+  change(kinds?: Kind[]): void {
+    for (const l of this.listeners) l(kinds ? { kinds: new Set(kinds) } : {});
+  }
+}
+
+const DEBOUNCE = 60_000;
+let source: FakeSource;
+let translations: number;
+let controller: Controller;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  source = new FakeSource();
+  translations = 0;
+  controller = new Controller({
+    source,
+    publisher: { setSnapshot: () => undefined, deleteSnapshot: () => undefined, keys: () => [] },
+    statusSinks: [],
+    translate: (): TranslationResult => {
+      translations++;
+      return { gateways: [], statuses: [] };
+    },
+    translatorOptions: { controllerName: DEFAULT_CONTROLLER_NAME },
+    logger: silentLogger(),
+    registry: new Registry(),
+    debounceMs: DEBOUNCE,
+    maxDelayMs: DEBOUNCE,
+  });
+  controller.start();
+  translations = 0;
+});
+
+afterEach(() => {
+  controller.stop();
+  vi.useRealTimers();
+});
+
+describe("controller debounce", () => {
+  it("translates an EndpointSlice-only change at once", () => {
+    source.change(["EndpointSlice"]);
+    source.change(["EndpointSlice"]);
+    vi.advanceTimersByTime(1);
+    expect(translations).toBe(1);
+  });
+
+  it("waits the debounce for any other change, or one whose kinds are unknown", () => {
+    for (const kinds of [["HTTPRoute"], ["EndpointSlice", "Service"], [], undefined] as (Kind[] | undefined)[]) {
+      translations = 0;
+      source.change(kinds);
+      vi.advanceTimersByTime(DEBOUNCE - 1);
+      expect(translations, JSON.stringify(kinds)).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(translations, JSON.stringify(kinds)).toBe(1);
+    }
+  });
+
+  it("keeps an EndpointSlice change that follows a waiting change in that change's batch", () => {
+    source.change(["HTTPRoute"]);
+    source.change(["EndpointSlice"]);
+    vi.advanceTimersByTime(DEBOUNCE - 1);
+    expect(translations).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(translations).toBe(1);
+  });
+
+  it("lets a change that follows an immediate one wait the debounce, and translates both then", () => {
+    source.change(["EndpointSlice"]);
+    source.change(["HTTPRoute"]);
+    vi.advanceTimersByTime(DEBOUNCE - 1);
+    expect(translations).toBe(0);
+    vi.advanceTimersByTime(1);
+    expect(translations).toBe(1);
+  });
+});
