@@ -25,6 +25,7 @@ import { DeltaStream } from "./delta-stream.ts";
 import { rawResponseServiceDefinition, serviceDefinition } from "./grpc-services.ts";
 import { XdsMetrics } from "./metrics.ts";
 import type { NodeStatus } from "./node-status.ts";
+import { ReconcileQueue } from "./reconcile-queue.ts";
 import { SotwStream } from "./sotw-stream.ts";
 import type { AckEvent, BaseStream, StreamContext } from "./stream-base.ts";
 
@@ -107,6 +108,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   let closing = false;
 
   const ctx: StreamContext = {
+    queue: new ReconcileQueue(),
     cache: opts.cache,
     logger,
     metrics,

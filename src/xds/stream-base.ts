@@ -9,6 +9,7 @@ import type { Logger } from "../observability/log.ts";
 import type { Snapshot, SnapshotCache } from "./cache.ts";
 import type { XdsMetrics } from "./metrics.ts";
 import type { NodeStatus, TypeStatus } from "./node-status.ts";
+import type { ReconcileQueue } from "./reconcile-queue.ts";
 import { DESCRIPTORS, PUSH_ORDER, PUSH_STAGES, REMOVAL_ORDER, descriptorOfUrl, type ResourceTypeDescriptor } from "./resource-types.ts";
 
 export interface StreamContext {
@@ -20,6 +21,8 @@ export interface StreamContext {
   onClose(stream: BaseStream): void;
   /** Told about every ACK and NACK. */
   onAck(event: AckEvent): void;
+  /** Where streams wait to reconcile: shared, so that a push to many streams runs in slices (reconcile-queue.ts). */
+  queue: ReconcileQueue;
 }
 
 /** A client's reply to one response: ACK, or NACK with the client's message. */
@@ -137,7 +140,6 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
   #log: Logger | undefined;
   #nonceCounter = 0;
   #blocked = false;
-  #scheduled = false;
   #closed = false;
 
   constructor(protocol: "sotw" | "delta", call: grpc.ServerDuplexStream<unknown, Buffer>, ctx: StreamContext) {
@@ -185,23 +187,23 @@ export abstract class BaseStream<TS extends TypeStateBase = TypeStateBase, Req e
     return this.#closed;
   }
 
-  /** Reconcile soon; many triggers in one tick coalesce and the latest snapshot wins. */
+  /** Reconcile soon; triggers before it runs coalesce and the latest snapshot wins. */
   schedule(): void {
-    if (this.#scheduled || this.#closed || this.key === undefined) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      if (this.#closed || this.#blocked || this.key === undefined) return;
-      const snap = this.ctx.cache.getSnapshot(this.key);
-      // An unknown or deleted snapshot: the client keeps what it has and gets nothing.
-      if (!snap) return;
-      try {
-        this.reconcile(snap);
-      } catch (err) {
-        this.log.error({ err }, "reconcile failed");
-      }
-    });
+    if (this.#closed || this.key === undefined) return;
+    this.ctx.queue.add(this.#reconcileNow);
   }
+
+  readonly #reconcileNow = (): void => {
+    if (this.#closed || this.#blocked || this.key === undefined) return;
+    const snap = this.ctx.cache.getSnapshot(this.key);
+    // An unknown or deleted snapshot: the client keeps what it has and gets nothing.
+    if (!snap) return;
+    try {
+      this.reconcile(snap);
+    } catch (err) {
+      this.log.error({ err }, "reconcile failed");
+    }
+  };
 
   /** Graceful end: queued responses are flushed before the stream closes with OK. */
   close(): void {
