@@ -54,6 +54,8 @@ export interface ControllerOptions {
 export class Controller {
   private readonly opts: ControllerOptions;
   private timer?: NodeJS.Timeout;
+  /** A status re-publish without translation is pending (SourceChange with no kinds). */
+  private statusTimer?: NodeJS.Timeout;
   private firstPendingAt?: number;
   private result?: TranslationResult;
   private resultInputs?: ResourceSet;
@@ -97,16 +99,26 @@ export class Controller {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.statusTimer);
   }
 
   /** Resolves when no translation is pending; for tests and shutdown. */
   idle(): Promise<void> {
-    if (this.timer === undefined && !this.inFlight) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private changed(change: SourceChange): void {
     if (this.stopped || !this.opts.source.synced) return;
+    if (change.kinds?.size === 0) {
+      // Nothing translated changed, but what the sinks compare with may have (our status, overwritten).
+      this.statusTimer ??= setTimeout(() => {
+        this.statusTimer = undefined;
+        this.publishStatus();
+        this.wakeIdle();
+      }, this.opts.debounceMs ?? 75);
+      return;
+    }
     // At once only when nothing is waiting for the debounce: a pending change keeps its batch.
     if (this.firstPendingAt === undefined && immediate(change)) {
       this.timer ??= setTimeout(() => this.run(), 0);
@@ -224,7 +236,12 @@ export class Controller {
     }
   }
 
+  private get busy(): boolean {
+    return this.timer !== undefined || this.inFlight || this.statusTimer !== undefined;
+  }
+
   private wakeIdle(): void {
+    if (this.busy) return;
     for (const w of this.idleWaiters.splice(0)) w();
   }
 }

@@ -17,8 +17,10 @@ export interface Source {
 /** What a change notification knows about the change. */
 export interface SourceChange {
   /**
-   * The kinds of the objects that changed since the last notification; undefined when the source
-   * cannot say (a full re-read). The controller translates an EndpointSlice-only change at once.
+   * The kinds of the objects that changed, as the translation sees them, since the last notification;
+   * undefined when the source cannot say. Empty: nothing the translation reads changed (a status-only
+   * update, a file's errors), so the controller only re-publishes status. EndpointSlice alone: the
+   * controller translates at once, without the debounce.
    */
   kinds?: ReadonlySet<Kind>;
 }

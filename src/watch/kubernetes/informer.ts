@@ -56,8 +56,14 @@ export interface InformerOptions {
   timing: InformerTiming;
   logger: Logger;
   metrics: SourceMetrics;
-  /** Called on every add/update/delete and after a relist; must be cheap and must not throw. */
-  onChange: () => void;
+  /** Called on every add/update/delete (with the object) and after a relist (without); must be cheap and must not throw. */
+  onChange: (event?: InformerEvent) => void;
+}
+
+/** One watch event as the informer saw it. */
+export interface InformerEvent {
+  type: "add" | "update" | "delete";
+  object: KubernetesObject;
 }
 
 export class ResourceInformer {
@@ -155,9 +161,9 @@ export class ResourceInformer {
       delayFn: timing.reconnectDelay,
     });
     const onChange = this.opts.onChange;
-    run.lw.on("add", onChange);
-    run.lw.on("update", onChange);
-    run.lw.on("delete", onChange);
+    run.lw.on("add", (object: KubernetesObject) => onChange({ type: "add", object }));
+    run.lw.on("update", (object: KubernetesObject) => onChange({ type: "update", object }));
+    run.lw.on("delete", (object: KubernetesObject) => onChange({ type: "delete", object }));
     run.lw.on("connect", () => metrics.watchConnects.inc({ kind: r.kind }));
     run.lw.on("error", (err: unknown) => this.onError(run, err));
     return run;

@@ -234,7 +234,12 @@ class KubeSource implements KubernetesSource {
         timing: this.timing,
         logger: this.log,
         metrics: this.metrics,
-        onChange: () => this.markDirty(resource.kind),
+        onChange: (event) => {
+          // A status-only update (the echo of our own status write) changes nothing the translation
+          // reads: listeners are told that nothing they translate changed (no kinds), not what did.
+          if (event?.type === "update" && this.reuse.statusOnly(resource.kind, event.object as K8sObject)) this.scheduleNotify();
+          else this.markDirty(resource.kind);
+        },
       });
     if (!resource.namespaced || this.namespaces.size === 0) return [make()];
     return [...this.namespaces].sort().map((ns) => make(ns));
@@ -263,13 +268,17 @@ class KubeSource implements KubernetesSource {
   }
 
   // An informer event handler: only flags the change and schedules one notification.
-  private readonly markDirty = (kind: Kind): void => {
+  private markDirty(kind: Kind): void {
     this.dirty = true;
     this.changedKinds.add(kind);
+    this.scheduleNotify();
+  }
+
+  private scheduleNotify(): void {
     if (!this.isSynced || this.notifyScheduled || this.stopped) return;
     this.notifyScheduled = true;
     setImmediate(this.notify);
-  };
+  }
 
   private readonly notify = (): void => {
     this.notifyScheduled = false;

@@ -21,7 +21,7 @@ export class StatusOnlyReuse {
 
   /** The object to put in the ResourceSet for `raw` (the informer's), `typed` being raw with kind and apiVersion set. */
   take(kind: Kind, raw: K8sObject, typed: K8sObject): K8sObject {
-    const key = `${kind}/${raw.metadata.namespace ?? ""}/${raw.metadata.name}`;
+    const key = keyOf(kind, raw);
     const prev = this.last.get(key);
     let given = typed;
     if (prev && (prev.raw === raw || (STATUS_UNREAD.has(kind) && sameButStatus(prev.raw, raw)))) given = prev.given;
@@ -29,11 +29,25 @@ export class StatusOnlyReuse {
     return given;
   }
 
+  /**
+   * Whether `raw`, an update of an object the last rebuild took, differs from it in status alone (for
+   * a kind whose status nothing reads): then the ResourceSet need not change, and nothing need be told.
+   */
+  statusOnly(kind: Kind, raw: K8sObject): boolean {
+    if (!STATUS_UNREAD.has(kind)) return false;
+    const prev = this.last.get(keyOf(kind, raw));
+    return prev !== undefined && sameButStatus(prev.raw, raw);
+  }
+
   /** Call after every rebuild: what was not taken is forgotten. */
   done(): void {
     this.last = this.next;
     this.next = new Map();
   }
+}
+
+function keyOf(kind: Kind, o: K8sObject): string {
+  return `${kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
 function sameButStatus(a: K8sObject, b: K8sObject): boolean {

@@ -56,4 +56,14 @@ describe("status-only reuse", () => {
     expect(round(reuse, "HTTPRoute", back)).toBe(back);
     expect(back).not.toBe(first);
   });
+
+  it("tells a status-only update of an object the last rebuild took from any other update, before a rebuild", () => {
+    const reuse = new StatusOnlyReuse();
+    expect(reuse.statusOnly("HTTPRoute", obj("HTTPRoute", "1", { rules: [{}] }))).toBe(false); // never taken
+    round(reuse, "HTTPRoute", obj("HTTPRoute", "1", { rules: [{}] }));
+    expect(reuse.statusOnly("HTTPRoute", obj("HTTPRoute", "2", { rules: [{}] }, { parents: [] }))).toBe(true);
+    expect(reuse.statusOnly("HTTPRoute", obj("HTTPRoute", "3", { rules: [{}, {}] }))).toBe(false);
+    round(reuse, "Gateway", obj("Gateway", "1", { listeners: [] }));
+    expect(reuse.statusOnly("Gateway", obj("Gateway", "2", { listeners: [] }, { conditions: [] }))).toBe(false);
+  });
 });

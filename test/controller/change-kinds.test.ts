@@ -1,6 +1,8 @@
-// The controller translates an EndpointSlice-only change at once and every
-// other change after the debounce. With a debounce far longer than the test's
-// fake clock advances, a translation that happens can only be the immediate one.
+// What the controller does with a change, by the kinds the source says changed:
+// an EndpointSlice-only change is translated at once, any other after the
+// debounce, and one of no kinds (a status-only update) only re-publishes status.
+// With a debounce far longer than the test's fake clock advances, a translation
+// that happens early can only be the immediate one.
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EMPTY_RESOURCE_SET, type Kind, type ResourceSet } from "../../src/api/resource-set.ts";
@@ -28,6 +30,7 @@ class FakeSource implements Source {
 const DEBOUNCE = 60_000;
 let source: FakeSource;
 let translations: number;
+let statusPublishes: number;
 let controller: Controller;
 
 beforeEach(() => {
@@ -37,7 +40,7 @@ beforeEach(() => {
   controller = new Controller({
     source,
     publisher: { setSnapshot: () => undefined, deleteSnapshot: () => undefined, keys: () => [] },
-    statusSinks: [],
+    statusSinks: [{ publish: () => void statusPublishes++ }],
     translate: (): TranslationResult => {
       translations++;
       return { gateways: [], statuses: [] };
@@ -50,6 +53,7 @@ beforeEach(() => {
   });
   controller.start();
   translations = 0;
+  statusPublishes = 0;
 });
 
 afterEach(() => {
@@ -66,7 +70,7 @@ describe("controller debounce", () => {
   });
 
   it("waits the debounce for any other change, or one whose kinds are unknown", () => {
-    for (const kinds of [["HTTPRoute"], ["EndpointSlice", "Service"], [], undefined] as (Kind[] | undefined)[]) {
+    for (const kinds of [["HTTPRoute"], ["EndpointSlice", "Service"], undefined] as (Kind[] | undefined)[]) {
       translations = 0;
       source.change(kinds);
       vi.advanceTimersByTime(DEBOUNCE - 1);
@@ -92,5 +96,16 @@ describe("controller debounce", () => {
     expect(translations).toBe(0);
     vi.advanceTimersByTime(1);
     expect(translations).toBe(1);
+  });
+
+  it("re-publishes the last status, without translating, after a change of no kinds", async () => {
+    source.change([]);
+    source.change([]);
+    vi.advanceTimersByTime(DEBOUNCE - 1);
+    expect(statusPublishes).toBe(0);
+    const idle = controller.idle();
+    vi.advanceTimersByTime(1);
+    await idle;
+    expect([translations, statusPublishes]).toEqual([0, 1]);
   });
 });
