@@ -129,6 +129,14 @@ describeKube("real kube-apiserver: switchyard serve --source kubernetes", (bin) 
     expect(refused).toEqual([]);
   });
 
+  it("writes its route status again when another writer clears it", { timeout: 60_000 }, async () => {
+    await waitFor(async () => ours(await get(ROUTE)) !== undefined, "our HTTPRoute status", 20_000);
+    const route = await get(ROUTE);
+    await api("PUT", `${ROUTE}/status`, { ...route, status: { parents: [] } });
+    expect(ours(await get(ROUTE))).toBeUndefined();
+    await waitFor(async () => cond(ours(await get(ROUTE))?.conditions, "Accepted")?.status === "True", "our HTTPRoute status written again", 20_000);
+  });
+
   it("a ListenerSet: refused until the Gateway allows it, then attached; its status, the Gateway's count, and a route on it", { timeout: 90_000 }, async () => {
     const SET = `/apis/${G}/namespaces/app/listenersets/extra`;
     await api("POST", `/apis/${G}/namespaces/app/listenersets`, {

@@ -151,6 +151,8 @@ class KubeSource implements KubernetesSource {
     this.isSynced = true;
     this.metrics.synced.set(1);
     this.dirty = true;
+    // What the first current() holds is the start; changes are what comes after it.
+    this.changedKinds.clear();
     this.log.info({ informers: this.informers.length, objects: this.current().size, ms: Date.now() - started }, "all informers synced");
     this.scheduleRediscovery();
   }

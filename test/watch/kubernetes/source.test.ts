@@ -102,6 +102,23 @@ describe("kubernetes source", () => {
     await waitFor(() => source.current().get("HTTPRoute", "team-a/r2") === undefined, "the delete");
   });
 
+  it("tells the consumer which kinds changed; a status-only route update is a change of no kinds", async () => {
+    const { source } = await setup();
+    fixture.apply(service("web"));
+    fixture.apply(route("r1"));
+    await source.start();
+    const taken = source.current().get("HTTPRoute", "default/r1");
+    const kinds: string[][] = [];
+    source.onChange((c) => kinds.push([...(c.kinds ?? ["unknown"])].sort()));
+    fixture.apply({ ...route("r1"), status: { parents: [] } } as Obj);
+    await waitFor(() => kinds.length === 1, "the status-only update's notification");
+    fixture.apply(service("api"));
+    await waitFor(() => kinds.length === 2, "the Service's notification");
+    expect(kinds).toEqual([[], ["Service"]]);
+    // The route the translation has stays the same object.
+    expect(source.current().get("HTTPRoute", "default/r1")).toBe(taken);
+  });
+
   it("pages large lists with limit/continue", async () => {
     const { source } = await setup({ timing: { listPageSize: 2 } });
     for (let i = 0; i < 7; i++) fixture.apply(service(`s${i}`));
