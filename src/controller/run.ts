@@ -60,7 +60,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const statuses = new StatusStore();
   const runs = new Counter({
     name: "switchyard_translation_runs_total",
-    help: "Translations in the worker thread, by mode: full (every route), endpoints (only EndpointSlices changed) or unchanged (no input changed)",
+    help: "Translations in the worker thread, by mode: full (every route), endpoints (only EndpointSlices changed), gateways (only routes changed: the Gateways they name) or unchanged (no input changed)",
     labelNames: ["mode"],
     registers: [registry],
   });

@@ -7,6 +7,7 @@ import type { ResourceSet } from "../api/resource-set.ts";
 import type { TranslationResult, TranslatorOptions } from "../api/translation.ts";
 import { translate } from "../translator/translate.ts";
 import { endpointsOnly } from "./endpoint-fast-path.ts";
+import { changedGatewaysOnly } from "./gateway-fast-path.ts";
 import { InputStore, ResultEncoder, type InputDelta, type ResultDelta } from "./translation-delta.ts";
 
 export interface TranslateRequest {
@@ -17,10 +18,11 @@ export interface TranslateRequest {
 
 /**
  * "full": translate() ran; "endpoints": only EndpointSlices changed and only their assignments were
- * rebuilt; "unchanged": no input changed (a source woke for something it keeps out of the inputs, such
- * as a status-only update), so the last result stands.
+ * rebuilt; "gateways": only routes changed and only the Gateways they name were translated again;
+ * "unchanged": no input changed (a source woke for something it keeps out of the inputs, such as a
+ * status-only update), so the last result stands.
  */
-export type TranslationMode = "full" | "endpoints" | "unchanged";
+export type TranslationMode = "full" | "endpoints" | "gateways" | "unchanged";
 
 export type TranslateReply = { id: number; result: ResultDelta; mode: TranslationMode } | { id: number; error: string };
 
@@ -36,10 +38,12 @@ parentPort?.on("message", (req: TranslateRequest) => {
     const options = JSON.stringify(req.options);
     const prev = last !== undefined && last.options === options ? last : undefined;
     const unchanged = prev !== undefined && req.inputs.upserts.length === 0 && req.inputs.deletes.length === 0;
-    const fast = prev && !unchanged ? endpointsOnly(prev.rs, prev.result, rs, req.inputs) : undefined;
-    const result = prev && unchanged ? prev.result : (fast ?? translate(rs, req.options));
+    const endpoints = prev && !unchanged ? endpointsOnly(prev.rs, prev.result, rs, req.inputs) : undefined;
+    const gateways = prev && !unchanged && !endpoints ? changedGatewaysOnly(prev.rs, prev.result, rs, req.inputs, req.options) : undefined;
+    const result = prev && unchanged ? prev.result : (endpoints ?? gateways ?? translate(rs, req.options));
     last = { rs, result, options };
-    reply = { id: req.id, result: encoder.encode(result), mode: unchanged ? "unchanged" : fast ? "endpoints" : "full" };
+    const mode: TranslationMode = unchanged ? "unchanged" : endpoints ? "endpoints" : gateways ? "gateways" : "full";
+    reply = { id: req.id, result: encoder.encode(result), mode };
   } catch (err) {
     last = undefined;
     reply = { id: req.id, error: (err as Error).stack ?? String(err) };

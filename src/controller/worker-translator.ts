@@ -19,7 +19,7 @@ export class WorkerTranslator {
   private readonly pending = new Map<number, { resolve: (r: TranslationResult) => void; reject: (e: Error) => void }>();
   private closed = false;
   /** Translations answered, by how (tests and the metrics read it). */
-  readonly runs: Record<TranslationMode, number> = { full: 0, endpoints: 0, unchanged: 0 };
+  readonly runs: Record<TranslationMode, number> = { full: 0, endpoints: 0, gateways: 0, unchanged: 0 };
   private readonly onRun: ((mode: TranslationMode) => void) | undefined;
 
   /** `onRun` is told how each translation was done. */

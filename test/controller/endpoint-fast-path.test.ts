@@ -217,24 +217,24 @@ describe("the translation worker", () => {
     ];
     const first = buildResourceSet(objs);
     expect(canonical(await worker.translate(first, OPTS))).toBe(canonical(translate(first, OPTS)));
-    expect(worker.runs).toEqual({ full: 1, endpoints: 0, unchanged: 0 });
+    expect(worker.runs).toEqual({ full: 1, endpoints: 0, gateways: 0, unchanged: 0 });
 
     const moved = slice({ ns: "default", id: 0, service: "a", portName: "http", port: 3000, endpoints: [{ last: 2, zone: "z2", ready: true, terminating: false }] });
     const second = buildResourceSet([...objs.slice(0, -1), moved]);
     const got = await worker.translate(second, OPTS);
-    expect(worker.runs).toEqual({ full: 1, endpoints: 1, unchanged: 0 });
+    expect(worker.runs).toEqual({ full: 1, endpoints: 1, gateways: 0, unchanged: 0 });
     expect(canonical(got)).toBe(canonical(translate(second, OPTS)));
     expect(canonical(got)).not.toBe(canonical(translate(first, OPTS)));
 
-    // A route change is a full translation again.
+    // A route change translates the Gateway it names (gateway-fast-path.ts).
     const added = route({ id: 1, ns: "default", backends: [{ service: "b", port: 80, weight: 1 }], session: false });
     const third = buildResourceSet([...objs.slice(0, -1), moved, added]);
     expect(canonical(await worker.translate(third, OPTS))).toBe(canonical(translate(third, OPTS)));
-    expect(worker.runs).toEqual({ full: 2, endpoints: 1, unchanged: 0 });
+    expect(worker.runs).toEqual({ full: 1, endpoints: 1, gateways: 1, unchanged: 0 });
 
     // The same objects again (a source woke for a change it keeps out of its inputs): nothing is translated.
     const again = buildResourceSet([...objs.slice(0, -1), moved, added]);
     expect(canonical(await worker.translate(again, OPTS))).toBe(canonical(translate(third, OPTS)));
-    expect(worker.runs).toEqual({ full: 2, endpoints: 1, unchanged: 1 });
+    expect(worker.runs).toEqual({ full: 1, endpoints: 1, gateways: 1, unchanged: 1 });
   });
 });

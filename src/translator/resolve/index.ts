@@ -20,6 +20,7 @@ import { l4RouteOnListener } from "./tlsroute.ts";
 import { applyL7Conflicts, l7Conflicts } from "./l7-conflicts.ts";
 import { clusterDecorators, type CompileContext, type ResolveHooks } from "./hooks.ts";
 import { splitHttpsRouteTables } from "./https-route-tables.ts";
+import { compareStatus } from "./status-order.ts";
 
 export interface ResolveResult {
   gateways: IrGateway[];
@@ -91,12 +92,6 @@ export function resolve(rs: ResourceSet, opts: TranslatorOptions, hooks: readonl
   return { gateways: irGateways, statuses };
 }
 
-function compareStatus(a: StatusUpdate, b: StatusUpdate): number {
-  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
-  const ka = `${a.target.namespace ?? ""}/${a.target.name}`;
-  const kb = `${b.target.namespace ?? ""}/${b.target.name}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
 
 function routeStatus(
   kind: RouteKind,

@@ -4,16 +4,10 @@
 // parents must carry both in the same update.
 import type { StatusUpdate } from "../../api/translation.ts";
 import type { MeshRouteStatus } from "./mesh.ts";
+import { compareStatus } from "./status-order.ts";
 
 function keyOf(u: { kind: string; target: { namespace?: string; name: string } }): string {
   return `${u.kind}|${u.target.namespace ?? ""}/${u.target.name}`;
-}
-
-function compareStatus(a: StatusUpdate, b: StatusUpdate): number {
-  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
-  const ka = `${a.target.namespace ?? ""}/${a.target.name}`;
-  const kb = `${b.target.namespace ?? ""}/${b.target.name}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export function mergeMeshStatuses(statuses: readonly StatusUpdate[], mesh: readonly MeshRouteStatus[]): StatusUpdate[] {
