@@ -10,11 +10,11 @@ const yamlOf = (objs: readonly object[]) => objs.map((o) => stringify(o, { lineW
 /**
  * Writes the fixture with `routes` HTTPRoutes into `dir`: base.yaml (class,
  * Gateway, Services, EndpointSlices) and the routes spread over `files` files
- * (routes-000.yaml, ...). Returns the route files' paths.
+ * (routes-000.yaml, ...), attached to `gateways` Gateways. Returns the route files' paths.
  */
-export function writeBenchManifests(dir: string, routes: number, files = 1): string[] {
+export function writeBenchManifests(dir: string, routes: number, files = 1, gateways = 1): string[] {
   mkdirSync(dir, { recursive: true });
-  const objs = benchObjects(routes);
+  const objs = benchObjects(routes, gateways);
   const base = objs.filter((o) => o.kind !== "HTTPRoute");
   const rs = objs.filter((o) => o.kind === "HTTPRoute");
   writeFileSync(join(dir, "base.yaml"), yamlOf(base));

@@ -11,7 +11,8 @@
 //    the slowest /healthz answer, and the server's CPU time per change.
 // Bounded: every wait gives up after PIPELINE_TIMEOUT_S and the run goes on.
 // Env: PIPELINE_ROUTES (default 10000), PIPELINE_FILES (default 100),
-// PIPELINE_STREAMS (default 1000), PIPELINE_EDITS (default 5),
+// PIPELINE_STREAMS (default 1000), PIPELINE_EDITS (default 5), PIPELINE_GATEWAYS (default 1: the routes
+// are dealt out over that many Gateways; the streams and the edited route are on the first),
 // PIPELINE_TIMEOUT_S (default 180), SWITCHYARD_MAIN (the CLI to run).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -22,6 +23,7 @@ import { measureChanges, startServe, stopServe, Timeout, within } from "./pipeli
 
 const routes = Number(process.env.PIPELINE_ROUTES ?? 10_000);
 const files = Number(process.env.PIPELINE_FILES ?? 100);
+const gateways = Number(process.env.PIPELINE_GATEWAYS ?? 1);
 const streams = Number(process.env.PIPELINE_STREAMS ?? 1000);
 const edits = Number(process.env.PIPELINE_EDITS ?? 5);
 const mainTs = process.env.SWITCHYARD_MAIN ?? join(import.meta.dirname, "../src/cli/main.ts");
@@ -29,13 +31,13 @@ const SERVICES = 50; // bench/translate-fixture.ts
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "switchyard-pipeline-"));
-  const [routeFile] = writeBenchManifests(dir, routes, files);
+  const [routeFile] = writeBenchManifests(dir, routes, files, gateways);
   const baseFile = join(dir, "base.yaml");
   const routeText = readFileSync(routeFile!, "utf8");
   const baseText = readFileSync(baseFile, "utf8");
   if (!routeText.includes("value: /app-0\n") || !baseText.includes("- 10.0.0.1\n")) throw new Error("fixture changed: edit anchors not found");
 
-  console.log(`serve --source file: ${routes} HTTPRoutes in ${files} file(s), ${streams} ADS streams (SotW, one connection each); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(`serve --source file: ${routes} HTTPRoutes in ${files} file(s) on ${gateways} Gateway(s), ${streams} ADS streams (SotW, one connection each); load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   const t0 = performance.now();
   const { child, ports } = startServe(mainTs, ["--dir", dir]);
   let clients: AdsClients | undefined;

@@ -1,6 +1,7 @@
-// Synthetic input for the translate benchmark: one Gateway, one HTTP listener,
-// N HTTPRoutes spread over 5 hostnames with mixed matches, weighted backends
-// over 50 Services with 3 endpoints each.
+// Synthetic input for the translate benchmark: one Gateway (or several, the
+// routes dealt out over them), one HTTP listener each, N HTTPRoutes spread over
+// 5 hostnames with mixed matches, weighted backends over 50 Services with 3
+// endpoints each.
 import type { K8sObject } from "../src/api/meta.ts";
 import { buildResourceSet, type ResourceSet } from "../src/api/resource-set.ts";
 import { DEFAULT_CONTROLLER_NAME } from "../src/api/translation.ts";
@@ -13,17 +14,22 @@ export function benchResourceSet(routes: number): ResourceSet {
   return buildResourceSet(benchObjects(routes));
 }
 
-/** The objects of the fixture, e.g. to write them out as manifests. */
-export function benchObjects(routes: number): K8sObject[] {
+/** Gateway `g` of the fixture: eg, then eg-1, eg-2, ... */
+const gatewayName = (g: number) => (g === 0 ? "eg" : `eg-${g}`);
+
+/** The objects of the fixture, e.g. to write them out as manifests; route i is attached to Gateway i % gateways. */
+export function benchObjects(routes: number, gateways = 1): K8sObject[] {
   const objs: K8sObject[] = [
     { apiVersion: G, kind: "GatewayClass", metadata: { name: "sw", generation: 1 }, spec: { controllerName: DEFAULT_CONTROLLER_NAME } } as K8sObject,
-    {
+  ];
+  for (let g = 0; g < gateways; g++) {
+    objs.push({
       apiVersion: G,
       kind: "Gateway",
-      metadata: { name: "eg", namespace: "default", generation: 1 },
+      metadata: { name: gatewayName(g), namespace: "default", generation: 1 },
       spec: { gatewayClassName: "sw", listeners: [{ name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "All" } } }] },
-    } as K8sObject,
-  ];
+    } as K8sObject);
+  }
   for (let s = 0; s < SERVICES; s++) {
     objs.push({ apiVersion: "v1", kind: "Service", metadata: { name: `svc-${s}`, namespace: "default" }, spec: { ports: [{ name: "http", port: 8080 }] } } as K8sObject);
     objs.push({
@@ -45,7 +51,7 @@ export function benchObjects(routes: number): K8sObject[] {
       kind: "HTTPRoute",
       metadata: { name: `route-${i}`, namespace: "default", generation: 1, creationTimestamp: `2025-01-01T00:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z` },
       spec: {
-        parentRefs: [{ name: "eg" }],
+        parentRefs: [{ name: gatewayName(i % gateways) }],
         hostnames: [hostname],
         rules: [
           {
