@@ -90,8 +90,10 @@ class FrozenResourceSet implements ResourceSet {
   private readonly sorted = new Map<Kind, readonly K8sObject[]>();
   private readonly slicesByService = new Map<string, EndpointSlice[]>();
 
-  constructor(byKind: Map<Kind, Map<string, K8sObject>>) {
+  /** `sorted`: lists already made for some kinds (of the same maps), e.g. by the set this one replaces. */
+  constructor(byKind: Map<Kind, Map<string, K8sObject>>, sorted?: ReadonlyMap<Kind, readonly K8sObject[]>) {
     this.byKind = byKind;
+    for (const [kind, list] of sorted ?? []) this.sorted.set(kind, list);
     let size = 0;
     for (const m of byKind.values()) size += m.size;
     this.size = size;
@@ -122,6 +124,16 @@ class FrozenResourceSet implements ResourceSet {
   endpointSlicesFor(namespace: string, serviceName: string): readonly EndpointSlice[] {
     return this.slicesByService.get(`${namespace}/${serviceName}`) ?? [];
   }
+
+  /** For updateResourceSet: the maps by kind (never changed once made). */
+  maps(): ReadonlyMap<Kind, Map<string, K8sObject>> {
+    return this.byKind;
+  }
+
+  /** For updateResourceSet: the kinds' lists made so far. */
+  sortedLists(): ReadonlyMap<Kind, readonly K8sObject[]> {
+    return this.sorted;
+  }
 }
 
 /**
@@ -138,6 +150,29 @@ export function buildResourceSet(objects: Iterable<K8sObject>): ResourceSet {
     m.set(objectKey(obj), obj);
   }
   return new FrozenResourceSet(byKind);
+}
+
+/**
+ * `prev` with objects replaced or added (`upserts`) and removed (`deletes`, by kind and key). Kinds
+ * without changes share prev's maps and sorted lists, so a one-object change costs the size of its kind
+ * rather than of every input.
+ */
+export function updateResourceSet(prev: ResourceSet, upserts: readonly K8sObject[], deletes: readonly (readonly [Kind, string])[]): ResourceSet {
+  if (!(prev instanceof FrozenResourceSet)) throw new Error("updateResourceSet: not a ResourceSet made here");
+  const byKind = new Map(prev.maps());
+  const copied = new Set<Kind>();
+  const edit = (kind: Kind) => {
+    if (!copied.has(kind)) {
+      copied.add(kind);
+      byKind.set(kind, new Map(byKind.get(kind)));
+    }
+    return byKind.get(kind)!;
+  };
+  for (const [kind, key] of deletes) if (byKind.get(kind)?.has(key)) edit(kind).delete(key);
+  for (const obj of upserts) if (isKind(obj.kind)) edit(obj.kind).set(objectKey(obj), obj);
+  const sorted = new Map<Kind, readonly K8sObject[]>();
+  for (const [kind, list] of prev.sortedLists()) if (!copied.has(kind)) sorted.set(kind, list);
+  return new FrozenResourceSet(byKind, sorted);
 }
 
 export const EMPTY_RESOURCE_SET: ResourceSet = buildResourceSet([]);

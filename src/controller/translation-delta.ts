@@ -9,7 +9,7 @@
 //    statuses likewise.
 // Pure and thread-agnostic, so both sides are tested without a worker.
 import type { Message } from "@bufbuild/protobuf";
-import { KINDS, buildResourceSet, objectKey, type Kind, type ResourceSet } from "../api/resource-set.ts";
+import { EMPTY_RESOURCE_SET, KINDS, objectKey, updateResourceSet, type Kind, type ResourceSet } from "../api/resource-set.ts";
 import type { K8sObject } from "../api/meta.ts";
 import type { GatewaySnapshot, StatusUpdate, TranslationResult } from "../api/translation.ts";
 import { emptyResources, type XdsResources } from "../api/xds.ts";
@@ -106,20 +106,14 @@ export class InputTracker {
 
 /** Worker: the inputs, kept up to date from deltas. */
 export class InputStore {
-  private readonly byKind = new Map<Kind, Map<string, K8sObject>>();
+  private current: ResourceSet = EMPTY_RESOURCE_SET;
 
   apply(d: InputDelta): void {
-    for (const [kind, key] of d.deletes) this.byKind.get(kind)?.delete(key);
-    for (const obj of d.upserts) {
-      const kind = obj.kind as Kind;
-      let m = this.byKind.get(kind);
-      if (!m) this.byKind.set(kind, (m = new Map()));
-      m.set(objectKey(obj), obj);
-    }
+    this.current = updateResourceSet(this.current, d.upserts, d.deletes);
   }
 
   resourceSet(): ResourceSet {
-    return buildResourceSet([...this.byKind.values()].flatMap((m) => [...m.values()]));
+    return this.current;
   }
 }
 
