@@ -56,6 +56,8 @@ export class Controller {
   private timer?: NodeJS.Timeout;
   /** A status re-publish without translation is pending (SourceChange with no kinds). */
   private statusTimer?: NodeJS.Timeout;
+  /** What was last handed to the publisher, by key. */
+  private published = new Map<string, XdsResources>();
   private firstPendingAt?: number;
   private result?: TranslationResult;
   private resultInputs?: ResourceSet;
@@ -196,10 +198,17 @@ export class Controller {
   private publish(result: TranslationResult): void {
     const { publisher } = this.opts;
     const keep = new Set(result.gateways.map((g) => g.key));
-    for (const g of result.gateways) publisher.setSnapshot(g.key, g.resources);
+    // A snapshot object published before is the same content (results are never changed once made):
+    // with a hundred Gateways, a route edit changes one, and the cache need not look at the others.
+    const published = new Map<string, XdsResources>();
+    const set = (key: string, resources: XdsResources) => {
+      if (this.published.get(key) !== resources) publisher.setSnapshot(key, resources);
+      published.set(key, resources);
+    };
+    for (const g of result.gateways) set(g.key, g.resources);
     if (result.mesh) {
       keep.add(MESH_SNAPSHOT_KEY);
-      publisher.setSnapshot(MESH_SNAPSHOT_KEY, result.mesh);
+      set(MESH_SNAPSHOT_KEY, result.mesh);
       // Envoy sidecars (translator option meshSidecars): one view per namespace.
       if (hasSidecarListeners(result.mesh)) {
         for (const ns of this.resultInputs?.list("Namespace") ?? []) {
@@ -210,6 +219,7 @@ export class Controller {
       }
     }
     for (const key of publisher.keys()) if (!keep.has(key)) publisher.deleteSnapshot(key);
+    this.published = published;
     this.metrics.gateways.set(result.gateways.length);
     this.publishStatus();
   }

@@ -44,10 +44,11 @@ export const LAZY_BYTES = 256 * 1024;
 export type ResourcesDelta = Record<keyof XdsResources, ResourceEntry[]>;
 
 export interface ResultDelta {
-  gateways: { key: string; resources: ResourcesDelta }[];
+  /** `resources` absent: the same snapshot object as in the last result (a fast path left it alone). */
+  gateways: { key: string; resources?: ResourcesDelta }[];
   mesh?: ResourcesDelta;
-  /** Every status id, in the result's order; statuses whose content changed are in `changedStatuses`. */
-  statusOrder: string[];
+  /** Every status id, in the result's order; statuses whose content changed are in `changedStatuses`. Absent: the last result's statuses. */
+  statusOrder?: string[];
   changedStatuses: [string, StatusUpdate][];
 }
 
@@ -128,6 +129,9 @@ export class ResultEncoder {
   /** Results are never changed once made: a message seen before has the same hash, a status the same JSON. */
   private readonly hashes = new WeakMap<Message, string>();
   private readonly statusJson = new WeakMap<StatusUpdate, string>();
+  /** The last result's snapshot objects by key, and its status list: what a fast path hands back untouched. */
+  private lastResources = new Map<string, XdsResources>();
+  private lastStatuses: readonly StatusUpdate[] | undefined;
 
   encode(result: TranslationResult): ResultDelta {
     const held = new Map<string, Set<string>>();
@@ -162,9 +166,19 @@ export class ResultEncoder {
       }
       return out;
     };
-    const gateways = result.gateways.map((g) => ({ key: g.key, resources: resources(`gateway ${g.key}`, g.resources) }));
+    const lastResources = new Map<string, XdsResources>();
+    const gateways = result.gateways.map((g) => {
+      const key = `gateway ${g.key}`;
+      lastResources.set(g.key, g.resources);
+      const same = this.lastResources.get(g.key) === g.resources && this.held.has(key);
+      if (same) held.set(key, this.held.get(key)!);
+      return same ? { key: g.key } : { key: g.key, resources: resources(key, g.resources) };
+    });
     const mesh = result.mesh ? resources("mesh", result.mesh) : undefined;
     this.held = held;
+    this.lastResources = lastResources;
+    if (result.statuses === this.lastStatuses) return { gateways, ...(mesh ? { mesh } : {}), changedStatuses: [] };
+    this.lastStatuses = result.statuses;
     const statuses = new Map<string, string>();
     const changedStatuses: [string, StatusUpdate][] = [];
     const statusOrder = result.statuses.map((u) => {
@@ -184,6 +198,8 @@ export class ResultEncoder {
 export class ResultDecoder {
   private held = new Map<string, Map<string, Message>>();
   private statuses = new Map<string, StatusUpdate>();
+  private lastResources = new Map<string, XdsResources>();
+  private lastStatuses: StatusUpdate[] = [];
   /** The worker's encoding of each message it sent, for the xDS cache (SnapshotCacheOptions.prepared). */
   readonly prepared = new WeakMap<Message, PreparedEncoding>();
 
@@ -210,9 +226,25 @@ export class ResultDecoder {
       }
       return out;
     };
-    const gateways: GatewaySnapshot[] = d.gateways.map((g) => ({ key: g.key, resources: resources(`gateway ${g.key}`, g.resources) }));
+    const lastResources = new Map<string, XdsResources>();
+    const gateways: GatewaySnapshot[] = d.gateways.map((g) => {
+      const key = `gateway ${g.key}`;
+      let r: XdsResources | undefined;
+      if (g.resources) r = resources(key, g.resources);
+      else {
+        // Unchanged: the same object as last time, so the controller and the cache can tell at a glance.
+        r = this.lastResources.get(g.key);
+        const before = this.held.get(key);
+        if (!r || !before) throw new Error(`translation worker said gateway ${g.key} is unchanged, but it is not held`);
+        held.set(key, before);
+      }
+      lastResources.set(g.key, r);
+      return { key: g.key, resources: r };
+    });
     const mesh = d.mesh ? resources("mesh", d.mesh) : undefined;
     this.held = held;
+    this.lastResources = lastResources;
+    if (!d.statusOrder) return { gateways, ...(mesh ? { mesh } : {}), statuses: this.lastStatuses };
     const changed = new Map(d.changedStatuses);
     const statuses = new Map<string, StatusUpdate>();
     const list = d.statusOrder.map((id) => {
@@ -222,11 +254,14 @@ export class ResultDecoder {
       return u;
     });
     this.statuses = statuses;
+    this.lastStatuses = list;
     return { gateways, ...(mesh ? { mesh } : {}), statuses: list };
   }
 
   reset(): void {
     this.held = new Map();
     this.statuses = new Map();
+    this.lastResources = new Map();
+    this.lastStatuses = [];
   }
 }

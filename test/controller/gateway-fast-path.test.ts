@@ -9,7 +9,7 @@ import { buildResourceSet } from "../../src/api/resource-set.ts";
 import { DEFAULT_CONTROLLER_NAME, type TranslationResult } from "../../src/api/translation.ts";
 import type { XdsResources } from "../../src/api/xds.ts";
 import { changedGatewaysOnly } from "../../src/controller/gateway-fast-path.ts";
-import { InputTracker } from "../../src/controller/translation-delta.ts";
+import { InputTracker, ResultDecoder, ResultEncoder } from "../../src/controller/translation-delta.ts";
 import { translate } from "../../src/translator/translate.ts";
 import { DESCRIPTORS, RESOURCE_TYPES } from "../../src/xds/resource-types.ts";
 
@@ -113,6 +113,10 @@ describe("Gateway fast path", () => {
         let rs = buildResourceSet(world.values());
         tracker.delta(rs);
         let result = translate(rs, OPTS);
+        // Across threads too: a Gateway left alone is named, not sent, and decodes to the same object.
+        const encoder = new ResultEncoder();
+        const decoder = new ResultDecoder();
+        let decoded = decoder.decode(structuredClone(encoder.encode(result)));
         for (const e of edits) {
           const obj = route(e.route);
           if (e.remove) world.delete(keyOf(obj));
@@ -126,6 +130,10 @@ describe("Gateway fast path", () => {
             expect(canonical(fast)).toBe(canonical(full));
             kept += fast.gateways.filter((g, i) => g === result.gateways[i]).length;
           }
+          const got = decoder.decode(structuredClone(encoder.encode(fast ?? full)));
+          expect(canonical(got)).toBe(canonical(full));
+          if (fast) for (const [i, g] of fast.gateways.entries()) if (g === result.gateways[i]) expect(got.gateways[i]!.resources).toBe(decoded.gateways[i]!.resources);
+          decoded = got;
           rs = next;
           result = fast ?? full;
         }

@@ -15,7 +15,7 @@ describe("large resources from the worker", () => {
     expect(toBinary(RouteConfigurationSchema, original).length).toBeGreaterThan(LAZY_BYTES);
 
     const delta = structuredClone(new ResultEncoder().encode(result));
-    const entry = delta.gateways[0]!.resources.routes[0]!;
+    const entry = delta.gateways[0]!.resources!.routes[0]!;
     expect(entry.message).toBeUndefined();
     expect(entry.header).toMatchObject({ name: original.name });
 
