@@ -6,11 +6,15 @@ import { setVersion, type EncodedResource } from "./resource.ts";
 import { DESCRIPTORS, typeOfUrl } from "./resource-types.ts";
 import { concat, stringField } from "./wire.ts";
 
+/** Shared nonces are "s" + a process-wide counter; streams' own nonces are plain counters, so the two never meet. */
+let sharedNonces = 0;
+
 export class ResponseSet {
   readonly typeUrl: string;
   readonly version: string;
   readonly byName: ReadonlyMap<string, EncodedResource>;
   #body: Buffer | undefined;
+  #shared: { nonce: string; bytes: Buffer } | undefined;
 
   constructor(typeUrl: string, byName: ReadonlyMap<string, EncodedResource>, version?: string) {
     this.typeUrl = typeUrl;
@@ -36,6 +40,19 @@ export class ResponseSet {
   /** The full response with `nonce`. */
   withNonce(nonce: string): Buffer {
     return concat([this.body, stringField(5, nonce)]);
+  }
+
+  /**
+   * The full response with a nonce of this set's own, made once: every stream sent this set gets the
+   * same bytes (a nonce needs to be unique only among one stream's responses of a type), so a push to
+   * 1,000 streams does not copy a large RouteConfiguration 1,000 times before grpc-js frames it.
+   */
+  get shared(): { nonce: string; bytes: Buffer } {
+    if (!this.#shared) {
+      const nonce = `s${(++sharedNonces).toString(36)}`;
+      this.#shared = { nonce, bytes: this.withNonce(nonce) };
+    }
+    return this.#shared;
   }
 }
 

@@ -132,8 +132,12 @@ export class SotwStream extends BaseStream<SotwTypeState, DiscoveryRequest> {
 
   /** Send `set`; afterwards the client holds `held` (by default, `set`). */
   #write(ts: SotwTypeState, set: ResponseSet, held: ResponseSet = set): void {
-    const nonce = this.nextNonce();
     ts.sent = held;
+    const shared = set.shared;
+    // The same set twice in a row on this stream (a re-request): a nonce of its own, so that the
+    // client's reply to the first cannot pass for a reply to the second.
+    if (shared.nonce !== ts.nonce) return this.send(ts, shared.bytes, set.version, shared.nonce);
+    const nonce = this.nextNonce();
     this.send(ts, set.withNonce(nonce), set.version, nonce);
   }
 }

@@ -40,6 +40,24 @@ describe("nonces", () => {
   });
 });
 
+describe("shared responses", () => {
+  it("streams in the same state are sent the same response, nonce included; each ACKs it on its own", async () => {
+    h.cache.setSnapshot(KEY, chain("a"));
+    const [c1, c2] = [h.sotw(KEY), h.sotw(KEY)];
+    const [r1, r2] = await Promise.all([cdsAcked(c1), cdsAcked(c2)]);
+    expect(r2.nonce).toBe(r1.nonce);
+    h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
+    const [n1, n2] = await Promise.all([c1.expect(CDS), c2.expect(CDS)]);
+    expect(n2.nonce).toBe(n1.nonce);
+    expect(n1.nonce).not.toBe(r1.nonce);
+    c1.ack(n1);
+    await waitFor(() => h.server.nodes().some((n) => n.types.some((t) => t.typeUrl === CDS && t.lastAckedVersion === n1.versionInfo)), "the first stream's ACK");
+    // Only the stream that ACKed has: the other still has the response in flight.
+    const acked = h.server.nodes().map((n) => n.types.find((t) => t.typeUrl === CDS)?.lastAckedVersion === n1.versionInfo);
+    expect(acked.sort()).toEqual([false, true]);
+  });
+});
+
 describe("ACK and NACK", () => {
   it("tells them apart by error_detail, not by version", async () => {
     h.cache.setSnapshot(KEY, chain("a"));
