@@ -10,7 +10,7 @@ import type { Logger } from "../observability/log.ts";
 import type { Source, SourceChange, StatusSink } from "../watch/source.ts";
 
 /**
- * Kinds whose changes alone are translated at once instead of after the debounce: only
+ * Kinds whose changes alone are translated at once even amid other changes: only
  * ClusterLoadAssignments depend on them, which the translation worker rebuilds without translating
  * any route (endpoint-fast-path.ts), so batching them saves little and delays every endpoint update.
  */
@@ -41,7 +41,10 @@ export interface ControllerOptions {
   translatorOptions: TranslatorOptions;
   logger: Logger;
   registry: Registry;
-  /** Quiet time after a change before translating (not for EndpointSlice-only changes: IMMEDIATE_KINDS). */
+  /**
+   * Changes this close together are translated together: the first after a quiet spell at once, the
+   * ones that follow after this long without another (EndpointSlice-only changes at once: IMMEDIATE_KINDS).
+   */
   debounceMs?: number;
   /** Upper bound on how long steady churn may delay a translation. */
   maxDelayMs?: number;
@@ -59,6 +62,8 @@ export class Controller {
   /** What was last handed to the publisher, by key. */
   private published = new Map<string, XdsResources>();
   private firstPendingAt?: number;
+  /** When the last change that needs a translation came. */
+  private lastChangeAt?: number;
   private result?: TranslationResult;
   private resultInputs?: ResourceSet;
   private readonly metrics;
@@ -121,14 +126,18 @@ export class Controller {
       }, this.opts.debounceMs ?? 75);
       return;
     }
-    // At once only when nothing is waiting for the debounce: a pending change keeps its batch.
-    if (this.firstPendingAt === undefined && immediate(change)) {
+    const now = Date.now();
+    const debounce = this.opts.debounceMs ?? 75;
+    // At once when the change comes after a quiet spell (a single edit waits for nothing), or is of
+    // EndpointSlices alone; the changes that follow within the debounce wait for it and go together.
+    // Only when nothing is waiting already: a pending change keeps its batch.
+    const quiet = this.lastChangeAt === undefined || now - this.lastChangeAt >= debounce;
+    this.lastChangeAt = now;
+    if (this.firstPendingAt === undefined && (quiet || immediate(change))) {
       this.timer ??= setTimeout(() => this.run(), 0);
       return;
     }
-    const now = Date.now();
     this.firstPendingAt ??= now;
-    const debounce = this.opts.debounceMs ?? 75;
     const deadline = this.firstPendingAt + (this.opts.maxDelayMs ?? 500);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.run(), Math.max(0, Math.min(debounce, deadline - now)));

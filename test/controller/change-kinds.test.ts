@@ -1,8 +1,9 @@
-// What the controller does with a change, by the kinds the source says changed:
-// an EndpointSlice-only change is translated at once, any other after the
-// debounce, and one of no kinds (a status-only update) only re-publishes status.
-// With a debounce far longer than the test's fake clock advances, a translation
-// that happens early can only be the immediate one.
+// When the controller translates a change: the first after a quiet spell at
+// once, the ones that follow within the debounce together after it, an
+// EndpointSlice-only change at once even then; and a change of no kinds (a
+// status-only update) only re-publishes status. With a debounce far longer than
+// the test's fake clock advances, a translation that happens early can only be
+// an immediate one.
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { EMPTY_RESOURCE_SET, type Kind, type ResourceSet } from "../../src/api/resource-set.ts";
@@ -61,7 +62,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("controller debounce", () => {
+describe("when the controller translates", () => {
   it("translates an EndpointSlice-only change at once", () => {
     source.change(["EndpointSlice"]);
     source.change(["EndpointSlice"]);
@@ -69,27 +70,42 @@ describe("controller debounce", () => {
     expect(translations).toBe(1);
   });
 
-  it("waits the debounce for any other change, or one whose kinds are unknown", () => {
+  it("translates the first change after a quiet spell at once, and batches the ones that follow within the debounce", () => {
     for (const kinds of [["HTTPRoute"], ["EndpointSlice", "Service"], undefined] as (Kind[] | undefined)[]) {
       translations = 0;
       source.change(kinds);
-      vi.advanceTimersByTime(DEBOUNCE - 1);
-      expect(translations, JSON.stringify(kinds)).toBe(0);
       vi.advanceTimersByTime(1);
       expect(translations, JSON.stringify(kinds)).toBe(1);
+      source.change(kinds);
+      source.change(kinds);
+      vi.advanceTimersByTime(DEBOUNCE - 1);
+      expect(translations, JSON.stringify(kinds)).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(translations, JSON.stringify(kinds)).toBe(2);
+      vi.advanceTimersByTime(DEBOUNCE); // quiet again
     }
+  });
+
+  it("translates an EndpointSlice-only change at once amid other changes, when nothing waits", () => {
+    source.change(["HTTPRoute"]);
+    vi.advanceTimersByTime(1);
+    source.change(["EndpointSlice"]);
+    vi.advanceTimersByTime(1);
+    expect(translations).toBe(2);
   });
 
   it("keeps an EndpointSlice change that follows a waiting change in that change's batch", () => {
     source.change(["HTTPRoute"]);
+    vi.advanceTimersByTime(1);
+    source.change(["HTTPRoute"]); // waits
     source.change(["EndpointSlice"]);
     vi.advanceTimersByTime(DEBOUNCE - 1);
-    expect(translations).toBe(0);
-    vi.advanceTimersByTime(1);
     expect(translations).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(translations).toBe(2);
   });
 
-  it("lets a change that follows an immediate one wait the debounce, and translates both then", () => {
+  it("lets a change that follows an immediate one at once wait the debounce, and translates both then", () => {
     source.change(["EndpointSlice"]);
     source.change(["HTTPRoute"]);
     vi.advanceTimersByTime(DEBOUNCE - 1);
