@@ -108,21 +108,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   xds.onAck((e) => nacks.record(e));
   xds.onStreamClose((id) => nacks.forget(id));
   nacks.onChange(() => controller.publishStatus());
-  // Proxies per snapshot key, counted once per burst of snapshot changes (a translation sets many).
-  let proxyCounts: Map<string, number> | undefined;
-  const proxiesOf = (key: string): number => {
-    if (!proxyCounts) {
-      const counts = new Map<string, number>();
-      for (const n of xds.nodes()) counts.set(n.snapshotKey, (counts.get(n.snapshotKey) ?? 0) + 1);
-      proxyCounts = counts;
-      queueMicrotask(() => (proxyCounts = undefined));
-    }
-    return proxyCounts.get(key) ?? 0;
-  };
   cache.onChange((key, snap) => {
     // What was loaded goes before what it pushes (a repeat of the same counts logs nothing).
     reporter.loaded(opts.source.current());
-    reporter.snapshot(key, snap, proxiesOf(key));
+    reporter.snapshot(key, snap, xds.streamCount(key));
     changed("snapshot");
   });
   xds.onAck(() => changed("nodes"));

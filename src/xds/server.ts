@@ -87,6 +87,8 @@ export interface XdsServer {
   readonly port: number;
   /** Per-stream state of every connected node, for the admin API. */
   nodes(): NodeStatus[];
+  /** How many admitted streams a snapshot key has (cheap: no per-stream state is read). */
+  streamCount(key: string): number;
   /** Be told about every ACK and NACK (tests, benchmarks, debugging). Returns the unsubscribe function. */
   onAck(listener: (event: AckEvent) => void): () => void;
   /** Be told when a stream has closed, by its id (NodeStatus.streamId). Returns the unsubscribe function. */
@@ -228,6 +230,7 @@ export async function startXdsServer(opts: XdsServerOptions): Promise<XdsServer>
   return {
     port,
     nodes: () => [...streams].filter((s) => s.key !== undefined).map((s) => s.nodeStatus()),
+    streamCount: (key) => byKey.get(key)?.size ?? 0,
     onAck(listener) {
       ackListeners.add(listener);
       return () => ackListeners.delete(listener);

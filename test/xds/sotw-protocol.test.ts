@@ -46,6 +46,7 @@ describe("shared responses", () => {
     const [c1, c2] = [h.sotw(KEY), h.sotw(KEY)];
     const [r1, r2] = await Promise.all([cdsAcked(c1), cdsAcked(c2)]);
     expect(r2.nonce).toBe(r1.nonce);
+    expect([h.server.streamCount(KEY), h.server.streamCount("default/other")]).toEqual([2, 0]);
     h.cache.setSnapshot(KEY, merge(chain("a"), chain("b")));
     const [n1, n2] = await Promise.all([c1.expect(CDS), c2.expect(CDS)]);
     expect(n2.nonce).toBe(n1.nonce);
