@@ -51,29 +51,27 @@ type FromServer = { port: number } | Mem | { version: string } | { allAckedMs: n
 async function baselineMain(): Promise<void> {
   const server = new grpc.Server();
   const calls = new Set<grpc.ServerDuplexStream<Buffer, Buffer>>();
+  // Each stream answers each first request (no response_nonce) once, with an empty response.
+  const bare =
+    (request: (b: Buffer) => { responseNonce: string; typeUrl: string }, emptyResponse: (typeUrl: string) => Uint8Array) =>
+    (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
+      calls.add(call);
+      call.on("data", (b: Buffer) => {
+        const req = request(b);
+        if (req.responseNonce === "") call.write(Buffer.from(emptyResponse(req.typeUrl)));
+      });
+      call.on("end", () => call.end());
+    };
   server.addService(RAW_ADS, {
-    streamAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-      calls.add(call);
-      call.on("data", (b: Buffer) => {
-        const req = fromBinary(DiscoveryRequestSchema, b);
-        // Answer each first request once, with an empty response.
-        if (req.responseNonce === "") {
-          call.write(Buffer.from(toBinary(DiscoveryResponseSchema, create(DiscoveryResponseSchema, { typeUrl: req.typeUrl, nonce: "1" }))));
-        }
-      });
-      call.on("end", () => call.end());
-    },
-    // The same for Delta streams (XDS_BENCH_PROTOCOL=delta): one empty response to each subscription.
-    deltaAggregatedResources: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => {
-      calls.add(call);
-      call.on("data", (b: Buffer) => {
-        const req = fromBinary(DeltaDiscoveryRequestSchema, b);
-        if (req.responseNonce === "") {
-          call.write(Buffer.from(toBinary(DeltaDiscoveryResponseSchema, create(DeltaDiscoveryResponseSchema, { typeUrl: req.typeUrl, nonce: "1" }))));
-        }
-      });
-      call.on("end", () => call.end());
-    },
+    streamAggregatedResources: bare(
+      (b) => fromBinary(DiscoveryRequestSchema, b),
+      (typeUrl) => toBinary(DiscoveryResponseSchema, create(DiscoveryResponseSchema, { typeUrl, nonce: "1" })),
+    ),
+    // The same for Delta streams (XDS_BENCH_PROTOCOL=delta).
+    deltaAggregatedResources: bare(
+      (b) => fromBinary(DeltaDiscoveryRequestSchema, b),
+      (typeUrl) => toBinary(DeltaDiscoveryResponseSchema, create(DeltaDiscoveryResponseSchema, { typeUrl, nonce: "1" })),
+    ),
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),

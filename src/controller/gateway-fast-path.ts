@@ -124,12 +124,14 @@ export function changedGatewaysOnly(
 function mergeStatuses(prev: readonly StatusUpdate[], partial: readonly StatusUpdate[], affected: Set<string>, included: Set<string>): StatusUpdate[] | undefined {
   const replaced = (u: StatusUpdate) =>
     (u.kind === "Gateway" && affected.has(`${u.target.namespace ?? ""}/${u.target.name}`)) || included.has(statusKey(u));
-  const before = new Map(prev.map((u) => [statusKey(u), u]));
   const out = prev.filter((u) => !replaced(u));
-  for (const u of partial) {
-    if (replaced(u)) out.push(u);
-    // The other Gateways' status counts routes that were left out: theirs stays as it was.
-    else if (u.kind !== "Gateway" && JSON.stringify(u) !== JSON.stringify(before.get(statusKey(u)))) return undefined;
+  // The other Gateways' status counts routes that were left out: theirs stays as it was. Anything else
+  // (a GatewayClass; few) must come out as it was.
+  const others = partial.filter((u) => !replaced(u) && u.kind !== "Gateway");
+  if (others.length > 0) {
+    const before = new Map(out.map((u) => [statusKey(u), u]));
+    if (others.some((u) => JSON.stringify(u) !== JSON.stringify(before.get(statusKey(u))))) return undefined;
   }
+  out.push(...partial.filter(replaced));
   return out.sort(compareStatus);
 }

@@ -7,24 +7,17 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { K8sObject } from "../../src/api/meta.ts";
 import { buildResourceSet, type ResourceSet } from "../../src/api/resource-set.ts";
-import { DEFAULT_CONTROLLER_NAME, type TranslationResult } from "../../src/api/translation.ts";
-import type { XdsResources } from "../../src/api/xds.ts";
+import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
 import { endpointsOnly } from "../../src/controller/endpoint-fast-path.ts";
 import { InputStore, InputTracker, ResultDecoder, ResultEncoder } from "../../src/controller/translation-delta.ts";
 import { WorkerTranslator } from "../../src/controller/worker-translator.ts";
 import { translate } from "../../src/translator/translate.ts";
+import { canonical } from "../helpers/canonical-result.ts";
 import { DESCRIPTORS, RESOURCE_TYPES } from "../../src/xds/resource-types.ts";
 import { ownViolations } from "../../src/xds/validate/index.ts";
 
 const OPTS = { controllerName: DEFAULT_CONTROLLER_NAME };
 const G = "gateway.networking.k8s.io/v1";
-
-/** A result as comparable text: every resource's bytes, every status. */
-function canonical(r: TranslationResult): string {
-  const res = (x: XdsResources) =>
-    RESOURCE_TYPES.map((t) => (x[DESCRIPTORS[t].field] as Message[]).map((m) => Buffer.from(DESCRIPTORS[t].encode(m)).toString("base64")));
-  return JSON.stringify({ gateways: r.gateways.map((g) => [g.key, res(g.resources)]), mesh: r.mesh ? res(r.mesh) : null, statuses: r.statuses });
-}
 
 // ---- a small world: one Gateway, Services with one or two ports, routes, slices ----
 const SERVICES = ["a", "b", "c"];

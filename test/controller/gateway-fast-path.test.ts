@@ -1,26 +1,18 @@
 // Route edits translate only the Gateways they name: on random worlds of three
 // Gateways and random route edits, the result is exactly translate()'s, and the
 // Gateways no edited route names keep their snapshot objects.
-import type { Message } from "@bufbuild/protobuf";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { K8sObject } from "../../src/api/meta.ts";
 import { buildResourceSet } from "../../src/api/resource-set.ts";
-import { DEFAULT_CONTROLLER_NAME, type TranslationResult } from "../../src/api/translation.ts";
-import type { XdsResources } from "../../src/api/xds.ts";
+import { DEFAULT_CONTROLLER_NAME } from "../../src/api/translation.ts";
 import { changedGatewaysOnly } from "../../src/controller/gateway-fast-path.ts";
 import { InputTracker, ResultDecoder, ResultEncoder } from "../../src/controller/translation-delta.ts";
 import { translate } from "../../src/translator/translate.ts";
-import { DESCRIPTORS, RESOURCE_TYPES } from "../../src/xds/resource-types.ts";
+import { canonical } from "../helpers/canonical-result.ts";
 
 const OPTS = { controllerName: DEFAULT_CONTROLLER_NAME };
 const G = "gateway.networking.k8s.io/v1";
-
-function canonical(r: TranslationResult): string {
-  const res = (x: XdsResources) =>
-    RESOURCE_TYPES.map((t) => (x[DESCRIPTORS[t].field] as Message[]).map((m) => Buffer.from(DESCRIPTORS[t].encode(m)).toString("base64")));
-  return JSON.stringify({ gateways: r.gateways.map((g) => [g.key, res(g.resources)]), mesh: r.mesh ? res(r.mesh) : null, statuses: r.statuses });
-}
 
 // ---- three Gateways: two in default (one only for its own namespace's routes), one in other ----
 const GATEWAYS = [

@@ -27,9 +27,8 @@ describe("reconcile queue", () => {
   it("runs a task added again before it ran once, and again if added while it runs", async () => {
     const q = new ReconcileQueue();
     let runs = 0;
-    const ran: Promise<void>[] = [];
     let release!: () => void;
-    ran.push(new Promise((resolve) => (release = resolve)));
+    const second = new Promise<void>((resolve) => (release = resolve));
     const task = () => {
       runs++;
       if (runs === 1) q.add(task); // a stream scheduling itself while it reconciles
@@ -37,7 +36,7 @@ describe("reconcile queue", () => {
     };
     q.add(task);
     q.add(task);
-    await ran[0];
+    await second;
     expect(runs).toBe(2);
     expect(q.size).toBe(0);
   });

@@ -89,6 +89,8 @@ export class StatusWriter implements StatusSink {
    * thousands of unchanged routes was most of a change's main-thread time.
    */
   private readonly shown = new Map<string, string>();
+  /** Status objects are never changed once made, and unchanged ones come back as the same object. */
+  private readonly fingerprints = new WeakMap<StatusUpdate, string>();
   private readonly queue = new Set<string>();
   /** Objects whose last write failed (network, 403, 5xx): retried with backoff, logged at warn only the first time. */
   private readonly failing = new Set<string>();
@@ -115,8 +117,7 @@ export class StatusWriter implements StatusSink {
     for (const update of updates) {
       const key = keyOf(update);
       seen.add(key);
-      // Our own updates only: the translator is deterministic, so equal statuses have equal key order.
-      const fingerprint = JSON.stringify(update);
+      const fingerprint = this.fingerprint(update);
       this.desired.set(key, { update, fingerprint, clearing: false });
       if (this.refused.get(key) === fingerprint) continue;
       this.refused.delete(key);
@@ -140,6 +141,13 @@ export class StatusWriter implements StatusSink {
   }
 
   /** Call when leadership changes. A new leader re-checks every desired status against the objects. */
+  /** Our own updates only: the translator is deterministic, so equal statuses have equal key order. */
+  private fingerprint(update: StatusUpdate): string {
+    let f = this.fingerprints.get(update);
+    if (f === undefined) this.fingerprints.set(update, (f = JSON.stringify(update)));
+    return f;
+  }
+
   leaderChanged(leading: boolean): void {
     if (leading) {
       this.written.clear();
